@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import "./globals.css";
+import { currentSession } from "@/lib/auth/session";
+import { can } from "@/lib/auth/actor";
+import { SignOutButton } from "./_components/sign-out-button";
+
+export const metadata: Metadata = {
+  title: { default: "Cramp Clinic", template: "%s · Cramp Clinic" },
+  description: "Clinician dashboard for leg cramps, seizure-like episodes and restless legs.",
+};
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const session = await currentSession();
+  const actor = session.ok && !session.mustChangePassword ? session.actor : null;
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">Skip to content</a>
+        <header className="app-header">
+          <nav className="inner" aria-label="Main">
+            <span className="brand">Cramp Clinic</span>
+            {actor && (
+              <>
+                <a href="/patients">Patients</a>
+                {can(actor, "users:manage") && <a href="/admin/users">Users</a>}
+                <span className="spacer" />
+                <span className="who">
+                  {actor.name} · {actor.role.replace("_", " ").toLowerCase()}
+                </span>
+                <SignOutButton />
+              </>
+            )}
+          </nav>
+        </header>
+        <main id="main">{children}</main>
+      </body>
+    </html>
+  );
+}

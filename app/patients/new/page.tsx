@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { can } from "@/lib/auth/actor";
+import { requireActor } from "@/lib/auth/session";
+import { listActorClinics } from "@/lib/data/patients";
+import { createPatientAction } from "../actions";
+import { PatientForm } from "../patient-form";
+
+export const metadata: Metadata = { title: "New patient" };
+
+export default async function NewPatientPage() {
+  const actor = await requireActor();
+  if (!can(actor, "clinical:write")) notFound();
+  const clinics = await listActorClinics(actor);
+  return (
+    <>
+      <p><a href="/patients">← Patients</a></p>
+      <h1>New patient</h1>
+      <div className="card">
+        <PatientForm
+          action={createPatientAction}
+          clinics={clinics}
+          submitLabel="Create patient"
+          initial={{ mrn: "", givenName: "", familyName: "", birthDate: "", sex: "", pregnant: false, heightCm: null, conditions: [], lifestyle: [], medications: [] }}
+        />
+      </div>
+    </>
+  );
+}

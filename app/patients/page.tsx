@@ -1,0 +1,63 @@
+import type { Metadata } from "next";
+import { can } from "@/lib/auth/actor";
+import { requireActor } from "@/lib/auth/session";
+import { ageInYears } from "@/lib/clinical/age";
+import { listPatients } from "@/lib/data/patients";
+import { patientListQuerySchema } from "@/lib/validation/patient";
+import { PatientTable } from "./patient-table";
+
+export const metadata: Metadata = { title: "Patients" };
+
+export default async function PatientsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const actor = await requireActor();
+  const params = await searchParams;
+  const query = patientListQuerySchema.parse(params);
+  const page = await listPatients(actor, query);
+  const link = (cursor: string) => {
+    const url = new URLSearchParams();
+    if (query.q) url.set("q", query.q);
+    url.set("sort", query.sort);
+    url.set("dir", query.dir);
+    url.set("cursor", cursor);
+    return `/patients?${url.toString()}`;
+  };
+  return (
+    <>
+      <h1>Patients</h1>
+      <form className="toolbar" role="search" action="/patients">
+        <div>
+          <label htmlFor="q">Search by name or MRN</label>
+          <input id="q" name="q" type="search" defaultValue={query.q ?? ""} autoComplete="off" />
+        </div>
+        <input type="hidden" name="sort" value={query.sort} />
+        <input type="hidden" name="dir" value={query.dir} />
+        <button className="btn secondary" type="submit">Search</button>
+        {query.q && <a className="btn secondary" href="/patients">Clear</a>}
+        <span style={{ flex: 1 }} />
+        {can(actor, "clinical:write") && <a className="btn" href="/patients/new">New patient</a>}
+      </form>
+      <p className="muted" role="status">
+        {page.total} {page.total === 1 ? "patient" : "patients"}
+        {query.q ? ` matching “${query.q}”` : ""}
+      </p>
+      <PatientTable
+        sorting={[{ id: query.sort, desc: query.dir === "desc" }]}
+        rows={page.items.map((p) => ({
+          id: p.id,
+          name: `${p.familyName}, ${p.givenName}`,
+          mrn: p.mrn,
+          birthDate: p.birthDate,
+          age: ageInYears(p.birthDate),
+          sex: p.sex.toLowerCase(),
+          pregnant: p.pregnant,
+          clinicName: p.clinicName,
+          createdAt: p.createdAt.toISOString(),
+        }))}
+      />
+      <nav className="pager" aria-label="Pages">
+        {page.prevCursor ? <a className="btn secondary small" href={link(page.prevCursor)}>← Previous</a> : <span />}
+        {page.nextCursor && <a className="btn secondary small" href={link(page.nextCursor)}>Next →</a>}
+      </nav>
+    </>
+  );
+}

@@ -1,0 +1,179 @@
+"use client";
+import { useActionState, useState } from "react";
+import {
+  CONDITION_LABELS,
+  CONDITIONS,
+  LIFESTYLE_FLAG_LABELS,
+  LIFESTYLE_FLAGS,
+  SEX_LABELS,
+  SEXES,
+} from "@/lib/clinical/vocabulary";
+import { initialFormState, type FormState } from "@/lib/validation/form-state";
+import { errorProps, FieldError, FormAlert } from "../_components/field";
+
+export interface PatientFormValues {
+  clinicId?: string;
+  mrn: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+  sex: string;
+  pregnant: boolean;
+  heightCm: number | null;
+  conditions: string[];
+  lifestyle: string[];
+  medications: { name: string; active: boolean; startedOn: string | null; stoppedOn: string | null }[];
+  version?: number;
+}
+
+export function PatientForm({
+  action,
+  initial,
+  clinics,
+  submitLabel,
+}: {
+  action: (state: FormState, form: FormData) => Promise<FormState>;
+  initial: PatientFormValues;
+  clinics: { id: string; name: string }[];
+  submitLabel: string;
+}) {
+  const [state, formAction, pending] = useActionState(action, initialFormState);
+  const values = { ...initial, ...(state.values as Partial<PatientFormValues> | undefined) };
+  const [medRows, setMedRows] = useState(Math.max(values.medications.length + 1, 2));
+  const f = state.fields ?? {};
+  const text = (name: "mrn" | "givenName" | "familyName", label: string, autoComplete?: string) => (
+    <div className="field">
+      <label htmlFor={name}>{label}</label>
+      <input id={name} name={name} type="text" defaultValue={values[name]} autoComplete={autoComplete ?? "off"} {...errorProps(name, f[name])} />
+      <FieldError id={name} error={f[name]} />
+    </div>
+  );
+  return (
+    <form action={formAction} key={state.submission ?? 0} noValidate>
+      <FormAlert status={state.status} message={state.message} />
+      {initial.version !== undefined && <input type="hidden" name="version" value={initial.version} />}
+      <input type="hidden" name="medRows" value={medRows} />
+      <div className="grid-2">
+        <div>
+          {clinics.length > 1 && (
+            <div className="field">
+              <label htmlFor="clinicId">Clinic</label>
+              <select id="clinicId" name="clinicId" defaultValue={values.clinicId ?? ""} {...errorProps("clinicId", f.clinicId)}>
+                <option value="">Choose…</option>
+                {clinics.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+              <FieldError id="clinicId" error={f.clinicId} />
+            </div>
+          )}
+          {text("mrn", "Medical record number (MRN)")}
+          {text("familyName", "Family name")}
+          {text("givenName", "Given name")}
+          <div className="field">
+            <label htmlFor="birthDate">Date of birth</label>
+            <input id="birthDate" name="birthDate" type="date" defaultValue={values.birthDate} {...errorProps("birthDate", f.birthDate)} />
+            <FieldError id="birthDate" error={f.birthDate} />
+          </div>
+          <div className="field">
+            <label htmlFor="sex">Sex</label>
+            <select id="sex" name="sex" defaultValue={values.sex} {...errorProps("sex", f.sex)}>
+              <option value="">Choose…</option>
+              {SEXES.map((s) => (
+                <option key={s} value={s}>
+                  {SEX_LABELS[s]}
+                </option>
+              ))}
+            </select>
+            <FieldError id="sex" error={f.sex} />
+          </div>
+          <div className="field">
+            <label htmlFor="heightCm">Height (cm)</label>
+            <input id="heightCm" name="heightCm" type="number" inputMode="decimal" step="0.1" min={40} max={260} defaultValue={values.heightCm ?? ""} {...errorProps("heightCm", f.heightCm)} />
+            <FieldError id="heightCm" error={f.heightCm} />
+          </div>
+          <div className="field checks">
+            <label>
+              <input type="checkbox" name="pregnant" defaultChecked={values.pregnant} {...errorProps("pregnant", f.pregnant)} /> Pregnant
+            </label>
+            <FieldError id="pregnant" error={f.pregnant} />
+          </div>
+        </div>
+        <div>
+          <fieldset aria-describedby={f.conditions ? "conditions-error" : undefined}>
+            <legend>Problem list</legend>
+            <div className="checks">
+              {CONDITIONS.map((c) => (
+                <label key={c}>
+                  <input type="checkbox" name="conditions" value={c} defaultChecked={values.conditions.includes(c)} /> {CONDITION_LABELS[c]}
+                </label>
+              ))}
+            </div>
+            <FieldError id="conditions" error={f.conditions} />
+          </fieldset>
+          <fieldset aria-describedby={f.lifestyle ? "lifestyle-error" : undefined}>
+            <legend>Lifestyle</legend>
+            <div className="checks">
+              {LIFESTYLE_FLAGS.map((c) => (
+                <label key={c}>
+                  <input type="checkbox" name="lifestyle" value={c} defaultChecked={values.lifestyle.includes(c)} /> {LIFESTYLE_FLAG_LABELS[c]}
+                </label>
+              ))}
+            </div>
+            <FieldError id="lifestyle" error={f.lifestyle} />
+          </fieldset>
+        </div>
+      </div>
+      <fieldset>
+        <legend>Medications</legend>
+        <p className="muted">Generic names work best for the checklist (brand names such as Eufillin are recognised too). Untick “current” for a past medication.</p>
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Name and dose</th>
+                <th scope="col">Started</th>
+                <th scope="col">Stopped</th>
+                <th scope="col">Current</th>
+              </tr>
+            </thead>
+            <tbody>
+              {Array.from({ length: medRows }, (_, i) => {
+                const m = values.medications[i];
+                const k = (field: string) => `med.${i}.${field}`;
+                return (
+                  <tr key={i}>
+                    <td>
+                      <input type="text" name={k("name")} aria-label={`Medication ${i + 1} name`} defaultValue={m?.name ?? ""} {...errorProps(k("name"), f[k("name")])} />
+                      <FieldError id={k("name")} error={f[k("name")]} />
+                    </td>
+                    <td>
+                      <input type="date" name={k("startedOn")} aria-label={`Medication ${i + 1} started on`} defaultValue={m?.startedOn ?? ""} {...errorProps(k("startedOn"), f[k("startedOn")])} />
+                      <FieldError id={k("startedOn")} error={f[k("startedOn")]} />
+                    </td>
+                    <td>
+                      <input type="date" name={k("stoppedOn")} aria-label={`Medication ${i + 1} stopped on`} defaultValue={m?.stoppedOn ?? ""} {...errorProps(k("stoppedOn"), f[k("stoppedOn")])} />
+                      <FieldError id={k("stoppedOn")} error={f[k("stoppedOn")]} />
+                    </td>
+                    <td>
+                      <input type="checkbox" name={k("active")} aria-label={`Medication ${i + 1} is current`} defaultChecked={m ? m.active : true} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+        <button type="button" className="btn small secondary" style={{ marginTop: ".5rem" }} onClick={() => setMedRows((n) => n + 1)}>
+          Add a medication row
+        </button>
+      </fieldset>
+      {f.version && <p className="alert warn">{state.message}</p>}
+      <button className="btn" type="submit" disabled={pending}>
+        {pending ? "Saving…" : submitLabel}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,8 @@
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+export default [
+  ...nextVitals,
+  ...nextTs,
+  { ignores: ["generated/**", ".next/**", "node_modules/**", "next-env.d.ts", "data/**", "test-results/**"] },
+];

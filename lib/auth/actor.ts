@@ -1,0 +1,29 @@
+import type { Role } from "@/lib/clinical/vocabulary";
+
+/** The signed-in user (or API token holder) on whose behalf the data layer acts. */
+export interface Actor {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  clinicIds: string[];
+  via: "session" | "token" | "system";
+  ip?: string | null;
+}
+
+export type Permission =
+  | "clinical:read"
+  | "clinical:write"
+  | "users:manage"
+  | "audit:read"
+  | "data:restore";
+
+const GRANTS: Record<Role, readonly Permission[]> = {
+  ADMIN: ["clinical:read", "clinical:write", "users:manage", "audit:read", "data:restore"],
+  CLINICIAN: ["clinical:read", "clinical:write"],
+  READ_ONLY: ["clinical:read"],
+};
+
+export function can(actor: Pick<Actor, "role">, permission: Permission): boolean {
+  return GRANTS[actor.role]?.includes(permission) ?? false;
+}

@@ -1,0 +1,65 @@
+import type { NextAuthOptions } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { signInWithPassword, signOutSession } from "@/lib/data/auth";
+import { SESSION_ABSOLUTE_MS, SIGN_IN_ATTEMPTS_PER_IP_PER_MINUTE } from "./policy";
+import { RateLimiter } from "./rate-limit";
+
+const signInLimiter = new RateLimiter(SIGN_IN_ATTEMPTS_PER_IP_PER_MINUTE, 60_000);
+
+export function clientIp(headers: Record<string, string | string[] | undefined> | Headers | undefined): string | null {
+  const get = (name: string) =>
+    headers instanceof Headers ? headers.get(name) : (([] as string[]).concat(headers?.[name] ?? [])[0] ?? null);
+  const forwarded = get("x-forwarded-for");
+  return forwarded ? forwarded.split(",")[0].trim() : get("x-real-ip");
+}
+
+declare module "next-auth" {
+  interface User {
+    sessionId?: string;
+  }
+  interface Session {
+    sid?: string;
+  }
+}
+declare module "next-auth/jwt" {
+  interface JWT {
+    sid?: string;
+  }
+}
+
+export const authOptions: NextAuthOptions = {
+  // Credentials sign-in needs JWT sessions; the token only names a server-side Session row,
+  // which is checked on every request (lib/data/auth.ts checkSession).
+  session: { strategy: "jwt", maxAge: SESSION_ABSOLUTE_MS / 1000 },
+  pages: { signIn: "/signin", error: "/signin" },
+  providers: [
+    Credentials({
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, req) {
+        const ip = clientIp(req?.headers);
+        if (signInLimiter.hit(ip ?? "unknown") > 0) throw new Error("RATE_LIMITED");
+        const email = String(credentials?.email ?? "").slice(0, 320);
+        const password = String(credentials?.password ?? "").slice(0, 1024);
+        if (!email || !password) return null;
+        const result = await signInWithPassword(email, password, ip);
+        return result.ok ? { id: result.userId, sessionId: result.sessionId } : null;
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.sessionId) token.sid = user.sessionId;
+      return token;
+    },
+    session({ session, token }) {
+      // Only the session id travels; who the user is comes from the database on each request.
+      return { expires: session.expires, sid: token.sid };
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      if (token?.sid) await signOutSession(token.sid);
+    },
+  },
+};

@@ -1,0 +1,348 @@
+/**
+ * Red flags per patient (clinical spec section 3), computed over the episodes of a window up to
+ * `asOf`, with calendar days and hours taken in the clinic's IANA time zone.
+ */
+import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
+import {
+  DAY_PARTS,
+  dayPartOfHour,
+  type Classification,
+  type DayPart,
+  type MuscleGroup,
+  type Trigger,
+} from './vocabulary';
+
+export interface EpisodeFacts {
+  id: string;
+  occurredAt: Date;
+  durationSeconds: number;
+  muscleGroup: MuscleGroup;
+  triggers: Trigger[];
+  consciousnessImpaired: boolean;
+  classification?: Classification | null;
+  suggestedClassification?: Classification | null;
+}
+
+export type RedFlagCode =
+  | 'IMPAIRED_CONSCIOUSNESS'
+  | 'PROLONGED_EPISODE'
+  | 'FREQUENT_WITHOUT_EXERTION'
+  | 'FREQUENT_EPISODES'
+  | 'CONSECUTIVE_DAYS'
+  | 'ANY_TIME_OF_DAY'
+  | 'OUTSIDE_CALF_FOOT';
+
+export type RedFlagUrgency = 'URGENT' | 'HIGH' | 'ROUTINE';
+
+export interface RedFlag {
+  code: RedFlagCode;
+  message: string;
+  advice: string;
+  urgency: RedFlagUrgency;
+  evidence: { episodeIds: string[]; days: string[] /* YYYY-MM-DD local */; summary: string };
+}
+
+/** All codes, in the order flags are returned (most urgent first). */
+export const RED_FLAG_CODES: readonly RedFlagCode[] = [
+  'IMPAIRED_CONSCIOUSNESS',
+  'PROLONGED_EPISODE',
+  'FREQUENT_WITHOUT_EXERTION',
+  'ANY_TIME_OF_DAY',
+  'OUTSIDE_CALF_FOOT',
+  'FREQUENT_EPISODES',
+  'CONSECUTIVE_DAYS',
+];
+
+/**
+ * Urgency of each flag. The spec sets none; the product's choice: possible seizure and prolonged
+ * episodes are urgent; patterns the source article names as reasons to be examined (frequent and
+ * not linked to exertion, at any time of day) and cramps outside the calf and foot are high;
+ * frequency alone and days in a row are routine.
+ */
+export const RED_FLAG_URGENCY: Record<RedFlagCode, RedFlagUrgency> = {
+  IMPAIRED_CONSCIOUSNESS: 'URGENT',
+  PROLONGED_EPISODE: 'URGENT',
+  FREQUENT_WITHOUT_EXERTION: 'HIGH',
+  ANY_TIME_OF_DAY: 'HIGH',
+  OUTSIDE_CALF_FOOT: 'HIGH',
+  FREQUENT_EPISODES: 'ROUTINE',
+  CONSECUTIVE_DAYS: 'ROUTINE',
+};
+
+export const RED_FLAG_LABELS: Record<RedFlagCode, string> = {
+  IMPAIRED_CONSCIOUSNESS: 'Impaired consciousness',
+  PROLONGED_EPISODE: 'Prolonged episode',
+  FREQUENT_WITHOUT_EXERTION: 'Frequent, not linked to exertion',
+  FREQUENT_EPISODES: 'Frequent episodes',
+  CONSECUTIVE_DAYS: 'Days in a row',
+  ANY_TIME_OF_DAY: 'Any time of day',
+  OUTSIDE_CALF_FOOT: 'Outside calf and foot',
+};
+
+export const DEFAULT_RED_FLAG_ADVICE = 'Recommend a detailed examination to find the cause.';
+export const CONSECUTIVE_DAYS_ADVICE =
+  'Recommend a detailed examination to find the cause. Meanwhile the patient should keep the feet warm, use warming compresses and wear warm clothes at night.';
+export const IMPAIRED_CONSCIOUSNESS_ADVICE =
+  'Possible epileptic seizure: arrange an urgent neurological assessment.';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+// ---------------------------------------------------------------------------------------------
+// Time helpers
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    // Throws RangeError for an unknown time zone, which is what a caller should see.
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function localParts(d: Date, timeZone: string): { year: string; month: string; day: string; hour: number } {
+  if (Number.isNaN(d.getTime())) throw new RangeError('invalid date');
+  const parts = formatterFor(timeZone).formatToParts(d);
+  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  const hour = Number(get('hour')) % 24; // some engines print midnight as 24
+  return { year: get('year').padStart(4, '0'), month: get('month'), day: get('day'), hour };
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in an IANA time zone. */
+export function localDate(d: Date, timeZone: string): string {
+  const { year, month, day } = localParts(d, timeZone);
+  return `${year}-${month}-${day}`;
+}
+
+/** The hour (0..23) of an instant in an IANA time zone. */
+export function localHour(d: Date, timeZone: string): number {
+  return localParts(d, timeZone).hour;
+}
+
+/** Days since 1970-01-01 of a YYYY-MM-DD date (calendar arithmetic, no time zone involved). */
+export function dayNumber(date: string): number {
+  const [y, m, d] = date.split('-').map(Number);
+  return Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
+}
+
+/**
+ * The episodes with asOf - windowDays x 24 h <= occurredAt <= asOf (both ends inclusive).
+ * Episodes after asOf are ignored.
+ */
+export function episodesInWindow<T extends { occurredAt: Date }>(episodes: T[], asOf: Date, windowDays: number): T[] {
+  const end = asOf.getTime();
+  const start = end - windowDays * DAY_MS;
+  return episodes.filter((e) => {
+    const t = e.occurredAt.getTime();
+    return t >= start && t <= end;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wording helpers
+
+function plural(n: number, one: string, many: string = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return plural(s, 'second');
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  const parts: string[] = [];
+  if (h) parts.push(`${h} h`);
+  if (m) parts.push(`${m} min`);
+  if (rest) parts.push(`${rest} s`);
+  return parts.join(' ');
+}
+
+function uniqueSorted(values: string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+function dateRange(days: string[]): string {
+  if (days.length === 0) return '';
+  const sorted = uniqueSorted(days);
+  return sorted.length === 1 ? sorted[0] : `${sorted[0]} to ${sorted[sorted.length - 1]}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Dated<T> {
+  ep: T;
+  day: string;
+  dayNum: number;
+  hour: number;
+}
+
+/** The densest span of `spanDays` consecutive calendar days (ties: the most recent span). */
+function densestSpan<T extends EpisodeFacts>(dated: Dated<T>[], spanDays: number): Dated<T>[] {
+  let best: Dated<T>[] = [];
+  for (let i = 0; i < dated.length; i++) {
+    const startDay = dated[i].dayNum;
+    const inSpan = dated.filter((d) => d.dayNum >= startDay && d.dayNum <= startDay + spanDays - 1);
+    if (inSpan.length >= best.length) best = inSpan;
+  }
+  return best;
+}
+
+/** The longest run of consecutive calendar days with episodes (ties: the most recent run). */
+function longestRun(dayNums: number[]): number[] {
+  const days = [...new Set(dayNums)].sort((a, b) => a - b);
+  let best: number[] = [];
+  let current: number[] = [];
+  for (const d of days) {
+    if (current.length > 0 && d === current[current.length - 1] + 1) current.push(d);
+    else current = [d];
+    if (current.length >= best.length) best = [...current];
+  }
+  return best;
+}
+
+export function computeRedFlags(
+  input: { episodes: EpisodeFacts[]; asOf: Date; timeZone: string },
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
+): RedFlag[] {
+  const { asOf, timeZone } = input;
+  const windowLabel = `the last ${plural(thresholds.windowDays, 'day')}`;
+  const inWindow = episodesInWindow(input.episodes, asOf, thresholds.windowDays);
+  const dated: Dated<EpisodeFacts>[] = inWindow
+    .map((ep) => {
+      const day = localDate(ep.occurredAt, timeZone);
+      return { ep, day, dayNum: dayNumber(day), hour: localHour(ep.occurredAt, timeZone) };
+    })
+    .sort((a, b) => a.dayNum - b.dayNum || a.ep.occurredAt.getTime() - b.ep.occurredAt.getTime());
+
+  const flags: RedFlag[] = [];
+  const make = (
+    code: RedFlagCode,
+    message: string,
+    items: Dated<EpisodeFacts>[],
+    summary: string,
+    advice: string = DEFAULT_RED_FLAG_ADVICE,
+  ): RedFlag => ({
+    code,
+    message,
+    advice,
+    urgency: RED_FLAG_URGENCY[code],
+    evidence: {
+      episodeIds: items.map((d) => d.ep.id),
+      days: uniqueSorted(items.map((d) => d.day)),
+      summary,
+    },
+  });
+
+  // IMPAIRED_CONSCIOUSNESS
+  const impaired = dated.filter((d) => d.ep.consciousnessImpaired);
+  if (impaired.length > 0) {
+    flags.push(
+      make(
+        'IMPAIRED_CONSCIOUSNESS',
+        'Episode with impaired consciousness: possible epileptic seizure',
+        impaired,
+        `${plural(impaired.length, 'episode')} with impaired consciousness in ${windowLabel} (${dateRange(impaired.map((d) => d.day))})`,
+        IMPAIRED_CONSCIOUSNESS_ADVICE,
+      ),
+    );
+  }
+
+  // PROLONGED_EPISODE
+  const prolonged = dated.filter((d) => d.ep.durationSeconds >= thresholds.prolongedEpisodeSeconds);
+  if (prolonged.length > 0) {
+    const longest = prolonged.reduce((a, b) => (b.ep.durationSeconds > a.ep.durationSeconds ? b : a));
+    flags.push(
+      make(
+        'PROLONGED_EPISODE',
+        `Episode lasting ${formatDuration(thresholds.prolongedEpisodeSeconds)} or longer`,
+        prolonged,
+        `${plural(prolonged.length, 'episode')} of ${formatDuration(thresholds.prolongedEpisodeSeconds)} or longer in ${windowLabel}; longest ${formatDuration(longest.ep.durationSeconds)} on ${longest.day}`,
+      ),
+    );
+  }
+
+  // FREQUENT_EPISODES and FREQUENT_WITHOUT_EXERTION
+  const span = densestSpan(dated, thresholds.frequentWindowDays);
+  const frequent = span.length >= thresholds.frequentEpisodes && span.length > 0;
+  const frequentSummary = `${plural(span.length, 'episode')} within ${plural(thresholds.frequentWindowDays, 'day')} (${dateRange(span.map((d) => d.day))})`;
+  if (frequent) {
+    const withExertion = dated.filter((d) => d.ep.triggers.includes('EXERTION')).length;
+    // Strictly fewer than half: 2 of 4 is not fewer than half.
+    if (withExertion * 2 < dated.length) {
+      flags.push(
+        make(
+          'FREQUENT_WITHOUT_EXERTION',
+          'Frequent episodes not linked to physical exertion',
+          span,
+          `${frequentSummary}; only ${withExertion} of ${plural(dated.length, 'episode')} in ${windowLabel} followed exertion`,
+        ),
+      );
+    }
+    flags.push(
+      make(
+        'FREQUENT_EPISODES',
+        `${thresholds.frequentEpisodes} or more episodes within ${plural(thresholds.frequentWindowDays, 'day')}`,
+        span,
+        frequentSummary,
+      ),
+    );
+  }
+
+  // CONSECUTIVE_DAYS
+  const run = longestRun(dated.map((d) => d.dayNum));
+  if (run.length >= thresholds.consecutiveDays) {
+    const runSet = new Set(run);
+    const items = dated.filter((d) => runSet.has(d.dayNum));
+    flags.push(
+      make(
+        'CONSECUTIVE_DAYS',
+        `Episodes on ${thresholds.consecutiveDays} or more days in a row`,
+        items,
+        `Episodes on ${run.length} days in a row (${dateRange(items.map((d) => d.day))})`,
+        CONSECUTIVE_DAYS_ADVICE,
+      ),
+    );
+  }
+
+  // ANY_TIME_OF_DAY
+  const parts = new Set<DayPart>(dated.map((d) => dayPartOfHour(d.hour)));
+  if (parts.size >= thresholds.anyTimeOfDayParts) {
+    const names = DAY_PARTS.filter((p) => parts.has(p)).map((p) => p.toLowerCase());
+    flags.push(
+      make(
+        'ANY_TIME_OF_DAY',
+        'Episodes at any time of day',
+        dated,
+        `Episodes in ${parts.size} of 4 parts of the day: ${names.join(', ')}`,
+      ),
+    );
+  }
+
+  // OUTSIDE_CALF_FOOT
+  const outside = dated.filter((d) => d.ep.muscleGroup === 'THIGH' || d.ep.muscleGroup === 'OTHER');
+  if (outside.length > 0) {
+    const groups = uniqueSorted(outside.map((d) => (d.ep.muscleGroup === 'THIGH' ? 'thigh' : 'other muscles')));
+    flags.push(
+      make(
+        'OUTSIDE_CALF_FOOT',
+        'Episodes outside the calf and foot',
+        outside,
+        `${plural(outside.length, 'episode')} in the ${groups.join(' and ')} in ${windowLabel}`,
+      ),
+    );
+  }
+
+  const urgencyRank: Record<RedFlagUrgency, number> = { URGENT: 0, HIGH: 1, ROUTINE: 2 };
+  const rank = (code: RedFlagCode): number => RED_FLAG_CODES.indexOf(code);
+  return flags.sort((a, b) => urgencyRank[a.urgency] - urgencyRank[b.urgency] || rank(a.code) - rank(b.code));
+}

@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+export const isoDate = z
+  .string({ error: "Enter a date" })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use the form YYYY-MM-DD")
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Not a real date");
+
+/** Field path -> first message, the shape forms and the API both report. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "_form";
+    if (!(key in out)) out[key] = issue.code === "unrecognized_keys" ? `Unknown field: ${issue.keys.join(", ")}` : issue.message;
+  }
+  // Unknown fields are named one by one so the caller sees which.
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") for (const k of issue.keys) out[[...issue.path, k].join(".")] = "Unknown field";
+  }
+  return out;
+}
+
+export type ParseResult<T> = { ok: true; data: T } | { ok: false; fields: Record<string, string> };
+
+export function parseWith<T>(schema: z.ZodType<T>, input: unknown): ParseResult<T> {
+  const result = schema.safeParse(input);
+  return result.success ? { ok: true, data: result.data } : { ok: false, fields: fieldErrors(result.error) };
+}
+
+export function todayIso(): string {
+  return new Date().toISOString().slice(0, 10);
+}

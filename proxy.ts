@@ -1,0 +1,62 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
+const PUBLIC_PATHS = ["/signin", "/api/auth", "/api/health"];
+
+/**
+ * Runs before every request: sets the security headers (nonce-based CSP) and sends requests
+ * without a session cookie to sign-in. It only redirects; every page, action and API handler
+ * still checks the session and permissions itself in lib/data.
+ */
+export function proxy(request: NextRequest) {
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const dev = process.env.NODE_ENV !== "production";
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self'${dev ? " ws:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+  ].join("; ");
+
+  const { pathname } = request.nextUrl;
+  const isPublic = PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+  const hasSession = SESSION_COOKIES.some((c) => request.cookies.has(c));
+  const hasBearer = request.headers.get("authorization")?.startsWith("Bearer ") ?? false;
+
+  let response: NextResponse;
+  if (!isPublic && !hasSession && !hasBearer) {
+    if (pathname.startsWith("/api/")) {
+      response = NextResponse.json({ error: { code: "UNAUTHENTICATED", message: "Sign in or send an API token." } }, { status: 401 });
+    } else {
+      const url = request.nextUrl.clone();
+      url.pathname = "/signin";
+      url.search = pathname === "/" ? "" : `?callbackUrl=${encodeURIComponent(pathname + request.nextUrl.search)}`;
+      response = NextResponse.redirect(url);
+    }
+  } else {
+    const headers = new Headers(request.headers);
+    headers.set("x-nonce", nonce);
+    headers.set("content-security-policy", csp);
+    response = NextResponse.next({ request: { headers } });
+  }
+  response.headers.set("Content-Security-Policy", csp);
+  response.headers.set("X-Content-Type-Options", "nosniff");
+  response.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  response.headers.set("X-Frame-Options", "DENY");
+  response.headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  if (request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https") {
+    response.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  }
+  response.headers.set("Cache-Control", "no-store");
+  return response;
+}
+
+export const config = {
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+};

@@ -1,0 +1,28 @@
+import type { Db } from "../../lib/db";
+import type { Actor } from "../../lib/auth/actor";
+import { hashPassword } from "../../lib/auth/password";
+import type { Role } from "../../lib/clinical/vocabulary";
+
+export async function createClinic(db: Db, name: string, timeZone = "UTC") {
+  return db.clinic.create({ data: { name, timeZone } });
+}
+
+export async function createUser(
+  db: Db,
+  opts: { email: string; name: string; role: Role; clinicIds: string[]; password: string; mustChangePassword?: boolean },
+) {
+  return db.user.create({
+    data: {
+      email: opts.email,
+      name: opts.name,
+      role: opts.role,
+      passwordHash: await hashPassword(opts.password),
+      mustChangePassword: opts.mustChangePassword ?? false,
+      memberships: { create: opts.clinicIds.map((clinicId) => ({ clinicId })) },
+    },
+  });
+}
+
+export function actorFor(user: { id: string; email: string; name: string; role: string }, clinicIds: string[]): Actor {
+  return { userId: user.id, email: user.email, name: user.name, role: user.role as Role, clinicIds, via: "session", ip: "127.0.0.1" };
+}
