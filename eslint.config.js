@@ -1,8 +1,10 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
-export default [
+const config = [
   ...nextVitals,
   ...nextTs,
   { ignores: ["generated/**", ".next/**", "node_modules/**", "next-env.d.ts", "data/**", "test-results/**"] },
 ];
+
+export default config;

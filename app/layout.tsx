@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { Metadata } from "next";
 import "./globals.css";
 import { currentSession } from "@/lib/auth/session";
@@ -21,8 +22,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             <span className="brand">Cramp Clinic</span>
             {actor && (
               <>
-                <a href="/patients">Patients</a>
-                {can(actor, "users:manage") && <a href="/admin/users">Users</a>}
+                <Link href="/patients">Patients</Link>
+                {can(actor, "users:manage") && <Link href="/admin/users">Users</Link>}
                 <span className="spacer" />
                 <span className="who">
                   {actor.name} · {actor.role.replace("_", " ").toLowerCase()}

@@ -1,13 +1,18 @@
-import { PrismaClient } from "@/generated/prisma/client";
-import { createAdapterFactory, DEFAULT_DATABASE_URL } from "./db-adapter";
+import { PrismaClient as SqliteClient } from "@/generated/prisma/client";
+import { PrismaClient as PostgresClient } from "@/generated/postgresql/client";
+import { createAdapterFactory, databaseKind, DEFAULT_DATABASE_URL } from "./db-adapter";
 
-export type Db = PrismaClient;
+// Both clients are generated from one model (prisma/schema.prisma and the PostgreSQL schema
+// derived from it), so they expose the same API; the app is typed against the SQLite one.
+export type Db = InstanceType<typeof SqliteClient>;
 
 export function createPrismaClient(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Db {
-  return new PrismaClient({
+  const options = {
     adapter: createAdapterFactory(url),
-    log: process.env.PRISMA_LOG_QUERIES === "1" ? ["query", "warn", "error"] : ["warn", "error"],
-  });
+    log: process.env.PRISMA_LOG_QUERIES === "1" ? (["query", "warn", "error"] as const) : (["warn", "error"] as const),
+  };
+  if (databaseKind(url) === "postgresql") return new PostgresClient({ ...options, log: [...options.log] }) as unknown as Db;
+  return new SqliteClient({ ...options, log: [...options.log] });
 }
 
 // One client per process; cached on globalThis so dev hot reloads don't open new connections.

@@ -27,8 +27,8 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-const name = process.argv[2];
-if (!name || !/^[a-z0-9_]+$/.test(name)) fail("usage: npm run db:diff -- <name>   (lower case, digits, _)");
+const name = process.argv[2] ?? "";
+if (!/^[a-z0-9_]+$/.test(name)) fail("usage: npm run db:diff -- <name>   (lower case, digits, _)");
 
 const names = KINDS.map((k) => listMigrations(k).map((m) => m.name));
 if (names[0].join() !== names[1].join()) fail("prisma/migrations/sqlite and postgresql hold different migrations");
@@ -51,17 +51,23 @@ fs.writeFileSync(PG_SCHEMA, derivePostgresSchema(currentSchema));
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "db-diff-"));
 try {
-  const write = (file: string, text: string) => (fs.writeFileSync(path.join(tmp, file), text), path.join(tmp, file));
+  const write = (file: string, text: string) => {
+    fs.writeFileSync(path.join(tmp, file), text);
+    return path.join(tmp, file);
+  };
   const from = {
     sqlite: headSchema === null ? null : write("from-sqlite.prisma", headSchema),
     postgresql: headSchema === null ? null : write("from-pg.prisma", derivePostgresSchema(headSchema)),
   };
   const to = { sqlite: SQLITE_SCHEMA, postgresql: PG_SCHEMA };
   const diffs = KINDS.map((k) => diffScript(from[k], to[k]));
-  if (diffs.every((d) => d.empty)) {
-    console.log(`No schema change since HEAD: no migration written.`);
-    process.exit(0);
-  }
+  if (diffs.every((d) => d.empty)) console.log("No schema change since HEAD: no migration written.");
+  else writeMigration(diffs.map((d) => d.sql));
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+function writeMigration(scripts: string[]): void {
   const last = names[0].at(-1);
   const next = String((last ? Number.parseInt(last, 10) : 0) + 1).padStart(4, "0");
   const dirName = `${next}_${name}`;
@@ -75,10 +81,8 @@ try {
     }
     // A provider without changes (rare: a change that only matters to the other) still gets the
     // folder, so both providers always hold the same migration names.
-    fs.writeFileSync(path.join(root, dirName, "migration.sql"), diffs[i].sql);
-    console.log(`wrote ${path.join(root, dirName, "migration.sql")}${diffs[i].empty ? " (empty)" : ""}`);
+    fs.writeFileSync(path.join(root, dirName, "migration.sql"), scripts[i]);
+    console.log(`wrote ${path.join(root, dirName, "migration.sql")}`);
   });
   console.log("Review both files; edit data-moving steps by hand before committing.");
-} finally {
-  fs.rmSync(tmp, { recursive: true, force: true });
 }

@@ -3,8 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { derivePostgresSchema } from "../lib/migrations/pg-schema";
 
-export const SQLITE_SCHEMA = path.join("prisma", "schema.prisma");
-export const PG_SCHEMA = path.join("prisma", "postgresql", "schema.prisma");
+const SQLITE_SCHEMA = path.join("prisma", "schema.prisma");
+const PG_SCHEMA = path.join("prisma", "postgresql", "schema.prisma");
 
 const out = derivePostgresSchema(fs.readFileSync(SQLITE_SCHEMA, "utf8"));
 fs.mkdirSync(path.dirname(PG_SCHEMA), { recursive: true });

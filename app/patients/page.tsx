@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { Metadata } from "next";
 import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
@@ -32,9 +33,9 @@ export default async function PatientsPage({ searchParams }: { searchParams: Pro
         <input type="hidden" name="sort" value={query.sort} />
         <input type="hidden" name="dir" value={query.dir} />
         <button className="btn secondary" type="submit">Search</button>
-        {query.q && <a className="btn secondary" href="/patients">Clear</a>}
+        {query.q && <Link className="btn secondary" href="/patients">Clear</Link>}
         <span style={{ flex: 1 }} />
-        {can(actor, "clinical:write") && <a className="btn" href="/patients/new">New patient</a>}
+        {can(actor, "clinical:write") && <Link className="btn" href="/patients/new">New patient</Link>}
       </form>
       <p className="muted" role="status">
         {page.total} {page.total === 1 ? "patient" : "patients"}
@@ -55,8 +56,8 @@ export default async function PatientsPage({ searchParams }: { searchParams: Pro
         }))}
       />
       <nav className="pager" aria-label="Pages">
-        {page.prevCursor ? <a className="btn secondary small" href={link(page.prevCursor)}>← Previous</a> : <span />}
-        {page.nextCursor && <a className="btn secondary small" href={link(page.nextCursor)}>Next →</a>}
+        {page.prevCursor ? <Link className="btn secondary small" href={link(page.prevCursor)}>← Previous</Link> : <span />}
+        {page.nextCursor && <Link className="btn secondary small" href={link(page.nextCursor)}>Next →</Link>}
       </nav>
     </>
   );

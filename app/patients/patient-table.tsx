@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { FlexRender, rowSortingFeature, tableFeatures, useTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 
@@ -22,7 +23,7 @@ const columns: ColumnDef<typeof features, PatientRow>[] = [
     id: "name",
     header: "Name",
     accessorFn: (r) => r.name,
-    cell: ({ row }) => <a href={`/patients/${row.original.id}`}>{row.original.name}</a>,
+    cell: ({ row }) => <Link href={`/patients/${row.original.id}`}>{row.original.name}</Link>,
   },
   { id: "mrn", header: "MRN", accessorKey: "mrn" },
   {

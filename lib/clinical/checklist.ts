@@ -111,7 +111,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     label: 'Fatigue or physical overexertion',
     source: 'article',
     weakEvidence: false,
-    description: 'Cramps after running or prolonged physical effort.',
+    description: 'Cramps following hard exercise or long physical effort.',
   },
   {
     id: 'hypothermia',

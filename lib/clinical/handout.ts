@@ -32,7 +32,7 @@ export const HANDOUT_SECTIONS: readonly HandoutSection[] = [
     title: 'Exercises and massage',
     items: [
       'Each morning on waking, curl and stretch your toes slowly, then rise onto your toes and rock back onto your heels.',
-      'In the evening, while sitting, circle your feet, curl your toes for a few seconds and then spread them wide.',
+      'In the evening, while sitting, circle your feet, then hold your toes curled briefly before spreading them wide.',
       'Exercises should never hurt: stop if they do.',
       'Massage the calf gently, starting just above the heel at the Achilles tendon and working up towards the knee.',
     ],
@@ -42,7 +42,7 @@ export const HANDOUT_SECTIONS: readonly HandoutSection[] = [
     items: [
       'Choose comfortable shoes with a low heel.',
       'Give your legs breaks during the day, and balance activity with rest.',
-      'Cut down on salt, sugar and instant coffee.',
+      'Have less salt and sugar, and cut back on instant coffee.',
       'Eat a varied diet that gives you enough vitamins and minerals.',
       'Avoid getting cold; warm socks at night can help.',
       'Before bed, try alternating warm and cool foot baths.',

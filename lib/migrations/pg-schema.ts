@@ -25,7 +25,9 @@ export function derivePostgresSchema(sqliteSchemaText: string): string {
 
   // The source's leading comment describes the SQLite file; replace it with the generated header.
   const body = text.replace(/^(\s*\/\/.*\n)*\s*/, "").replace(block, PG_DATASOURCE(name));
-  const lines = body.split("\n").map(addTimestamptz);
+  // The PostgreSQL client is generated beside the SQLite one; lib/db.ts picks one by DATABASE_URL.
+  const withOutput = body.replace(/^(\s*output\s*=\s*)"[^"]*"/m, '$1"../../generated/postgresql"');
+  const lines = withOutput.split("\n").map(addTimestamptz);
   return `${PG_SCHEMA_HEADER}\n\n${lines.join("\n").trimEnd()}\n`;
 }
 

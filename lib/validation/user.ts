@@ -19,3 +19,8 @@ export const userCreateSchema = z
 export type UserCreateInput = z.infer<typeof userCreateSchema>;
 
 export const roleChangeSchema = z.object({ role: z.enum(ROLES, { error: "Choose a role" }) }).strict();
+
+export const changePasswordSchema = z.object({
+  currentPassword: z.string().min(1, "Enter your current password"),
+  newPassword: passwordSchema,
+});

@@ -10,7 +10,7 @@ import { diffScript, runPrisma } from "../../lib/migrations/prisma-cli";
 import { listMigrations, migrateDatabase, sha256Hex } from "../../lib/migrations/runner";
 
 // A server where this test may create and drop `mig_*` databases.
-const PG_ADMIN_URL = process.env.MIGRATIONS_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "migrations-test-"));
 const pgDatabases: string[] = [];

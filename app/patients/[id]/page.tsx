@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { Metadata } from "next";
 import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
@@ -17,7 +18,7 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
   const past = p.medications.filter((m) => !m.active);
   return (
     <>
-      <p><a href="/patients">← Patients</a></p>
+      <p><Link href="/patients">← Patients</Link></p>
       {saved && <p className="alert ok" role="status">Saved.</p>}
       <div className="toolbar" style={{ alignItems: "center" }}>
         <h1 style={{ margin: 0 }}>
@@ -26,7 +27,7 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
         <span className="badge">MRN {p.mrn}</span>
         {p.pregnant && <span className="badge warn">Pregnant</span>}
         <span style={{ flex: 1 }} />
-        {can(actor, "clinical:write") && <a className="btn secondary" href={`/patients/${p.id}/edit`}>Edit patient</a>}
+        {can(actor, "clinical:write") && <Link className="btn secondary" href={`/patients/${p.id}/edit`}>Edit patient</Link>}
       </div>
       <div className="grid-2">
         <section className="card" aria-labelledby="demographics">

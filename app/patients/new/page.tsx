@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { can } from "@/lib/auth/actor";
@@ -14,7 +15,7 @@ export default async function NewPatientPage() {
   const clinics = await listActorClinics(actor);
   return (
     <>
-      <p><a href="/patients">← Patients</a></p>
+      <p><Link href="/patients">← Patients</Link></p>
       <h1>New patient</h1>
       <div className="card">
         <PatientForm

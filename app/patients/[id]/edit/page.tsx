@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { can } from "@/lib/auth/actor";
@@ -16,14 +17,26 @@ export default async function EditPatientPage({ params }: { params: Promise<{ id
   const patient = await pageData(getPatient(actor, id));
   return (
     <>
-      <p><a href={`/patients/${id}`}>← {patient.familyName}, {patient.givenName}</a></p>
+      <p><Link href={`/patients/${id}`}>← {patient.familyName}, {patient.givenName}</Link></p>
       <h1>Edit patient</h1>
       <div className="card">
         <PatientForm
           action={updatePatientAction.bind(null, id)}
           clinics={[]}
           submitLabel="Save changes"
-          initial={{ ...patient, version: patient.version }}
+          initial={{
+            mrn: patient.mrn,
+            givenName: patient.givenName,
+            familyName: patient.familyName,
+            birthDate: patient.birthDate,
+            sex: patient.sex,
+            pregnant: patient.pregnant,
+            heightCm: patient.heightCm,
+            conditions: patient.conditions.map((c) => c.code),
+            lifestyle: patient.lifestyle,
+            medications: patient.medications,
+            version: patient.version,
+          }}
         />
       </div>
     </>

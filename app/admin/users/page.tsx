@@ -1,0 +1,56 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { can } from "@/lib/auth/actor";
+import { requireActor } from "@/lib/auth/session";
+import { listAllClinicsForAdmin, listUsers } from "@/lib/data/users";
+import { CreateUserForm, UserRowActions } from "./user-forms";
+
+export const metadata: Metadata = { title: "Users" };
+
+export default async function UsersPage() {
+  const actor = await requireActor();
+  if (!can(actor, "users:manage")) notFound();
+  const [users, clinics] = await Promise.all([listUsers(actor), listAllClinicsForAdmin(actor)]);
+  return (
+    <>
+      <h1>Users</h1>
+      <div className="table-wrap">
+        <table className="data">
+          <caption className="sr-only">Users of your clinics</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Clinics</th>
+              <th scope="col">Status</th>
+              <th scope="col">Last sign-in</th>
+              <th scope="col">Role and actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id}>
+                <td>{u.name}</td>
+                <td>{u.email}</td>
+                <td>{u.clinics.join(", ")}</td>
+                <td>
+                  {u.active ? "Active" : <span className="badge">Deactivated</span>}
+                  {u.locked && <span className="badge danger" style={{ marginLeft: ".3rem" }}>Locked</span>}
+                  {u.mustChangePassword && <span className="badge warn" style={{ marginLeft: ".3rem" }}>Temporary password</span>}
+                </td>
+                <td>{u.lastSignInAt ? u.lastSignInAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : <span className="muted">never</span>}</td>
+                <td>
+                  <UserRowActions user={{ id: u.id, name: u.name, role: u.role, active: u.active, locked: u.locked, self: u.id === actor.userId }} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <section className="card" style={{ marginTop: "1.5rem" }} aria-labelledby="new-user">
+        <h2 id="new-user" style={{ marginTop: 0 }}>Add a user</h2>
+        <CreateUserForm clinics={clinics} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import * as v from '@/lib/clinical/vocabulary';
+import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '@/lib/clinical/thresholds';
+
+describe('vocabularies', () => {
+  it.each<[string, readonly string[], Record<string, string>]>([
+    ['SEXES', v.SEXES, v.SEX_LABELS],
+    ['SIDES', v.SIDES, v.SIDE_LABELS],
+    ['MUSCLE_GROUPS', v.MUSCLE_GROUPS, v.MUSCLE_GROUP_LABELS],
+    ['MOVEMENTS', v.MOVEMENTS, v.MOVEMENT_LABELS],
+    ['RHYTHMS', v.RHYTHMS, v.RHYTHM_LABELS],
+    ['TRIGGERS', v.TRIGGERS, v.TRIGGER_LABELS],
+    ['RELIEFS', v.RELIEFS, v.RELIEF_LABELS],
+    ['CLASSIFICATIONS', v.CLASSIFICATIONS, v.CLASSIFICATION_LABELS],
+    ['CONDITIONS', v.CONDITIONS, v.CONDITION_LABELS],
+    ['LIFESTYLE_FLAGS', v.LIFESTYLE_FLAGS, v.LIFESTYLE_FLAG_LABELS],
+    ['ANALYTES', v.ANALYTES, v.ANALYTE_LABELS],
+    ['CHECKLIST_STATUSES', v.CHECKLIST_STATUSES, v.CHECKLIST_STATUS_LABELS],
+    ['ROLES', v.ROLES, v.ROLE_LABELS],
+    ['DAY_PARTS', v.DAY_PARTS, v.DAY_PART_LABELS],
+  ])('%s: every value has a label and no label is extra', (_name, values, labels) => {
+    expect(Object.keys(labels).sort()).toEqual([...values].sort());
+    for (const value of values) expect(labels[value].trim().length).toBeGreaterThan(0);
+  });
+
+  it('holds the values of the spec', () => {
+    expect(v.SEXES).toEqual(['FEMALE', 'MALE', 'OTHER', 'UNKNOWN']);
+    expect(v.CLASSIFICATIONS).toEqual(['MYOCLONIC', 'CLONIC', 'TONIC', 'TONIC_CLONIC', 'RLS']);
+    expect(v.CHECKLIST_STATUSES).toEqual(['NOT_ASSESSED', 'SUSPECTED', 'CONFIRMED', 'RULED_OUT']);
+    expect(v.ROLES).toEqual(['ADMIN', 'CLINICIAN', 'READ_ONLY']);
+    expect(v.MOVEMENT_LABELS.SUSTAINED_THEN_TREMBLING).toBe('Sustained then trembling');
+    expect(v.CLASSIFICATION_LABELS.RLS).toBe('Restless legs syndrome');
+  });
+
+  it('gives each analyte its unit', () => {
+    expect(v.ANALYTE_UNITS).toEqual({
+      MAGNESIUM: 'mmol/L',
+      POTASSIUM: 'mmol/L',
+      CALCIUM: 'mmol/L',
+      PHOSPHATE: 'mmol/L',
+      VITAMIN_D: 'nmol/L',
+      FERRITIN: 'ug/L',
+      GLUCOSE: 'mmol/L',
+    });
+  });
+
+  it.each<[unknown, boolean]>([
+    ['TONIC', true],
+    ['tonic', false],
+    ['', false],
+    [null, false],
+    [3, false],
+  ])('isOneOf(CLASSIFICATIONS, %j) = %s', (value, expected) => {
+    expect(v.isOneOf(v.CLASSIFICATIONS, value)).toBe(expected);
+  });
+});
+
+describe('dayPartOfHour', () => {
+  it.each<[number, v.DayPart]>([
+    [0, 'NIGHT'],
+    [5, 'NIGHT'],
+    [5.99, 'NIGHT'],
+    [6, 'MORNING'],
+    [11, 'MORNING'],
+    [12, 'AFTERNOON'],
+    [17, 'AFTERNOON'],
+    [18, 'EVENING'],
+    [23, 'EVENING'],
+  ])('hour %f -> %s', (hour, part) => {
+    expect(v.dayPartOfHour(hour)).toBe(part);
+  });
+
+  it.each([-1, 24, 25, Number.NaN])('hour %f throws', (hour) => {
+    expect(() => v.dayPartOfHour(hour)).toThrow(RangeError);
+  });
+});
+
+describe('thresholds', () => {
+  it.each<[keyof Thresholds, number]>([
+    ['windowDays', 30],
+    ['prolongedEpisodeSeconds', 300],
+    ['frequentEpisodes', 3],
+    ['frequentWindowDays', 7],
+    ['consecutiveDays', 3],
+    ['anyTimeOfDayParts', 3],
+    ['feverC', 38.0],
+    ['fastingGlucose', 7.0],
+    ['systolic', 140],
+    ['diastolic', 90],
+    ['bmiOverweight', 25],
+    ['bmiObesity', 30],
+    ['magnesium', 0.7],
+    ['potassium', 3.5],
+    ['calcium', 2.15],
+    ['phosphate', 0.8],
+    ['vitaminD', 50],
+    ['ferritinLow', 30],
+    ['ferritinLowWithRls', 75],
+    ['durationSecondsMin', 1],
+    ['durationSecondsMax', 86400],
+    ['painScoreMin', 0],
+    ['painScoreMax', 10],
+    ['notesMaxLength', 2000],
+  ])('default %s = %f', (key, value) => {
+    expect(DEFAULT_THRESHOLDS[key]).toBe(value);
+  });
+
+  it('defaults cannot be changed in place', () => {
+    expect(Object.isFrozen(DEFAULT_THRESHOLDS)).toBe(true);
+  });
+
+  it('resolveThresholds applies overrides and keeps the rest', () => {
+    const t = resolveThresholds({ windowDays: 14, feverC: undefined });
+    expect(t.windowDays).toBe(14);
+    expect(t.feverC).toBe(38);
+    expect(DEFAULT_THRESHOLDS.windowDays).toBe(30);
+    expect(resolveThresholds()).toEqual(DEFAULT_THRESHOLDS);
+  });
+});
