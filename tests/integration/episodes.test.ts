@@ -1,0 +1,144 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { createPatient } from "@/lib/data/patients";
+import { createEpisode, deleteEpisode, listEpisodes, listReviewQueue, updateEpisode } from "@/lib/data/episodes";
+import { createVisit, updateVisit } from "@/lib/data/visits";
+import { DataError } from "@/lib/data/errors";
+import { createWorld, validPatient } from "../factories/world";
+
+let world: Awaited<ReturnType<typeof createWorld>>;
+let patientId: string;
+beforeAll(async () => {
+  world = await createWorld(db);
+  patientId = (await createPatient(world.actors.clinician, validPatient({ mrn: "EP-1" }))).id;
+});
+
+async function refusal(promise: Promise<unknown>): Promise<DataError> {
+  const error = await promise.then(() => null, (e) => e);
+  expect(error).toBeInstanceOf(DataError);
+  return error as DataError;
+}
+
+const episode = (overrides: Record<string, unknown> = {}) => ({
+  occurredAt: "2026-11-02T23:10:00+01:00",
+  durationSeconds: 90,
+  side: "LEFT",
+  movement: "SUSTAINED_CONTRACTION",
+  painScore: 7,
+  triggers: ["COLD"],
+  duringSleep: true,
+  ...overrides,
+});
+
+describe("episodes", () => {
+  it("stores the suggestion, its rationale and the clinician's label; a disagreement is marked for review", async () => {
+    const agreed = await createEpisode(world.actors.clinician, patientId, episode({ classification: "TONIC" }));
+    expect(agreed).toMatchObject({ suggestedClassification: "TONIC", classification: "TONIC", needsReview: false, muscleGroup: "CALF" });
+    expect(agreed.suggestionRationale.length).toBeGreaterThan(0);
+
+    const disputed = await createEpisode(world.actors.clinician, patientId, episode({ classification: "CLONIC" }));
+    expect(disputed).toMatchObject({ suggestedClassification: "TONIC", classification: "CLONIC", needsReview: true });
+    const queue = await listReviewQueue(world.actors.reader, {});
+    expect(queue.items.map((e) => e.id)).toContain(disputed.id);
+    expect(queue.items.map((e) => e.id)).not.toContain(agreed.id);
+    expect(await listReviewQueue(world.actors.outsider, {})).toMatchObject({ total: 0 });
+  });
+
+  it("suggests RLS only with voluntary control, and warns about impaired consciousness", async () => {
+    const noControl = await createEpisode(world.actors.clinician, patientId, episode({ movement: "URGE_TO_MOVE", voluntaryControl: false }));
+    expect(noControl.suggestedClassification).toBeNull();
+    const rls = await createEpisode(world.actors.clinician, patientId, episode({ movement: "URGE_TO_MOVE", voluntaryControl: true, worseAtRestOrEvening: true }));
+    expect(rls.suggestedClassification).toBe("RLS");
+    const seizure = await createEpisode(world.actors.clinician, patientId, episode({ movement: "SUSTAINED_THEN_TREMBLING", consciousnessImpaired: true }));
+    expect(seizure.suggestedClassification).toBe("TONIC_CLONIC");
+    expect(seizure.warnings.join(" ")).toMatch(/neurological/i);
+  });
+
+  it("refuses out-of-range values field by field and saves nothing", async () => {
+    const before = await db.episode.count();
+    const error = await refusal(
+      createEpisode(world.actors.clinician, patientId, episode({ painScore: 11, durationSeconds: 0, occurredAt: new Date(Date.now() + 3600_000).toISOString(), side: "MIDDLE", triggers: ["MOON"] })),
+    );
+    expect(error.code).toBe("VALIDATION");
+    expect(Object.keys(error.fields).sort()).toEqual(["durationSeconds", "occurredAt", "painScore", "side", "triggers.0"]);
+    expect(error.fields.occurredAt).toMatch(/future/);
+    const upper = await refusal(createEpisode(world.actors.clinician, patientId, episode({ durationSeconds: 86401, notes: "x".repeat(2001) })));
+    expect(Object.keys(upper.fields).sort()).toEqual(["durationSeconds", "notes"]);
+    await expect(createEpisode(world.actors.clinician, patientId, episode({ durationSeconds: 86400, painScore: 10 }))).resolves.toBeTruthy();
+    expect(await db.episode.count()).toBe(before + 1);
+  });
+
+  it("refuses the second of two edits made from the same version, and says why", async () => {
+    const e = await createEpisode(world.actors.clinician, patientId, episode());
+    const first = await updateEpisode(world.actors.clinician, e.id, { version: e.version, movement: "RHYTHMIC_JERKS" });
+    expect(first).toMatchObject({ version: 2, suggestedClassification: "CLONIC" });
+    const second = await refusal(updateEpisode(world.actors.admin, e.id, { version: e.version, painScore: 2 }));
+    expect(second.code).toBe("CONFLICT");
+    expect(second.message).toMatch(/someone else saved/i);
+    expect((await db.episode.findUniqueOrThrow({ where: { id: e.id } })).painScore).toBe(7);
+  });
+
+  it("soft-deletes with an audit row, and hides the episode from lists", async () => {
+    const e = await createEpisode(world.actors.clinician, patientId, episode({ notes: "to delete" }));
+    await deleteEpisode(world.actors.clinician, e.id, e.version);
+    const list = await listEpisodes(world.actors.clinician, patientId, { limit: 200 });
+    expect(list.items.map((x) => x.id)).not.toContain(e.id);
+    expect(await db.episode.findUnique({ where: { id: e.id } })).toMatchObject({ deletedById: world.users.clinician.id });
+    expect(await db.auditEvent.count({ where: { action: "EPISODE_DELETE", targetId: e.id } })).toBe(1);
+  });
+
+  it("keeps a read-only user and another clinic out", async () => {
+    expect((await refusal(createEpisode(world.actors.reader, patientId, episode()))).code).toBe("FORBIDDEN");
+    expect((await refusal(createEpisode(world.actors.outsider, patientId, episode()))).code).toBe("NOT_FOUND");
+    expect((await refusal(listEpisodes(world.actors.outsider, patientId, {}))).code).toBe("NOT_FOUND");
+  });
+
+  it("filters by type and by date range on the clinic's calendar, and pages by cursor", async () => {
+    const p = (await createPatient(world.actors.clinician, validPatient({ mrn: "EP-2" }))).id;
+    // Test Clinic is in Europe/Berlin: 23:30 UTC on 1 Nov is already 2 Nov there.
+    await createEpisode(world.actors.clinician, p, episode({ occurredAt: "2026-11-01T23:30:00Z", movement: "TWITCHES" }));
+    await createEpisode(world.actors.clinician, p, episode({ occurredAt: "2026-11-01T22:30:00Z", movement: "TWITCHES" }));
+    for (let i = 3; i <= 7; i++) await createEpisode(world.actors.clinician, p, episode({ occurredAt: `2026-11-0${i}T10:00:00Z` }));
+    const nov2 = await listEpisodes(world.actors.clinician, p, { from: "2026-11-02", to: "2026-11-02" });
+    expect(nov2.items.map((e) => e.occurredAt.toISOString())).toEqual(["2026-11-01T23:30:00.000Z"]);
+    const myoclonic = await listEpisodes(world.actors.clinician, p, { type: "MYOCLONIC" });
+    expect(myoclonic.total).toBe(2);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listEpisodes(world.actors.clinician, p, { limit: 3, cursor, sort: "occurredAt", dir: "desc" });
+      ids.push(...page.items.map((e) => e.occurredAt.toISOString()));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(ids).toHaveLength(7);
+    expect(ids).toEqual([...ids].sort().reverse());
+  });
+});
+
+describe("visits", () => {
+  it("saves a visit with its labs, and refuses a lab in the wrong unit without saving anything", async () => {
+    const before = await db.visit.count();
+    const bad = await refusal(
+      createVisit(world.actors.clinician, patientId, { occurredAt: "2026-11-02T09:00:00+01:00", systolic: 150, diastolic: 95, labs: [{ analyte: "MAGNESIUM", value: 0.62, unit: "mmol/L" }, { analyte: "FERRITIN", value: 20, unit: "mg/dL" }] }),
+    );
+    expect(bad.fields).toEqual({ "labs.1.unit": "Record ferritin in ug/L" });
+    expect(await db.visit.count()).toBe(before);
+    expect(await db.labResult.count()).toBe(0);
+
+    const visit = await createVisit(world.actors.clinician, patientId, { occurredAt: "2026-11-02T09:00:00+01:00", systolic: 150, diastolic: 95, temperatureC: 37.2, labs: [{ analyte: "MAGNESIUM", value: 0.62, unit: "mmol/L" }] });
+    expect(visit.labs).toEqual([{ analyte: "MAGNESIUM", value: 0.62, unit: "mmol/L" }]);
+    const e = await createEpisode(world.actors.clinician, patientId, episode({ visitId: visit.id }));
+    expect(e.visitId).toBe(visit.id);
+  });
+
+  it("checks blood pressure pairs and plausible ranges", async () => {
+    const error = await refusal(createVisit(world.actors.clinician, patientId, { occurredAt: "2026-11-02T09:00:00Z", systolic: 80, diastolic: 90, temperatureC: 50 }));
+    expect(Object.keys(error.fields).sort()).toEqual(["diastolic", "temperatureC"]);
+  });
+
+  it("refuses a stale visit edit", async () => {
+    const v = await createVisit(world.actors.clinician, patientId, { occurredAt: "2026-11-03T09:00:00Z", weightKg: 70 });
+    await updateVisit(world.actors.clinician, v.id, { version: 1, weightKg: 71 });
+    expect((await refusal(updateVisit(world.actors.admin, v.id, { version: 1, weightKg: 72 }))).code).toBe("CONFLICT");
+  });
+});
