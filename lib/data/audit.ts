@@ -1,0 +1,73 @@
+import { createHash } from "node:crypto";
+import type { Actor } from "@/lib/auth/actor";
+import { databaseKind, DEFAULT_DATABASE_URL } from "@/lib/db-adapter";
+import type { Tx } from "./transaction";
+
+export const GENESIS_HASH = "0".repeat(64);
+
+export type AuditOutcome = "SUCCESS" | "DENIED" | "FAILURE";
+
+export interface AuditInput {
+  action: string;
+  outcome?: AuditOutcome;
+  patientId?: string | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditRowContent {
+  at: Date;
+  userId: string | null;
+  userEmail: string | null;
+  action: string;
+  outcome: string;
+  patientId: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  details: string;
+}
+
+/** The chain link: a row's hash covers the previous row's hash and every field of the row. */
+export function auditHash(prevHash: string, row: AuditRowContent): string {
+  const canonical = JSON.stringify([
+    prevHash,
+    row.at.toISOString(),
+    row.userId,
+    row.userEmail,
+    row.action,
+    row.outcome,
+    row.patientId,
+    row.targetType,
+    row.targetId,
+    row.ip,
+    row.details,
+  ]);
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+// Any fixed number: PostgreSQL's advisory lock serialises appends so the chain never forks.
+const AUDIT_CHAIN_LOCK = 7_310_001;
+
+/** Appends one audit row inside the caller's transaction, so it commits or rolls back with the change. */
+export async function appendAudit(tx: Tx, actor: Actor | null, input: AuditInput): Promise<void> {
+  if (databaseKind(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL) === "postgresql") {
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+  }
+  const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const row: AuditRowContent = {
+    at: new Date(),
+    userId: actor?.userId ?? null,
+    userEmail: actor?.email ?? null,
+    action: input.action,
+    outcome: input.outcome ?? "SUCCESS",
+    patientId: input.patientId ?? null,
+    targetType: input.targetType ?? null,
+    targetId: input.targetId ?? null,
+    ip: actor?.ip ?? null,
+    details: JSON.stringify(input.details ?? {}),
+  };
+  await tx.auditEvent.create({ data: { ...row, prevHash, hash: auditHash(prevHash, row) } });
+}

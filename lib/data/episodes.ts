@@ -1,0 +1,298 @@
+import type { Actor } from "@/lib/auth/actor";
+import { suggestClassification } from "@/lib/clinical/classification";
+import type { Classification, Movement, MuscleGroup, Relief, Rhythm, Side, Trigger } from "@/lib/clinical/vocabulary";
+import { parseWith } from "@/lib/validation/common";
+import { episodeCreateSchema, episodeListQuerySchema, episodeUpdateSchema, type EpisodeListQuery } from "@/lib/validation/episode";
+import type { Prisma } from "@/generated/prisma/client";
+import { wallClockToInstant } from "@/lib/clinical/time";
+import { appendAudit } from "./audit";
+import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
+import { decodeCursor, finishKeysetPage, keysetQuery, type Page } from "./pagination";
+import { requirePatientInScope, splitList } from "./patients";
+import { guarded, type Tx } from "./transaction";
+
+export interface EpisodeView {
+  id: string;
+  patientId: string;
+  visitId: string | null;
+  occurredAt: Date;
+  durationSeconds: number;
+  side: Side;
+  muscleGroup: MuscleGroup;
+  movement: Movement | null;
+  rhythm: Rhythm | null;
+  voluntaryControl: boolean;
+  urgeToMove: boolean;
+  worseAtRestOrEvening: boolean;
+  reliefByMovement: boolean;
+  consciousnessImpaired: boolean;
+  duringSleep: boolean;
+  painScore: number | null;
+  triggers: Trigger[];
+  relief: Relief[];
+  classification: Classification | null;
+  suggestedClassification: Classification | null;
+  suggestionRationale: string[];
+  warnings: string[];
+  needsReview: boolean;
+  notes: string;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type EpisodeRow = Prisma.EpisodeGetPayload<object>;
+
+export function toEpisodeView(e: EpisodeRow): EpisodeView {
+  return {
+    id: e.id,
+    patientId: e.patientId,
+    visitId: e.visitId,
+    occurredAt: e.occurredAt,
+    durationSeconds: e.durationSeconds,
+    side: e.side as Side,
+    muscleGroup: e.muscleGroup as MuscleGroup,
+    movement: e.movement as Movement | null,
+    rhythm: e.rhythm as Rhythm | null,
+    voluntaryControl: e.voluntaryControl,
+    urgeToMove: e.urgeToMove,
+    worseAtRestOrEvening: e.worseAtRestOrEvening,
+    reliefByMovement: e.reliefByMovement,
+    consciousnessImpaired: e.consciousnessImpaired,
+    duringSleep: e.duringSleep,
+    painScore: e.painScore,
+    triggers: splitList(e.triggers) as Trigger[],
+    relief: splitList(e.relief) as Relief[],
+    classification: e.classification as Classification | null,
+    suggestedClassification: e.suggestedClassification as Classification | null,
+    suggestionRationale: JSON.parse(e.suggestionRationale),
+    warnings: JSON.parse(e.warnings),
+    needsReview: e.needsReview,
+    notes: e.notes,
+    version: e.version,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  };
+}
+
+/** The stored suggestion columns, always recomputed by the one rule function from the saved fields. */
+function suggestionColumns(e: {
+  movement?: string | null;
+  rhythm?: string | null;
+  voluntaryControl: boolean;
+  urgeToMove: boolean;
+  worseAtRestOrEvening: boolean;
+  reliefByMovement: boolean;
+  consciousnessImpaired: boolean;
+  classification?: string | null;
+}) {
+  const result = suggestClassification({
+    movement: (e.movement ?? null) as Movement | null,
+    rhythm: (e.rhythm ?? null) as Rhythm | null,
+    voluntaryControl: e.voluntaryControl,
+    urgeToMove: e.urgeToMove,
+    worseAtRestOrEvening: e.worseAtRestOrEvening,
+    reliefByMovement: e.reliefByMovement,
+    consciousnessImpaired: e.consciousnessImpaired,
+    classification: (e.classification ?? null) as Classification | null,
+  });
+  return {
+    suggestedClassification: result.suggestion,
+    suggestionRationale: JSON.stringify(result.rationale),
+    warnings: JSON.stringify(result.warnings),
+    needsReview: result.needsReview,
+  };
+}
+
+async function requireVisitOfPatient(tx: Tx, patientId: string, visitId: string | null | undefined) {
+  if (!visitId) return;
+  const visit = await tx.visit.findFirst({ where: { id: visitId, patientId, deletedAt: null }, select: { id: true } });
+  if (!visit) throw invalid({ visitId: "This visit does not belong to the patient" });
+}
+
+async function loadEpisodeInScope(tx: Tx, actor: Actor, id: string) {
+  const row = await tx.episode.findFirst({
+    where: { id, deletedAt: null, clinicId: { in: actor.clinicIds }, patient: { deletedAt: null } },
+  });
+  if (!row) throw notFound("Episode");
+  return row;
+}
+
+export async function createEpisode(actor: Actor, patientId: string, input: unknown): Promise<EpisodeView> {
+  const parsed = parseWith(episodeCreateSchema, input);
+  return guarded(actor, "clinical:write", { action: "EPISODE_CREATE", patientId, targetType: "Episode" }, async (tx) => {
+    const patient = await requirePatientInScope(tx, actor, patientId);
+    if (!parsed.ok) throw invalid(parsed.fields);
+    const e = parsed.data;
+    await requireVisitOfPatient(tx, patientId, e.visitId);
+    const created = await tx.episode.create({
+      data: {
+        patientId,
+        clinicId: patient.clinicId,
+        visitId: e.visitId ?? null,
+        occurredAt: e.occurredAt,
+        durationSeconds: e.durationSeconds,
+        side: e.side,
+        muscleGroup: e.muscleGroup,
+        movement: e.movement ?? null,
+        rhythm: e.rhythm ?? null,
+        voluntaryControl: e.voluntaryControl,
+        urgeToMove: e.urgeToMove,
+        worseAtRestOrEvening: e.worseAtRestOrEvening,
+        reliefByMovement: e.reliefByMovement,
+        consciousnessImpaired: e.consciousnessImpaired,
+        duringSleep: e.duringSleep,
+        painScore: e.painScore ?? null,
+        triggers: e.triggers.join(","),
+        relief: e.relief.join(","),
+        classification: e.classification ?? null,
+        notes: e.notes,
+        createdById: actor.userId,
+        ...suggestionColumns(e),
+      },
+    });
+    await appendAudit(tx, actor, { action: "EPISODE_CREATE", patientId, targetType: "Episode", targetId: created.id });
+    return toEpisodeView(created);
+  });
+}
+
+export async function updateEpisode(actor: Actor, id: string, input: unknown): Promise<EpisodeView> {
+  const parsed = parseWith(episodeUpdateSchema, input);
+  return guarded(actor, "clinical:write", { action: "EPISODE_UPDATE", targetType: "Episode", targetId: id }, async (tx) => {
+    const current = await loadEpisodeInScope(tx, actor, id);
+    if (!parsed.ok) throw invalid(parsed.fields);
+    const { version, ...changes } = parsed.data;
+    await requireVisitOfPatient(tx, current.patientId, changes.visitId);
+    const merged = {
+      movement: changes.movement === undefined ? current.movement : changes.movement,
+      rhythm: changes.rhythm === undefined ? current.rhythm : changes.rhythm,
+      voluntaryControl: changes.voluntaryControl ?? current.voluntaryControl,
+      urgeToMove: changes.urgeToMove ?? current.urgeToMove,
+      worseAtRestOrEvening: changes.worseAtRestOrEvening ?? current.worseAtRestOrEvening,
+      reliefByMovement: changes.reliefByMovement ?? current.reliefByMovement,
+      consciousnessImpaired: changes.consciousnessImpaired ?? current.consciousnessImpaired,
+      classification: changes.classification === undefined ? current.classification : changes.classification,
+    };
+    const data: Prisma.EpisodeUncheckedUpdateManyInput = {
+      ...merged,
+      ...suggestionColumns(merged),
+      version: { increment: 1 },
+    };
+    if (changes.occurredAt) data.occurredAt = changes.occurredAt;
+    if (changes.durationSeconds !== undefined) data.durationSeconds = changes.durationSeconds;
+    if (changes.side) data.side = changes.side;
+    if (changes.muscleGroup) data.muscleGroup = changes.muscleGroup;
+    if (changes.duringSleep !== undefined) data.duringSleep = changes.duringSleep;
+    if (changes.painScore !== undefined) data.painScore = changes.painScore;
+    if (changes.triggers) data.triggers = changes.triggers.join(",");
+    if (changes.relief) data.relief = changes.relief.join(",");
+    if (changes.notes !== undefined) data.notes = changes.notes;
+    if (changes.visitId !== undefined) data.visitId = changes.visitId;
+    const { count } = await tx.episode.updateMany({ where: { id, version, deletedAt: null }, data });
+    if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    await appendAudit(tx, actor, { action: "EPISODE_UPDATE", patientId: current.patientId, targetType: "Episode", targetId: id, details: { fields: Object.keys(changes) } });
+    return toEpisodeView(await tx.episode.findUniqueOrThrow({ where: { id } }));
+  });
+}
+
+export async function deleteEpisode(actor: Actor, id: string, version: number): Promise<void> {
+  return guarded(actor, "clinical:write", { action: "EPISODE_DELETE", targetType: "Episode", targetId: id }, async (tx) => {
+    const current = await loadEpisodeInScope(tx, actor, id);
+    const { count } = await tx.episode.updateMany({
+      where: { id, version, deletedAt: null },
+      data: { deletedAt: new Date(), deletedById: actor.userId, version: { increment: 1 } },
+    });
+    if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    await appendAudit(tx, actor, { action: "EPISODE_DELETE", patientId: current.patientId, targetType: "Episode", targetId: id });
+  });
+}
+
+export async function getEpisode(actor: Actor, id: string): Promise<EpisodeView & { timeZone: string }> {
+  return guarded(actor, "clinical:read", { action: "EPISODE_VIEW", targetType: "Episode", targetId: id }, async (tx) => {
+    const row = await loadEpisodeInScope(tx, actor, id);
+    const clinic = await tx.clinic.findUniqueOrThrow({ where: { id: row.clinicId }, select: { timeZone: true } });
+    await appendAudit(tx, actor, { action: "EPISODE_VIEW", patientId: row.patientId, targetType: "Episode", targetId: id });
+    return { ...toEpisodeView(row), timeZone: clinic.timeZone };
+  });
+}
+
+/** Where-clause for "episodes of this type": the clinician's label, else the suggestion. */
+function typeFilter(type: EpisodeListQuery["type"]): Prisma.EpisodeWhereInput {
+  if (!type) return {};
+  if (type === "NONE") return { classification: null, suggestedClassification: null };
+  return { OR: [{ classification: type }, { classification: null, suggestedClassification: type }] };
+}
+
+function dateRange(query: EpisodeListQuery, timeZone: string): Prisma.EpisodeWhereInput {
+  const range: { gte?: Date; lt?: Date } = {};
+  if (query.from) range.gte = wallClockToInstant(`${query.from}T00:00`, timeZone) ?? undefined;
+  if (query.to) {
+    const end = wallClockToInstant(`${query.to}T00:00`, timeZone);
+    if (end) range.lt = new Date(end.getTime() + 24 * 3600 * 1000);
+  }
+  return range.gte || range.lt ? { occurredAt: range } : {};
+}
+
+function keysetValue(field: string) {
+  return (v: string | number | null) => (field === "occurredAt" && typeof v === "string" ? new Date(v) : v);
+}
+
+export async function listEpisodes(actor: Actor, patientId: string, rawQuery: Record<string, unknown>): Promise<Page<EpisodeView> & { total: number; timeZone: string }> {
+  const query = episodeListQuerySchema.parse(rawQuery);
+  const cursor = decodeCursor(query.cursor);
+  return guarded(actor, "clinical:read", { action: "EPISODE_LIST", patientId }, async (tx) => {
+    const patient = await requirePatientInScope(tx, actor, patientId);
+    const timeZone = patient.clinic.timeZone;
+    const scope: Prisma.EpisodeWhereInput = {
+      patientId,
+      deletedAt: null,
+      ...(query.review ? { needsReview: true } : {}),
+      AND: [typeFilter(query.type), dateRange(query, timeZone)],
+    };
+    const page = keysetQuery(query.sort, query.dir, cursor, query.limit, keysetValue(query.sort));
+    const [rows, total] = await Promise.all([
+      tx.episode.findMany({ where: { AND: [scope, page.where] }, orderBy: page.orderBy, take: page.take }),
+      tx.episode.count({ where: scope }),
+    ]);
+    const result = finishKeysetPage(rows, cursor, query.limit, (r) => (query.sort === "occurredAt" ? r.occurredAt.toISOString() : r.durationSeconds));
+    await appendAudit(tx, actor, { action: "EPISODE_LIST", patientId, details: { returned: result.items.length } });
+    return { ...result, items: result.items.map(toEpisodeView), total, timeZone };
+  });
+}
+
+export interface ReviewItem extends EpisodeView {
+  patientName: string;
+  mrn: string;
+  timeZone: string;
+}
+
+/** Episodes whose clinician label disagrees with the suggestion, across the actor's clinics. */
+export async function listReviewQueue(actor: Actor, rawQuery: { cursor?: string; limit?: number }): Promise<Page<ReviewItem> & { total: number }> {
+  const cursor = decodeCursor(rawQuery.cursor);
+  const limit = Math.min(Math.max(Number(rawQuery.limit) || 25, 1), 100);
+  return guarded(actor, "clinical:read", { action: "REVIEW_QUEUE_VIEW" }, async (tx) => {
+    const scope: Prisma.EpisodeWhereInput = { clinicId: { in: actor.clinicIds }, needsReview: true, deletedAt: null, patient: { deletedAt: null } };
+    const page = keysetQuery("occurredAt", "desc", cursor, limit, keysetValue("occurredAt"));
+    const [rows, total] = await Promise.all([
+      tx.episode.findMany({
+        where: { AND: [scope, page.where] },
+        orderBy: page.orderBy,
+        take: page.take,
+        include: { patient: { select: { givenName: true, familyName: true, mrn: true, clinic: { select: { timeZone: true } } } } },
+      }),
+      tx.episode.count({ where: scope }),
+    ]);
+    const result = finishKeysetPage(rows, cursor, limit, (r) => r.occurredAt.toISOString());
+    await appendAudit(tx, actor, { action: "REVIEW_QUEUE_VIEW", details: { returned: result.items.length } });
+    return {
+      ...result,
+      total,
+      items: result.items.map((r) => ({
+        ...toEpisodeView(r),
+        patientName: `${r.patient.familyName}, ${r.patient.givenName}`,
+        mrn: r.patient.mrn,
+        timeZone: r.patient.clinic.timeZone,
+      })),
+    };
+  });
+}

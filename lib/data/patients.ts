@@ -1,0 +1,276 @@
+import type { Actor } from "@/lib/auth/actor";
+import type { Condition, LifestyleFlag, Sex } from "@/lib/clinical/vocabulary";
+import {
+  patientCreateSchema,
+  patientListQuerySchema,
+  patientUpdateSchema,
+  type PatientListQuery,
+} from "@/lib/validation/patient";
+import { parseWith } from "@/lib/validation/common";
+import { appendAudit } from "./audit";
+import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
+import { decodeCursor, finishKeysetPage, keysetQuery, type Page } from "./pagination";
+import { guarded, isUniqueViolation, type Tx } from "./transaction";
+
+export interface PatientSummary {
+  id: string;
+  mrn: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+  sex: Sex;
+  pregnant: boolean;
+  clinicName: string;
+  createdAt: Date;
+}
+
+export interface PatientDetail extends PatientSummary {
+  clinicId: string;
+  heightCm: number | null;
+  conditions: { code: Condition; onsetDate: string | null; note: string | null }[];
+  lifestyle: LifestyleFlag[];
+  medications: { id: string; name: string; active: boolean; startedOn: string | null; stoppedOn: string | null }[];
+  version: number;
+  updatedAt: Date;
+}
+
+const detailInclude = {
+  clinic: { select: { name: true, timeZone: true } },
+  conditions: { orderBy: { code: "asc" as const } },
+  medications: { orderBy: [{ active: "desc" as const }, { name: "asc" as const }] },
+};
+
+type PatientRow = Awaited<ReturnType<typeof loadPatient>>;
+
+async function loadPatient(tx: Tx, actor: Actor, id: string) {
+  const row = await tx.patient.findFirst({
+    where: { id, clinicId: { in: actor.clinicIds }, deletedAt: null },
+    include: detailInclude,
+  });
+  if (!row) throw notFound("Patient");
+  return row;
+}
+
+/** The patient if the actor may see it; otherwise NOT_FOUND (a foreign record is not confirmed to exist). */
+export async function requirePatientInScope(tx: Tx, actor: Actor, id: string) {
+  const row = await tx.patient.findFirst({
+    where: { id, clinicId: { in: actor.clinicIds }, deletedAt: null },
+    select: { id: true, clinicId: true, clinic: { select: { timeZone: true } } },
+  });
+  if (!row) throw notFound("Patient");
+  return row;
+}
+
+function toDetail(row: PatientRow): PatientDetail {
+  return {
+    id: row.id,
+    clinicId: row.clinicId,
+    clinicName: row.clinic.name,
+    mrn: row.mrn,
+    givenName: row.givenName,
+    familyName: row.familyName,
+    birthDate: row.birthDate,
+    sex: row.sex as Sex,
+    pregnant: row.pregnant,
+    heightCm: row.heightCm,
+    conditions: row.conditions.map((c) => ({ code: c.code as Condition, onsetDate: c.onsetDate, note: c.note })),
+    lifestyle: splitList(row.lifestyle) as LifestyleFlag[],
+    medications: row.medications.map((m) => ({
+      id: m.id,
+      name: m.name,
+      active: m.active,
+      startedOn: m.startedOn,
+      stoppedOn: m.stoppedOn,
+    })),
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function splitList(value: string): string[] {
+  return value ? value.split(",") : [];
+}
+
+function searchText(p: { familyName: string; givenName: string; mrn: string }): string {
+  return `${p.familyName} ${p.givenName} ${p.mrn}`.toLowerCase();
+}
+
+const SORT_FIELDS = { name: "searchText", mrn: "mrn", birthDate: "birthDate", createdAt: "createdAt" } as const;
+
+export async function listPatients(actor: Actor, rawQuery: Partial<Record<keyof PatientListQuery, unknown>>): Promise<Page<PatientSummary> & { total: number }> {
+  const query = patientListQuerySchema.parse(rawQuery);
+  const cursor = decodeCursor(query.cursor);
+  const field = SORT_FIELDS[query.sort];
+  const scope = {
+    clinicId: { in: actor.clinicIds },
+    deletedAt: null,
+    ...(query.q ? { searchText: { contains: query.q.toLowerCase() } } : {}),
+  };
+  return guarded(actor, "clinical:read", { action: "PATIENT_LIST" }, async (tx) => {
+    const page = keysetQuery(field, query.dir, cursor, query.limit, (v) => (field === "createdAt" && typeof v === "string" ? new Date(v) : v));
+    const [rows, total] = await Promise.all([
+      tx.patient.findMany({
+        where: { AND: [scope, page.where] },
+        orderBy: page.orderBy,
+        take: page.take,
+        include: { clinic: { select: { name: true } } },
+      }),
+      tx.patient.count({ where: scope }),
+    ]);
+    const result = finishKeysetPage(rows, cursor, query.limit, (r) =>
+      field === "createdAt" ? r.createdAt.toISOString() : (r[field] as string),
+    );
+    await appendAudit(tx, actor, {
+      action: "PATIENT_LIST",
+      details: { q: query.q ?? null, sort: query.sort, dir: query.dir, returned: result.items.length },
+    });
+    return {
+      ...result,
+      total,
+      items: result.items.map((r) => ({
+        id: r.id,
+        mrn: r.mrn,
+        givenName: r.givenName,
+        familyName: r.familyName,
+        birthDate: r.birthDate,
+        sex: r.sex as Sex,
+        pregnant: r.pregnant,
+        clinicName: r.clinic.name,
+        createdAt: r.createdAt,
+      })),
+    };
+  });
+}
+
+export async function getPatient(actor: Actor, id: string): Promise<PatientDetail> {
+  return guarded(actor, "clinical:read", { action: "PATIENT_VIEW", targetType: "Patient", targetId: id }, async (tx) => {
+    const row = await loadPatient(tx, actor, id);
+    await appendAudit(tx, actor, { action: "PATIENT_VIEW", patientId: id, targetType: "Patient", targetId: id });
+    return toDetail(row);
+  });
+}
+
+function resolveClinic(actor: Actor, clinicId: string | undefined): string {
+  if (clinicId) {
+    if (!actor.clinicIds.includes(clinicId)) throw invalid({ clinicId: "Unknown clinic" });
+    return clinicId;
+  }
+  if (actor.clinicIds.length === 1) return actor.clinicIds[0];
+  throw invalid({ clinicId: "Choose the clinic" });
+}
+
+export async function createPatient(actor: Actor, input: unknown): Promise<PatientDetail> {
+  const parsed = parseWith(patientCreateSchema, input);
+  return guarded(actor, "clinical:write", { action: "PATIENT_CREATE", targetType: "Patient" }, async (tx) => {
+    if (!parsed.ok) throw invalid(parsed.fields);
+    const p = parsed.data;
+    const clinicId = resolveClinic(actor, p.clinicId);
+    const duplicate = await tx.patient.findFirst({ where: { clinicId, mrn: p.mrn }, select: { id: true } });
+    if (duplicate) throw conflict("A patient with this MRN already exists in this clinic.", { mrn: "This MRN is already in use" });
+    try {
+      const created = await tx.patient.create({
+        data: {
+          clinicId,
+          mrn: p.mrn,
+          givenName: p.givenName,
+          familyName: p.familyName,
+          searchText: searchText(p),
+          birthDate: p.birthDate,
+          sex: p.sex,
+          pregnant: p.pregnant,
+          heightCm: p.heightCm ?? null,
+          lifestyle: p.lifestyle.join(","),
+          createdById: actor.userId,
+          conditions: { create: p.conditions.map((code) => ({ code })) },
+          medications: {
+            create: p.medications.map((m) => ({
+              name: m.name,
+              active: m.active,
+              startedOn: m.startedOn ?? null,
+              stoppedOn: m.stoppedOn ?? null,
+            })),
+          },
+        },
+        include: detailInclude,
+      });
+      await appendAudit(tx, actor, { action: "PATIENT_CREATE", patientId: created.id, targetType: "Patient", targetId: created.id });
+      return toDetail(created);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict("A patient with this MRN already exists in this clinic.", { mrn: "This MRN is already in use" });
+      throw error;
+    }
+  });
+}
+
+export async function updatePatient(actor: Actor, id: string, input: unknown): Promise<PatientDetail> {
+  const parsed = parseWith(patientUpdateSchema, input);
+  return guarded(actor, "clinical:write", { action: "PATIENT_UPDATE", patientId: id, targetType: "Patient", targetId: id }, async (tx) => {
+    const current = await loadPatient(tx, actor, id);
+    if (!parsed.ok) throw invalid(parsed.fields);
+    const p = parsed.data;
+    const sex = p.sex ?? current.sex;
+    const pregnant = p.pregnant ?? current.pregnant;
+    if (sex === "MALE" && pregnant) throw invalid({ pregnant: "Pregnancy cannot be recorded for a male patient" });
+    if (p.mrn && p.mrn !== current.mrn) {
+      const duplicate = await tx.patient.findFirst({ where: { clinicId: current.clinicId, mrn: p.mrn }, select: { id: true } });
+      if (duplicate) throw conflict("A patient with this MRN already exists in this clinic.", { mrn: "This MRN is already in use" });
+    }
+    const names = { familyName: p.familyName ?? current.familyName, givenName: p.givenName ?? current.givenName, mrn: p.mrn ?? current.mrn };
+    const { count } = await tx.patient.updateMany({
+      where: { id, version: p.version, deletedAt: null },
+      data: {
+        ...names,
+        searchText: searchText(names),
+        birthDate: p.birthDate ?? current.birthDate,
+        sex,
+        pregnant,
+        heightCm: p.heightCm === undefined ? current.heightCm : p.heightCm,
+        lifestyle: p.lifestyle ? p.lifestyle.join(",") : current.lifestyle,
+        version: { increment: 1 },
+      },
+    });
+    if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    if (p.conditions) {
+      await tx.patientCondition.deleteMany({ where: { patientId: id, code: { notIn: p.conditions } } });
+      const kept = new Set(current.conditions.map((c) => c.code));
+      const added = p.conditions.filter((c) => !kept.has(c));
+      if (added.length) await tx.patientCondition.createMany({ data: added.map((code) => ({ patientId: id, code })) });
+    }
+    if (p.medications) {
+      await tx.medication.deleteMany({ where: { patientId: id } });
+      if (p.medications.length)
+        await tx.medication.createMany({
+          data: p.medications.map((m) => ({
+            patientId: id,
+            name: m.name,
+            active: m.active,
+            startedOn: m.startedOn ?? null,
+            stoppedOn: m.stoppedOn ?? null,
+          })),
+        });
+    }
+    const changed = Object.keys(p).filter((k) => k !== "version");
+    await appendAudit(tx, actor, { action: "PATIENT_UPDATE", patientId: id, targetType: "Patient", targetId: id, details: { fields: changed } });
+    return toDetail(await loadPatient(tx, actor, id));
+  });
+}
+
+export async function deletePatient(actor: Actor, id: string, version: number): Promise<void> {
+  return guarded(actor, "clinical:write", { action: "PATIENT_DELETE", patientId: id, targetType: "Patient", targetId: id }, async (tx) => {
+    await loadPatient(tx, actor, id);
+    const { count } = await tx.patient.updateMany({
+      where: { id, version, deletedAt: null },
+      data: { deletedAt: new Date(), deletedById: actor.userId, version: { increment: 1 } },
+    });
+    if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    await appendAudit(tx, actor, { action: "PATIENT_DELETE", patientId: id, targetType: "Patient", targetId: id });
+  });
+}
+
+/** Clinics the actor may file patients under, for the create form. */
+export async function listActorClinics(actor: Actor) {
+  return guarded(actor, "clinical:read", { action: "CLINIC_LIST" }, (tx) =>
+    tx.clinic.findMany({ where: { id: { in: actor.clinicIds } }, select: { id: true, name: true, timeZone: true }, orderBy: { name: "asc" } }),
+  );
+}
