@@ -23,6 +23,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             {actor && (
               <>
                 <Link href="/patients">Patients</Link>
+                <Link href="/review">Review</Link>
                 {can(actor, "users:manage") && <Link href="/admin/users">Users</Link>}
                 <span className="spacer" />
                 <span className="who">

@@ -3,3 +3,14 @@ export function formText(form: FormData, key: string): string | undefined {
   const v = form.get(key);
   return typeof v === "string" ? v : undefined;
 }
+
+/** Every submitted text field; repeated names (checkbox groups) become arrays. */
+export function formValues(form: FormData): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(form.keys())) {
+    if (key.startsWith("$ACTION")) continue;
+    const all = form.getAll(key).filter((v): v is string => typeof v === "string");
+    out[key] = all.length > 1 ? all : (all[0] ?? "");
+  }
+  return out;
+}

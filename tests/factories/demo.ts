@@ -1,6 +1,9 @@
 import type { Db } from "../../lib/db";
 import { CONDITIONS, LIFESTYLE_FLAGS, type Condition, type LifestyleFlag } from "../../lib/clinical/vocabulary";
 import { createPatient } from "../../lib/data/patients";
+import { createEpisode } from "../../lib/data/episodes";
+import { createVisit } from "../../lib/data/visits";
+import { episodesFor, type EpisodePattern } from "./episodes";
 import { createRandom } from "./random";
 import { actorFor, createClinic, createUser } from "./users";
 
@@ -13,22 +16,25 @@ const MEDS = ["Omeprazole 20 mg", "Pantoprazole 40 mg", "Hydrochlorothiazide 25 
 
 /** Profiles that give the checklist and red flags something to find. */
 interface Profile {
+  pattern: EpisodePattern;
+  labs?: { analyte: string; value: number; unit: string }[];
+  vitals?: { systolic?: number; diastolic?: number; temperatureC?: number };
   conditions: Condition[];
   lifestyle: LifestyleFlag[];
   pregnant?: boolean;
   sex?: "FEMALE" | "MALE";
 }
 const PROFILES: Profile[] = [
-  { conditions: [], lifestyle: ["INTENSE_EXERCISE"] },
-  { conditions: [], lifestyle: [], pregnant: true, sex: "FEMALE" },
-  { conditions: ["VARICOSE_VEINS"], lifestyle: ["SEDENTARY"] },
-  { conditions: ["DIABETES", "HYPERTENSION"], lifestyle: ["SEDENTARY"] },
-  { conditions: ["THYROID_DISORDER"], lifestyle: ["HIGH_STRESS"] },
-  { conditions: ["KIDNEY_DISEASE"], lifestyle: [] },
-  { conditions: [], lifestyle: ["HIGH_HEELS", "HIGH_STRESS"], sex: "FEMALE" },
-  { conditions: ["NEUROLOGICAL_DISORDER"], lifestyle: [] },
-  { conditions: [], lifestyle: ["HIGH_PROTEIN_DIET", "INTENSE_EXERCISE"] },
-  { conditions: [], lifestyle: [] },
+  { pattern: "afterSport", conditions: [], lifestyle: ["INTENSE_EXERCISE"] },
+  { pattern: "pregnancyNight", conditions: [], lifestyle: [], pregnant: true, sex: "FEMALE", labs: [{ analyte: "MAGNESIUM", value: 0.66, unit: "mmol/L" }] },
+  { pattern: "frequentNoExertion", conditions: ["VARICOSE_VEINS"], lifestyle: ["SEDENTARY"] },
+  { pattern: "mixed", conditions: ["DIABETES", "HYPERTENSION"], lifestyle: ["SEDENTARY"], labs: [{ analyte: "GLUCOSE", value: 8.1, unit: "mmol/L" }], vitals: { systolic: 152, diastolic: 94 } },
+  { pattern: "rlsEvening", conditions: [], lifestyle: ["HIGH_STRESS"], labs: [{ analyte: "FERRITIN", value: 42, unit: "ug/L" }] },
+  { pattern: "coldNights", conditions: ["KIDNEY_DISEASE"], lifestyle: [] },
+  { pattern: "mixed", conditions: [], lifestyle: ["HIGH_HEELS", "HIGH_STRESS"], sex: "FEMALE", labs: [{ analyte: "VITAMIN_D", value: 38, unit: "nmol/L" }] },
+  { pattern: "seizureLike", conditions: ["NEUROLOGICAL_DISORDER"], lifestyle: [] },
+  { pattern: "afterSport", conditions: [], lifestyle: ["HIGH_PROTEIN_DIET", "INTENSE_EXERCISE"], vitals: { temperatureC: 38.4 } },
+  { pattern: "mixed", conditions: [], lifestyle: [] },
 ];
 
 export async function seedDemo(db: Db) {
@@ -49,7 +55,8 @@ export async function seedDemo(db: Db) {
     const pregnant = profile.pregnant ?? false;
     const year = pregnant ? rnd.int(1988, 2000) : rnd.int(1940, 2004);
     const inNorth = i % 7 === 6;
-    await createPatient(inNorth ? adminActor : clinicianActor, {
+    const actor = inNorth ? adminActor : clinicianActor;
+    const patient = await createPatient(actor, {
       ...(inNorth ? { clinicId: north.id } : {}),
       mrn: `${inNorth ? "N" : "D"}-${String(10001 + i)}`,
       givenName: rnd.pick(sex === "FEMALE" ? GIVEN_F : GIVEN_M),
@@ -62,6 +69,20 @@ export async function seedDemo(db: Db) {
       lifestyle: [...new Set([...profile.lifestyle, ...rnd.some(LIFESTYLE_FLAGS, 0.06)])],
       medications: rnd.some(MEDS, 0.12).map((name) => ({ name, active: rnd.chance(0.8), startedOn: `202${rnd.int(3, 6)}-0${rnd.int(1, 9)}-1${rnd.int(0, 9)}` })),
     });
+    const now = new Date();
+    const visit = await createVisit(actor, patient.id, {
+      occurredAt: new Date(now.getTime() - rnd.int(1, 10) * 86400_000).toISOString(),
+      weightKg: rnd.int(52, 105),
+      systolic: profile.vitals?.systolic ?? rnd.int(110, 135),
+      diastolic: profile.vitals?.diastolic ?? rnd.int(68, 84),
+      temperatureC: profile.vitals?.temperatureC ?? 36.7,
+      labs: profile.labs ?? [],
+      notes: "Routine review.",
+    });
+    for (const episode of episodesFor(profile.pattern, rnd, now)) {
+      const reportedAtVisit = new Date(episode.occurredAt as string) < visit.occurredAt;
+      await createEpisode(actor, patient.id, { ...episode, ...(reportedAtVisit ? { visitId: visit.id } : {}) });
+    }
     count++;
   }
   return { patients: count, clinics: 2, logins: ["admin@demo.clinic", "clinician@demo.clinic", "readonly@demo.clinic"], password: DEMO_PASSWORD };

@@ -1,42 +1,63 @@
-import Link from "next/link";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { ageInYears } from "@/lib/clinical/age";
-import { CONDITION_LABELS, LIFESTYLE_FLAG_LABELS, SEX_LABELS } from "@/lib/clinical/vocabulary";
-import { getPatient } from "@/lib/data/patients";
+import { formatDuration } from "@/lib/clinical/red-flags";
+import { formatInZone, instantToWallClock } from "@/lib/clinical/time";
+import { ANALYTE_LABELS, CLASSIFICATION_LABELS, CLASSIFICATIONS, CONDITION_LABELS, LIFESTYLE_FLAG_LABELS, SEX_LABELS, SIDE_LABELS, TRIGGER_LABELS } from "@/lib/clinical/vocabulary";
+import { listEpisodes } from "@/lib/data/episodes";
 import { pageData } from "@/lib/data/page-data";
+import { getPatient } from "@/lib/data/patients";
+import { listVisits } from "@/lib/data/visits";
+import { episodeListQuerySchema } from "@/lib/validation/episode";
+import { createEpisodeAction, createVisitAction } from "./actions";
+import { EpisodeForm } from "./episode-form";
+import { EpisodeTable } from "./episode-table";
+import { VisitForm } from "./visit-form";
 
 export const metadata: Metadata = { title: "Patient" };
 
+const SAVED: Record<string, string> = { "1": "Patient saved.", visit: "Visit saved.", episode: "Episode saved.", deleted: "Deleted. An administrator can restore it." };
+
 export default async function PatientPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { id } = await params;
-  const { saved } = await searchParams;
+  const query = await searchParams;
   const actor = await requireActor();
   const p = await pageData(getPatient(actor, id));
+  const episodeQuery = episodeListQuerySchema.parse(query);
+  const [visits, episodes] = await Promise.all([listVisits(actor, id), pageData(listEpisodes(actor, id, episodeQuery))]);
+  const tz = episodes.timeZone;
+  const canWrite = can(actor, "clinical:write");
   const current = p.medications.filter((m) => m.active);
   const past = p.medications.filter((m) => !m.active);
+  const nowLocal = instantToWallClock(new Date(), tz);
+  const visitOptions = visits.map((v) => ({ id: v.id, label: formatInZone(v.occurredAt, tz) }));
+  const pageLink = (cursor: string) => {
+    const url = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => !!e[1] && e[0] !== "cursor" && e[0] !== "saved"));
+    url.set("cursor", cursor);
+    return `/patients/${id}?${url.toString()}#episodes`;
+  };
   return (
     <>
       <p><Link href="/patients">← Patients</Link></p>
-      {saved && <p className="alert ok" role="status">Saved.</p>}
+      {query.saved && SAVED[query.saved] && <p className="alert ok" role="status">{SAVED[query.saved]}</p>}
       <div className="toolbar" style={{ alignItems: "center" }}>
         <h1 style={{ margin: 0 }}>
           {p.familyName}, {p.givenName}
         </h1>
         <span className="badge">MRN {p.mrn}</span>
+        <span className="badge">{ageInYears(p.birthDate)} y · {SEX_LABELS[p.sex].toLowerCase()}</span>
         {p.pregnant && <span className="badge warn">Pregnant</span>}
         <span style={{ flex: 1 }} />
-        {can(actor, "clinical:write") && <Link className="btn secondary" href={`/patients/${p.id}/edit`}>Edit patient</Link>}
+        {canWrite && <Link className="btn secondary" href={`/patients/${p.id}/edit`}>Edit patient</Link>}
       </div>
-      <div className="grid-2">
+      <div className="grid-3">
         <section className="card" aria-labelledby="demographics">
-          <h2 id="demographics" style={{ marginTop: 0 }}>Demographics</h2>
+          <h2 id="demographics" className="card-title">Demographics</h2>
           <dl className="facts">
             <dt>Date of birth</dt>
-            <dd>{p.birthDate} ({ageInYears(p.birthDate)} years)</dd>
-            <dt>Sex</dt>
-            <dd>{SEX_LABELS[p.sex]}</dd>
+            <dd>{p.birthDate}</dd>
             <dt>Height</dt>
             <dd>{p.heightCm ? `${p.heightCm} cm` : <span className="muted">not recorded</span>}</dd>
             <dt>Clinic</dt>
@@ -44,34 +65,143 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
           </dl>
         </section>
         <section className="card" aria-labelledby="problems">
-          <h2 id="problems" style={{ marginTop: 0 }}>Problem list</h2>
-          {p.conditions.length ? (
-            <ul>{p.conditions.map((c) => <li key={c.code}>{CONDITION_LABELS[c.code]}{c.onsetDate ? ` (since ${c.onsetDate})` : ""}</li>)}</ul>
-          ) : (
-            <p className="muted">No conditions recorded.</p>
-          )}
-          <h3>Lifestyle</h3>
-          {p.lifestyle.length ? (
-            <ul>{p.lifestyle.map((l) => <li key={l}>{LIFESTYLE_FLAG_LABELS[l]}</li>)}</ul>
-          ) : (
-            <p className="muted">No lifestyle flags.</p>
-          )}
+          <h2 id="problems" className="card-title">Problem list and lifestyle</h2>
+          {p.conditions.length ? <ul className="tight">{p.conditions.map((c) => <li key={c.code}>{CONDITION_LABELS[c.code]}</li>)}</ul> : <p className="muted">No conditions recorded.</p>}
+          {p.lifestyle.length > 0 && <p>{p.lifestyle.map((l) => LIFESTYLE_FLAG_LABELS[l]).join(" · ")}</p>}
         </section>
         <section className="card" aria-labelledby="medications">
-          <h2 id="medications" style={{ marginTop: 0 }}>Medications</h2>
-          {current.length ? (
-            <ul>{current.map((m) => <li key={m.id}>{m.name}{m.startedOn ? ` — since ${m.startedOn}` : ""}</li>)}</ul>
-          ) : (
-            <p className="muted">No current medications.</p>
-          )}
-          {past.length > 0 && (
-            <>
-              <h3>Past</h3>
-              <ul>{past.map((m) => <li key={m.id}>{m.name}{m.startedOn ? ` ${m.startedOn}` : ""}{m.stoppedOn ? ` – ${m.stoppedOn}` : ""}</li>)}</ul>
-            </>
-          )}
+          <h2 id="medications" className="card-title">Medications</h2>
+          {current.length ? <ul className="tight">{current.map((m) => <li key={m.id}>{m.name}{m.startedOn ? ` — since ${m.startedOn}` : ""}</li>)}</ul> : <p className="muted">No current medications.</p>}
+          {past.length > 0 && <p className="muted">Past: {past.map((m) => `${m.name}${m.stoppedOn ? ` (stopped ${m.stoppedOn})` : ""}`).join("; ")}</p>}
         </section>
       </div>
+
+      {canWrite && (
+        <section id="record" className="card" aria-labelledby="record-title">
+          <h2 id="record-title" className="card-title">Record episodes</h2>
+          <details className="panel">
+            <summary>Log a visit (vitals, labs)</summary>
+            <VisitForm
+              action={createVisitAction.bind(null, id)}
+              timeZone={tz}
+              submitLabel="Save visit"
+              initial={{ occurredAt: nowLocal, systolic: "", diastolic: "", weightKg: "", temperatureC: "", notes: "", labs: [] }}
+            />
+          </details>
+          <EpisodeForm
+            action={createEpisodeAction.bind(null, id)}
+            visits={visitOptions}
+            timeZone={tz}
+            submitLabel="Save episode"
+            initial={{
+              occurredAt: nowLocal,
+              duration: "",
+              durationUnit: "s",
+              side: "",
+              muscleGroup: "CALF",
+              movement: "",
+              rhythm: "",
+              painScore: "",
+              triggers: [],
+              relief: [],
+              classification: "",
+              notes: "",
+              visitId: visitOptions[0]?.id ?? "",
+              voluntaryControl: false,
+              urgeToMove: false,
+              worseAtRestOrEvening: false,
+              reliefByMovement: false,
+              consciousnessImpaired: false,
+              duringSleep: false,
+            }}
+          />
+        </section>
+      )}
+
+      <section id="episodes" aria-labelledby="episodes-title">
+        <h2 id="episodes-title">Episodes <span className="muted">({episodes.total})</span></h2>
+        <form className="toolbar" action={`/patients/${id}#episodes`} aria-label="Filter episodes">
+          <div>
+            <label htmlFor="f-type">Type</label>
+            <select id="f-type" name="type" defaultValue={episodeQuery.type ?? ""} style={{ width: "auto" }}>
+              <option value="">All types</option>
+              {CLASSIFICATIONS.map((c) => <option key={c} value={c}>{CLASSIFICATION_LABELS[c]}</option>)}
+              <option value="NONE">Unclassified</option>
+            </select>
+          </div>
+          <div>
+            <label htmlFor="f-from">From</label>
+            <input id="f-from" name="from" type="date" defaultValue={episodeQuery.from ?? ""} />
+          </div>
+          <div>
+            <label htmlFor="f-to">To</label>
+            <input id="f-to" name="to" type="date" defaultValue={episodeQuery.to ?? ""} />
+          </div>
+          <label className="choice" style={{ marginBottom: ".6rem" }}>
+            <input type="checkbox" name="review" value="1" defaultChecked={!!episodeQuery.review} /> Marked for review only
+          </label>
+          <input type="hidden" name="sort" value={episodeQuery.sort} />
+          <input type="hidden" name="dir" value={episodeQuery.dir} />
+          <button className="btn secondary" type="submit">Apply</button>
+          <Link className="btn secondary" href={`/patients/${id}#episodes`}>Reset</Link>
+        </form>
+        <EpisodeTable
+          sorting={[{ id: episodeQuery.sort, desc: episodeQuery.dir === "desc" }]}
+          rows={episodes.items.map((e) => ({
+            id: e.id,
+            when: formatInZone(e.occurredAt, tz),
+            durationSeconds: e.durationSeconds,
+            duration: formatDuration(e.durationSeconds),
+            side: SIDE_LABELS[e.side],
+            type: e.classification ? CLASSIFICATION_LABELS[e.classification] : "—",
+            suggestion: e.suggestedClassification ? CLASSIFICATION_LABELS[e.suggestedClassification] : "none",
+            pain: e.painScore === null ? "—" : String(e.painScore),
+            triggers: e.triggers.map((t) => TRIGGER_LABELS[t]).join(", "),
+            needsReview: e.needsReview,
+            editHref: `/patients/${id}/episodes/${e.id}`,
+          }))}
+        />
+        <nav className="pager" aria-label="Episode pages">
+          {episodes.prevCursor ? <Link className="btn secondary small" href={pageLink(episodes.prevCursor)}>← Newer</Link> : <span />}
+          {episodes.nextCursor && <Link className="btn secondary small" href={pageLink(episodes.nextCursor)}>Older →</Link>}
+        </nav>
+      </section>
+
+      <section id="visits" aria-labelledby="visits-title">
+        <h2 id="visits-title">Visits <span className="muted">({visits.length})</span></h2>
+        <div className="table-wrap">
+          <table className="data">
+            <caption className="sr-only">Visits, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Date and time</th>
+                <th scope="col">Blood pressure</th>
+                <th scope="col">Weight</th>
+                <th scope="col">Temperature</th>
+                <th scope="col">Labs</th>
+                <th scope="col">Episodes</th>
+                <th scope="col">Notes</th>
+                <th scope="col"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {visits.map((v) => (
+                <tr key={v.id}>
+                  <td>{formatInZone(v.occurredAt, tz)}</td>
+                  <td>{v.systolic ? `${v.systolic}/${v.diastolic} mmHg` : "—"}</td>
+                  <td>{v.weightKg ? `${v.weightKg} kg` : "—"}</td>
+                  <td>{v.temperatureC ? `${v.temperatureC} °C` : "—"}</td>
+                  <td>{v.labs.map((l) => `${ANALYTE_LABELS[l.analyte]} ${l.value} ${l.unit}`).join("; ") || "—"}</td>
+                  <td>{v.episodeCount}</td>
+                  <td>{v.notes}</td>
+                  <td><Link href={`/patients/${id}/visits/${v.id}`} aria-label={`Open visit of ${formatInZone(v.occurredAt, tz)}`}>{canWrite ? "Edit" : "View"}</Link></td>
+                </tr>
+              ))}
+              {visits.length === 0 && <tr><td colSpan={8} className="muted">No visits yet.</td></tr>}
+            </tbody>
+          </table>
+        </div>
+      </section>
     </>
   );
 }

@@ -1,0 +1,79 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { actorOrThrow } from "@/lib/auth/session";
+import { createEpisode, deleteEpisode, updateEpisode } from "@/lib/data/episodes";
+import { createVisit, deleteVisit, updateVisit } from "@/lib/data/visits";
+import { episodeFromForm, timeZoneFromForm, visitFromForm } from "@/lib/validation/episode-form";
+import { formText, formValues } from "@/lib/validation/form-fields";
+import { formStateFromError, type FormState } from "@/lib/validation/form-state";
+
+export async function createEpisodeAction(patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  const input = episodeFromForm(form, timeZoneFromForm(form));
+  try {
+    const saved = await createEpisode(await actorOrThrow(), patientId, input);
+    revalidatePath(`/patients/${patientId}`);
+    // Keep the visit and time so the next episode of the same visit is quick to enter.
+    return {
+      status: "ok",
+      message: `Episode saved${saved.needsReview ? " and marked for review (your label differs from the suggestion)" : ""}.`,
+      values: { visitId: formText(form, "visitId") ?? "", occurredAt: formText(form, "occurredAt") ?? "" },
+      submission: Date.now(),
+    };
+  } catch (error) {
+    return formStateFromError(error, formValues(form));
+  }
+}
+
+export async function updateEpisodeAction(episodeId: string, patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  const input = episodeFromForm(form, timeZoneFromForm(form));
+  try {
+    await updateEpisode(await actorOrThrow(), episodeId, input);
+  } catch (error) {
+    return formStateFromError(error, formValues(form));
+  }
+  revalidatePath(`/patients/${patientId}`);
+  redirect(`/patients/${patientId}?saved=episode#episodes`);
+}
+
+export async function deleteEpisodeAction(episodeId: string, patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    await deleteEpisode(await actorOrThrow(), episodeId, Number(formText(form, "version")));
+  } catch (error) {
+    return formStateFromError(error);
+  }
+  revalidatePath(`/patients/${patientId}`);
+  redirect(`/patients/${patientId}?saved=deleted#episodes`);
+}
+
+export async function createVisitAction(patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  const input = visitFromForm(form, timeZoneFromForm(form));
+  try {
+    await createVisit(await actorOrThrow(), patientId, input);
+  } catch (error) {
+    return formStateFromError(error, formValues(form));
+  }
+  revalidatePath(`/patients/${patientId}`);
+  redirect(`/patients/${patientId}?saved=visit#record`);
+}
+
+export async function updateVisitAction(visitId: string, patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  const input = visitFromForm(form, timeZoneFromForm(form));
+  try {
+    await updateVisit(await actorOrThrow(), visitId, input);
+  } catch (error) {
+    return formStateFromError(error, formValues(form));
+  }
+  revalidatePath(`/patients/${patientId}`);
+  redirect(`/patients/${patientId}?saved=visit#visits`);
+}
+
+export async function deleteVisitAction(visitId: string, patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    await deleteVisit(await actorOrThrow(), visitId, Number(formText(form, "version")));
+  } catch (error) {
+    return formStateFromError(error);
+  }
+  revalidatePath(`/patients/${patientId}`);
+  redirect(`/patients/${patientId}?saved=deleted#visits`);
+}

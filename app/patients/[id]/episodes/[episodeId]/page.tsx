@@ -1,0 +1,78 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { can } from "@/lib/auth/actor";
+import { requireActor } from "@/lib/auth/session";
+import { formatDuration } from "@/lib/clinical/red-flags";
+import { formatInZone, instantToWallClock } from "@/lib/clinical/time";
+import { CLASSIFICATION_LABELS } from "@/lib/clinical/vocabulary";
+import { getEpisode } from "@/lib/data/episodes";
+import { pageData } from "@/lib/data/page-data";
+import { listVisits } from "@/lib/data/visits";
+import { DeleteForm } from "../../../../_components/delete-form";
+import { deleteEpisodeAction, updateEpisodeAction } from "../../actions";
+import { EpisodeForm } from "../../episode-form";
+
+export const metadata: Metadata = { title: "Episode" };
+
+export default async function EpisodePage({ params }: { params: Promise<{ id: string; episodeId: string }> }) {
+  const { id, episodeId } = await params;
+  const actor = await requireActor();
+  const e = await pageData(getEpisode(actor, episodeId));
+  if (e.patientId !== id) notFound();
+  const canWrite = can(actor, "clinical:write");
+  const visits = canWrite ? await listVisits(actor, id) : [];
+  const useMinutes = e.durationSeconds >= 120 && e.durationSeconds % 60 === 0;
+  return (
+    <>
+      <p><Link href={`/patients/${id}#episodes`}>← Back to the patient</Link></p>
+      <h1>Episode of {formatInZone(e.occurredAt, e.timeZone)}</h1>
+      {e.needsReview && <p className="alert warn">Marked for review: the clinician&apos;s label ({e.classification && CLASSIFICATION_LABELS[e.classification]}) differs from the suggestion ({e.suggestedClassification && CLASSIFICATION_LABELS[e.suggestedClassification]}).</p>}
+      {canWrite ? (
+        <>
+          <div className="card">
+            <EpisodeForm
+              action={updateEpisodeAction.bind(null, episodeId, id)}
+              visits={visits.map((v) => ({ id: v.id, label: formatInZone(v.occurredAt, e.timeZone) }))}
+              timeZone={e.timeZone}
+              submitLabel="Save changes"
+              initial={{
+                occurredAt: instantToWallClock(e.occurredAt, e.timeZone),
+                duration: String(useMinutes ? e.durationSeconds / 60 : e.durationSeconds),
+                durationUnit: useMinutes ? "min" : "s",
+                side: e.side,
+                muscleGroup: e.muscleGroup,
+                movement: e.movement ?? "",
+                rhythm: e.rhythm ?? "",
+                painScore: e.painScore === null ? "" : String(e.painScore),
+                triggers: e.triggers,
+                relief: e.relief,
+                classification: e.classification ?? "",
+                notes: e.notes,
+                visitId: e.visitId ?? "",
+                voluntaryControl: e.voluntaryControl,
+                urgeToMove: e.urgeToMove,
+                worseAtRestOrEvening: e.worseAtRestOrEvening,
+                reliefByMovement: e.reliefByMovement,
+                consciousnessImpaired: e.consciousnessImpaired,
+                duringSleep: e.duringSleep,
+                version: e.version,
+              }}
+            />
+          </div>
+          <DeleteForm action={deleteEpisodeAction.bind(null, episodeId, id)} version={e.version} what="episode" />
+        </>
+      ) : (
+        <div className="card">
+          <dl className="facts">
+            <dt>Duration</dt><dd>{formatDuration(e.durationSeconds)}</dd>
+            <dt>Suggested type</dt><dd>{e.suggestedClassification ? CLASSIFICATION_LABELS[e.suggestedClassification] : "none"}</dd>
+            <dt>Why</dt><dd><ul className="tight">{e.suggestionRationale.map((r) => <li key={r}>{r}</li>)}</ul></dd>
+            <dt>Clinician&apos;s type</dt><dd>{e.classification ? CLASSIFICATION_LABELS[e.classification] : "not labelled"}</dd>
+            <dt>Notes</dt><dd>{e.notes || "—"}</dd>
+          </dl>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireActor } from "@/lib/auth/session";
+import { formatDuration } from "@/lib/clinical/red-flags";
+import { formatInZone } from "@/lib/clinical/time";
+import { CLASSIFICATION_LABELS } from "@/lib/clinical/vocabulary";
+import { listReviewQueue } from "@/lib/data/episodes";
+
+export const metadata: Metadata = { title: "Episodes for review" };
+
+export default async function ReviewPage({ searchParams }: { searchParams: Promise<{ cursor?: string }> }) {
+  const actor = await requireActor();
+  const { cursor } = await searchParams;
+  const queue = await listReviewQueue(actor, { cursor });
+  return (
+    <>
+      <h1>Episodes for review <span className="muted">({queue.total})</span></h1>
+      <p className="muted">Episodes whose clinician label differs from the system&apos;s suggestion, newest first, across your clinics.</p>
+      <div className="table-wrap">
+        <table className="data">
+          <caption className="sr-only">Episodes marked for review</caption>
+          <thead>
+            <tr>
+              <th scope="col">Patient</th>
+              <th scope="col">Date and time</th>
+              <th scope="col">Duration</th>
+              <th scope="col">Clinician&apos;s type</th>
+              <th scope="col">Suggested</th>
+              <th scope="col"><span className="sr-only">Open</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {queue.items.map((e) => (
+              <tr key={e.id}>
+                <td><Link href={`/patients/${e.patientId}`}>{e.patientName}</Link> <span className="muted">{e.mrn}</span></td>
+                <td>{formatInZone(e.occurredAt, e.timeZone)}</td>
+                <td>{formatDuration(e.durationSeconds)}</td>
+                <td>{e.classification ? CLASSIFICATION_LABELS[e.classification] : "—"}</td>
+                <td>{e.suggestedClassification ? CLASSIFICATION_LABELS[e.suggestedClassification] : "none"}</td>
+                <td><Link href={`/patients/${e.patientId}/episodes/${e.id}`}>Open episode</Link></td>
+              </tr>
+            ))}
+            {queue.items.length === 0 && <tr><td colSpan={6} className="muted">Nothing to review.</td></tr>}
+          </tbody>
+        </table>
+      </div>
+      <nav className="pager" aria-label="Pages">
+        {queue.prevCursor ? <Link className="btn secondary small" href={`/review?cursor=${queue.prevCursor}`}>← Newer</Link> : <span />}
+        {queue.nextCursor && <Link className="btn secondary small" href={`/review?cursor=${queue.nextCursor}`}>Older →</Link>}
+      </nav>
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+import { wallClockToInstant } from "@/lib/clinical/time";
+import { formText } from "./form-fields";
+
+/** Field names shared by the episode form and this parser. */
+export const EPISODE_FLAGS = ["voluntaryControl", "urgeToMove", "worseAtRestOrEvening", "reliefByMovement", "consciousnessImpaired", "duringSleep"] as const;
+
+/** `YYYY-MM-DDTHH:mm` in the clinic's zone -> ISO instant; other text passes through for the schema to refuse. */
+export function instantFromForm(local: string | undefined, timeZone: string): string {
+  if (!local) return "";
+  return wallClockToInstant(local, timeZone)?.toISOString() ?? local;
+}
+
+function numberOrNull(value: string | undefined): number | null {
+  const v = value?.trim();
+  return v ? Number(v) : null;
+}
+
+/** Reads the episode form. Duration is entered in seconds or minutes and stored in seconds. */
+export function episodeFromForm(form: FormData, timeZone: string): Record<string, unknown> {
+  const durationValue = numberOrNull(formText(form, "duration"));
+  const minutes = formText(form, "durationUnit") === "min";
+  const input: Record<string, unknown> = {
+    occurredAt: instantFromForm(formText(form, "occurredAt"), timeZone),
+    durationSeconds: durationValue === null ? undefined : minutes ? Math.round(durationValue * 60) : durationValue,
+    side: formText(form, "side") || undefined,
+    muscleGroup: formText(form, "muscleGroup") || "CALF",
+    movement: formText(form, "movement") || null,
+    rhythm: formText(form, "rhythm") || null,
+    painScore: numberOrNull(formText(form, "painScore")),
+    triggers: form.getAll("triggers").map(String),
+    relief: form.getAll("relief").map(String),
+    classification: formText(form, "classification") || null,
+    notes: formText(form, "notes") ?? "",
+    visitId: formText(form, "visitId") || null,
+  };
+  for (const flag of EPISODE_FLAGS) input[flag] = form.get(flag) === "on";
+  const version = formText(form, "version");
+  if (version !== undefined) input.version = Number(version);
+  return input;
+}
+
+export function visitFromForm(form: FormData, timeZone: string): Record<string, unknown> {
+  const labs: Record<string, unknown>[] = [];
+  const rows = Math.min(Number(formText(form, "labRows") ?? 0), 30);
+  for (let i = 0; i < rows; i++) {
+    const analyte = formText(form, `lab.${i}.analyte`);
+    const value = formText(form, `lab.${i}.value`)?.trim();
+    if (!analyte && !value) continue;
+    labs.push({ analyte, value: value ? Number(value) : undefined, unit: formText(form, `lab.${i}.unit`) ?? "" });
+  }
+  const input: Record<string, unknown> = {
+    occurredAt: instantFromForm(formText(form, "occurredAt"), timeZone),
+    systolic: numberOrNull(formText(form, "systolic")),
+    diastolic: numberOrNull(formText(form, "diastolic")),
+    weightKg: numberOrNull(formText(form, "weightKg")),
+    temperatureC: numberOrNull(formText(form, "temperatureC")),
+    labs,
+    notes: formText(form, "notes") ?? "",
+  };
+  const version = formText(form, "version");
+  if (version !== undefined) input.version = Number(version);
+  return input;
+}
+
+/** A time zone name from a form, accepted only when Intl knows it. */
+export function timeZoneFromForm(form: FormData): string {
+  const tz = formText(form, "timeZone") ?? "UTC";
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return tz;
+  } catch {
+    return "UTC";
+  }
+}
