@@ -5,13 +5,14 @@ import { actorOrThrow } from "@/lib/auth/session";
 import { createPatient, updatePatient } from "@/lib/data/patients";
 import { formStateFromError, type FormState } from "@/lib/validation/form-state";
 import { patientFromForm } from "@/lib/validation/patient-form";
+import { formText } from "@/lib/validation/form-fields";
 
 export async function createPatientAction(_prev: FormState, form: FormData): Promise<FormState> {
   const { input, remapErrors } = patientFromForm(form);
   let id: string;
   try {
     const actor = await actorOrThrow();
-    id = (await createPatient(actor, input)).id;
+    id = (await createPatient(actor, input, { idempotencyKey: formText(form, "idempotencyKey") })).id;
   } catch (error) {
     const state = formStateFromError(error, input);
     return { ...state, fields: state.fields && remapErrors(state.fields) };

@@ -31,7 +31,9 @@ export function PatientForm({
   initial,
   clinics,
   submitLabel,
+  formId,
 }: {
+  formId?: string;
   action: (state: FormState, form: FormData) => Promise<FormState>;
   initial: PatientFormValues;
   clinics: { id: string; name: string }[];
@@ -53,6 +55,7 @@ export function PatientForm({
       <FormAlert status={state.status} message={state.message} />
       {initial.version !== undefined && <input type="hidden" name="version" value={initial.version} />}
       <input type="hidden" name="medRows" value={medRows} />
+      {formId && <input type="hidden" name="idempotencyKey" value={`${formId}-${state.submission ?? 0}`} />}
       <div className="grid-2">
         <div>
           {clinics.length > 1 && (

@@ -9,6 +9,7 @@ import { appendAudit } from "./audit";
 import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
 import { decodeCursor, finishKeysetPage, keysetQuery, type Page } from "./pagination";
 import { requirePatientInScope, splitList } from "./patients";
+import { checkIdempotencyKey, createOnce, retryOnKeyConflict, type CreateOptions } from "./idempotency";
 import { guarded, type Tx } from "./transaction";
 
 export interface EpisodeView {
@@ -118,42 +119,50 @@ async function loadEpisodeInScope(tx: Tx, actor: Actor, id: string) {
   return row;
 }
 
-export async function createEpisode(actor: Actor, patientId: string, input: unknown): Promise<EpisodeView> {
+export async function createEpisode(actor: Actor, patientId: string, input: unknown, options: CreateOptions = {}): Promise<EpisodeView> {
   const parsed = parseWith(episodeCreateSchema, input);
-  return guarded(actor, "clinical:write", { action: "EPISODE_CREATE", patientId, targetType: "Episode" }, async (tx) => {
-    const patient = await requirePatientInScope(tx, actor, patientId);
-    if (!parsed.ok) throw invalid(parsed.fields);
-    const e = parsed.data;
-    await requireVisitOfPatient(tx, patientId, e.visitId);
-    const created = await tx.episode.create({
-      data: {
-        patientId,
-        clinicId: patient.clinicId,
-        visitId: e.visitId ?? null,
-        occurredAt: e.occurredAt,
-        durationSeconds: e.durationSeconds,
-        side: e.side,
-        muscleGroup: e.muscleGroup,
-        movement: e.movement ?? null,
-        rhythm: e.rhythm ?? null,
-        voluntaryControl: e.voluntaryControl,
-        urgeToMove: e.urgeToMove,
-        worseAtRestOrEvening: e.worseAtRestOrEvening,
-        reliefByMovement: e.reliefByMovement,
-        consciousnessImpaired: e.consciousnessImpaired,
-        duringSleep: e.duringSleep,
-        painScore: e.painScore ?? null,
-        triggers: e.triggers.join(","),
-        relief: e.relief.join(","),
-        classification: e.classification ?? null,
-        notes: e.notes,
-        createdById: actor.userId,
-        ...suggestionColumns(e),
-      },
-    });
-    await appendAudit(tx, actor, { action: "EPISODE_CREATE", patientId, targetType: "Episode", targetId: created.id });
-    return toEpisodeView(created);
-  });
+  const key = checkIdempotencyKey(options.idempotencyKey);
+  return retryOnKeyConflict(
+    () =>
+      guarded(actor, "clinical:write", { action: "EPISODE_CREATE", patientId, targetType: "Episode" }, async (tx) => {
+        const patient = await requirePatientInScope(tx, actor, patientId);
+        if (!parsed.ok) throw invalid(parsed.fields);
+        const e = parsed.data;
+        await requireVisitOfPatient(tx, patientId, e.visitId);
+        const once = await createOnce(tx, actor.userId, key, "Episode", async () => {
+          const created = await tx.episode.create({
+            data: {
+              patientId,
+              clinicId: patient.clinicId,
+              visitId: e.visitId ?? null,
+              occurredAt: e.occurredAt,
+              durationSeconds: e.durationSeconds,
+              side: e.side,
+              muscleGroup: e.muscleGroup,
+              movement: e.movement ?? null,
+              rhythm: e.rhythm ?? null,
+              voluntaryControl: e.voluntaryControl,
+              urgeToMove: e.urgeToMove,
+              worseAtRestOrEvening: e.worseAtRestOrEvening,
+              reliefByMovement: e.reliefByMovement,
+              consciousnessImpaired: e.consciousnessImpaired,
+              duringSleep: e.duringSleep,
+              painScore: e.painScore ?? null,
+              triggers: e.triggers.join(","),
+              relief: e.relief.join(","),
+              classification: e.classification ?? null,
+              notes: e.notes,
+              createdById: actor.userId,
+              ...suggestionColumns(e),
+            },
+          });
+          await appendAudit(tx, actor, { action: "EPISODE_CREATE", patientId, targetType: "Episode", targetId: created.id });
+          return created.id;
+        });
+        return toEpisodeView(await tx.episode.findUniqueOrThrow({ where: { id: once.id } }));
+      }),
+    key !== null,
+  );
 }
 
 export async function updateEpisode(actor: Actor, id: string, input: unknown): Promise<EpisodeView> {
@@ -190,7 +199,13 @@ export async function updateEpisode(actor: Actor, id: string, input: unknown): P
     if (changes.visitId !== undefined) data.visitId = changes.visitId;
     const { count } = await tx.episode.updateMany({ where: { id, version, deletedAt: null }, data });
     if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
-    await appendAudit(tx, actor, { action: "EPISODE_UPDATE", patientId: current.patientId, targetType: "Episode", targetId: id, details: { fields: Object.keys(changes) } });
+    await appendAudit(tx, actor, {
+      action: "EPISODE_UPDATE",
+      patientId: current.patientId,
+      targetType: "Episode",
+      targetId: id,
+      details: { fields: Object.keys(changes) },
+    });
     return toEpisodeView(await tx.episode.findUniqueOrThrow({ where: { id } }));
   });
 }
@@ -237,7 +252,11 @@ function keysetValue(field: string) {
   return (v: string | number | null) => (field === "occurredAt" && typeof v === "string" ? new Date(v) : v);
 }
 
-export async function listEpisodes(actor: Actor, patientId: string, rawQuery: Record<string, unknown>): Promise<Page<EpisodeView> & { total: number; timeZone: string }> {
+export async function listEpisodes(
+  actor: Actor,
+  patientId: string,
+  rawQuery: Record<string, unknown>,
+): Promise<Page<EpisodeView> & { total: number; timeZone: string }> {
   const query = episodeListQuerySchema.parse(rawQuery);
   const cursor = decodeCursor(query.cursor);
   return guarded(actor, "clinical:read", { action: "EPISODE_LIST", patientId }, async (tx) => {
@@ -254,7 +273,9 @@ export async function listEpisodes(actor: Actor, patientId: string, rawQuery: Re
       tx.episode.findMany({ where: { AND: [scope, page.where] }, orderBy: page.orderBy, take: page.take }),
       tx.episode.count({ where: scope }),
     ]);
-    const result = finishKeysetPage(rows, cursor, query.limit, (r) => (query.sort === "occurredAt" ? r.occurredAt.toISOString() : r.durationSeconds));
+    const result = finishKeysetPage(rows, cursor, query.limit, (r) =>
+      query.sort === "occurredAt" ? r.occurredAt.toISOString() : r.durationSeconds,
+    );
     await appendAudit(tx, actor, { action: "EPISODE_LIST", patientId, details: { returned: result.items.length } });
     return { ...result, items: result.items.map(toEpisodeView), total, timeZone };
   });
@@ -267,11 +288,19 @@ export interface ReviewItem extends EpisodeView {
 }
 
 /** Episodes whose clinician label disagrees with the suggestion, across the actor's clinics. */
-export async function listReviewQueue(actor: Actor, rawQuery: { cursor?: string; limit?: number }): Promise<Page<ReviewItem> & { total: number }> {
+export async function listReviewQueue(
+  actor: Actor,
+  rawQuery: { cursor?: string; limit?: number },
+): Promise<Page<ReviewItem> & { total: number }> {
   const cursor = decodeCursor(rawQuery.cursor);
   const limit = Math.min(Math.max(Number(rawQuery.limit) || 25, 1), 100);
   return guarded(actor, "clinical:read", { action: "REVIEW_QUEUE_VIEW" }, async (tx) => {
-    const scope: Prisma.EpisodeWhereInput = { clinicId: { in: actor.clinicIds }, needsReview: true, deletedAt: null, patient: { deletedAt: null } };
+    const scope: Prisma.EpisodeWhereInput = {
+      clinicId: { in: actor.clinicIds },
+      needsReview: true,
+      deletedAt: null,
+      patient: { deletedAt: null },
+    };
     const page = keysetQuery("occurredAt", "desc", cursor, limit, keysetValue("occurredAt"));
     const [rows, total] = await Promise.all([
       tx.episode.findMany({

@@ -4,12 +4,14 @@ import {
   patientCreateSchema,
   patientListQuerySchema,
   patientUpdateSchema,
+  type PatientCreateInput,
   type PatientListQuery,
 } from "@/lib/validation/patient";
 import { parseWith } from "@/lib/validation/common";
 import { appendAudit } from "./audit";
 import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
 import { decodeCursor, finishKeysetPage, keysetQuery, type Page } from "./pagination";
+import { checkIdempotencyKey, createOnce, retryOnKeyConflict, type CreateOptions } from "./idempotency";
 import { guarded, isUniqueViolation, type Tx } from "./transaction";
 
 export interface PatientSummary {
@@ -98,7 +100,10 @@ function searchText(p: { familyName: string; givenName: string; mrn: string }): 
 
 const SORT_FIELDS = { name: "searchText", mrn: "mrn", birthDate: "birthDate", createdAt: "createdAt" } as const;
 
-export async function listPatients(actor: Actor, rawQuery: Partial<Record<keyof PatientListQuery, unknown>>): Promise<Page<PatientSummary> & { total: number }> {
+export async function listPatients(
+  actor: Actor,
+  rawQuery: Partial<Record<keyof PatientListQuery, unknown>>,
+): Promise<Page<PatientSummary> & { total: number }> {
   const query = patientListQuerySchema.parse(rawQuery);
   const cursor = decodeCursor(query.cursor);
   const field = SORT_FIELDS[query.sort];
@@ -108,7 +113,9 @@ export async function listPatients(actor: Actor, rawQuery: Partial<Record<keyof 
     ...(query.q ? { searchText: { contains: query.q.toLowerCase() } } : {}),
   };
   return guarded(actor, "clinical:read", { action: "PATIENT_LIST" }, async (tx) => {
-    const page = keysetQuery(field, query.dir, cursor, query.limit, (v) => (field === "createdAt" && typeof v === "string" ? new Date(v) : v));
+    const page = keysetQuery(field, query.dir, cursor, query.limit, (v) =>
+      field === "createdAt" && typeof v === "string" ? new Date(v) : v,
+    );
     const [rows, total] = await Promise.all([
       tx.patient.findMany({
         where: { AND: [scope, page.where] },
@@ -160,47 +167,58 @@ function resolveClinic(actor: Actor, clinicId: string | undefined): string {
   throw invalid({ clinicId: "Choose the clinic" });
 }
 
-export async function createPatient(actor: Actor, input: unknown): Promise<PatientDetail> {
+export async function createPatient(actor: Actor, input: unknown, options: CreateOptions = {}): Promise<PatientDetail> {
   const parsed = parseWith(patientCreateSchema, input);
-  return guarded(actor, "clinical:write", { action: "PATIENT_CREATE", targetType: "Patient" }, async (tx) => {
-    if (!parsed.ok) throw invalid(parsed.fields);
-    const p = parsed.data;
-    const clinicId = resolveClinic(actor, p.clinicId);
-    const duplicate = await tx.patient.findFirst({ where: { clinicId, mrn: p.mrn }, select: { id: true } });
-    if (duplicate) throw conflict("A patient with this MRN already exists in this clinic.", { mrn: "This MRN is already in use" });
-    try {
-      const created = await tx.patient.create({
-        data: {
-          clinicId,
-          mrn: p.mrn,
-          givenName: p.givenName,
-          familyName: p.familyName,
-          searchText: searchText(p),
-          birthDate: p.birthDate,
-          sex: p.sex,
-          pregnant: p.pregnant,
-          heightCm: p.heightCm ?? null,
-          lifestyle: p.lifestyle.join(","),
-          createdById: actor.userId,
-          conditions: { create: p.conditions.map((code) => ({ code })) },
-          medications: {
-            create: p.medications.map((m) => ({
-              name: m.name,
-              active: m.active,
-              startedOn: m.startedOn ?? null,
-              stoppedOn: m.stoppedOn ?? null,
-            })),
-          },
+  const key = checkIdempotencyKey(options.idempotencyKey);
+  return retryOnKeyConflict(
+    () =>
+      guarded(actor, "clinical:write", { action: "PATIENT_CREATE", targetType: "Patient" }, async (tx) => {
+        if (!parsed.ok) throw invalid(parsed.fields);
+        const p = parsed.data;
+        const clinicId = resolveClinic(actor, p.clinicId);
+        const once = await createOnce(tx, actor.userId, key, "Patient", () => insertPatient(tx, actor, clinicId, p));
+        return toDetail(await loadPatient(tx, actor, once.id));
+      }),
+    key !== null,
+  );
+}
+
+async function insertPatient(tx: Tx, actor: Actor, clinicId: string, p: PatientCreateInput): Promise<string> {
+  const duplicate = await tx.patient.findFirst({ where: { clinicId, mrn: p.mrn }, select: { id: true } });
+  if (duplicate) throw conflict("A patient with this MRN already exists in this clinic.", { mrn: "This MRN is already in use" });
+  try {
+    const created = await tx.patient.create({
+      data: {
+        clinicId,
+        mrn: p.mrn,
+        givenName: p.givenName,
+        familyName: p.familyName,
+        searchText: searchText(p),
+        birthDate: p.birthDate,
+        sex: p.sex,
+        pregnant: p.pregnant,
+        heightCm: p.heightCm ?? null,
+        lifestyle: p.lifestyle.join(","),
+        createdById: actor.userId,
+        conditions: { create: p.conditions.map((code) => ({ code })) },
+        medications: {
+          create: p.medications.map((m) => ({
+            name: m.name,
+            active: m.active,
+            startedOn: m.startedOn ?? null,
+            stoppedOn: m.stoppedOn ?? null,
+          })),
         },
-        include: detailInclude,
-      });
-      await appendAudit(tx, actor, { action: "PATIENT_CREATE", patientId: created.id, targetType: "Patient", targetId: created.id });
-      return toDetail(created);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw conflict("A patient with this MRN already exists in this clinic.", { mrn: "This MRN is already in use" });
-      throw error;
-    }
-  });
+      },
+      select: { id: true },
+    });
+    await appendAudit(tx, actor, { action: "PATIENT_CREATE", patientId: created.id, targetType: "Patient", targetId: created.id });
+    return created.id;
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw conflict("A patient with this MRN already exists in this clinic.", { mrn: "This MRN is already in use" });
+    throw error;
+  }
 }
 
 export async function updatePatient(actor: Actor, id: string, input: unknown): Promise<PatientDetail> {
@@ -216,7 +234,11 @@ export async function updatePatient(actor: Actor, id: string, input: unknown): P
       const duplicate = await tx.patient.findFirst({ where: { clinicId: current.clinicId, mrn: p.mrn }, select: { id: true } });
       if (duplicate) throw conflict("A patient with this MRN already exists in this clinic.", { mrn: "This MRN is already in use" });
     }
-    const names = { familyName: p.familyName ?? current.familyName, givenName: p.givenName ?? current.givenName, mrn: p.mrn ?? current.mrn };
+    const names = {
+      familyName: p.familyName ?? current.familyName,
+      givenName: p.givenName ?? current.givenName,
+      mrn: p.mrn ?? current.mrn,
+    };
     const { count } = await tx.patient.updateMany({
       where: { id, version: p.version, deletedAt: null },
       data: {
@@ -251,7 +273,13 @@ export async function updatePatient(actor: Actor, id: string, input: unknown): P
         });
     }
     const changed = Object.keys(p).filter((k) => k !== "version");
-    await appendAudit(tx, actor, { action: "PATIENT_UPDATE", patientId: id, targetType: "Patient", targetId: id, details: { fields: changed } });
+    await appendAudit(tx, actor, {
+      action: "PATIENT_UPDATE",
+      patientId: id,
+      targetType: "Patient",
+      targetId: id,
+      details: { fields: changed },
+    });
     return toDetail(await loadPatient(tx, actor, id));
   });
 }
@@ -271,6 +299,10 @@ export async function deletePatient(actor: Actor, id: string, version: number): 
 /** Clinics the actor may file patients under, for the create form. */
 export async function listActorClinics(actor: Actor) {
   return guarded(actor, "clinical:read", { action: "CLINIC_LIST" }, (tx) =>
-    tx.clinic.findMany({ where: { id: { in: actor.clinicIds } }, select: { id: true, name: true, timeZone: true }, orderBy: { name: "asc" } }),
+    tx.clinic.findMany({
+      where: { id: { in: actor.clinicIds } },
+      select: { id: true, name: true, timeZone: true },
+      orderBy: { name: "asc" },
+    }),
   );
 }

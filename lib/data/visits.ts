@@ -6,6 +6,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import { appendAudit } from "./audit";
 import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
 import { requirePatientInScope } from "./patients";
+import { checkIdempotencyKey, createOnce, retryOnKeyConflict, type CreateOptions } from "./idempotency";
 import { guarded, type Tx } from "./transaction";
 
 export interface VisitView {
@@ -51,29 +52,43 @@ async function loadVisitInScope(tx: Tx, actor: Actor, id: string) {
 }
 
 /** A visit and its lab results are written together or not at all (one transaction). */
-export async function createVisit(actor: Actor, patientId: string, input: unknown): Promise<VisitView> {
+export async function createVisit(actor: Actor, patientId: string, input: unknown, options: CreateOptions = {}): Promise<VisitView> {
   const parsed = parseWith(visitCreateSchema, input);
-  return guarded(actor, "clinical:write", { action: "VISIT_CREATE", patientId, targetType: "Visit" }, async (tx) => {
-    await requirePatientInScope(tx, actor, patientId);
-    if (!parsed.ok) throw invalid(parsed.fields);
-    const v = parsed.data;
-    const created = await tx.visit.create({
-      data: {
-        patientId,
-        occurredAt: v.occurredAt,
-        systolic: v.systolic ?? null,
-        diastolic: v.diastolic ?? null,
-        weightKg: v.weightKg ?? null,
-        temperatureC: v.temperatureC ?? null,
-        notes: v.notes,
-        createdById: actor.userId,
-        labs: { create: v.labs.map((l) => ({ ...l, patientId, takenAt: v.occurredAt })) },
-      },
-      include,
-    });
-    await appendAudit(tx, actor, { action: "VISIT_CREATE", patientId, targetType: "Visit", targetId: created.id, details: { labs: v.labs.length } });
-    return toVisitView(created);
-  });
+  const key = checkIdempotencyKey(options.idempotencyKey);
+  return retryOnKeyConflict(
+    () =>
+      guarded(actor, "clinical:write", { action: "VISIT_CREATE", patientId, targetType: "Visit" }, async (tx) => {
+        await requirePatientInScope(tx, actor, patientId);
+        if (!parsed.ok) throw invalid(parsed.fields);
+        const v = parsed.data;
+        const once = await createOnce(tx, actor.userId, key, "Visit", async () => {
+          const created = await tx.visit.create({
+            data: {
+              patientId,
+              occurredAt: v.occurredAt,
+              systolic: v.systolic ?? null,
+              diastolic: v.diastolic ?? null,
+              weightKg: v.weightKg ?? null,
+              temperatureC: v.temperatureC ?? null,
+              notes: v.notes,
+              createdById: actor.userId,
+              labs: { create: v.labs.map((l) => ({ ...l, patientId, takenAt: v.occurredAt })) },
+            },
+            include,
+          });
+          await appendAudit(tx, actor, {
+            action: "VISIT_CREATE",
+            patientId,
+            targetType: "Visit",
+            targetId: created.id,
+            details: { labs: v.labs.length },
+          });
+          return created.id;
+        });
+        return toVisitView(await loadVisitInScope(tx, actor, once.id));
+      }),
+    key !== null,
+  );
 }
 
 export async function updateVisit(actor: Actor, id: string, input: unknown): Promise<VisitView> {
@@ -98,7 +113,10 @@ export async function updateVisit(actor: Actor, id: string, input: unknown): Pro
     if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
     if (labs) {
       await tx.labResult.deleteMany({ where: { visitId: id } });
-      if (labs.length) await tx.labResult.createMany({ data: labs.map((l) => ({ ...l, visitId: id, patientId: current.patientId, takenAt: occurredAt })) });
+      if (labs.length)
+        await tx.labResult.createMany({
+          data: labs.map((l) => ({ ...l, visitId: id, patientId: current.patientId, takenAt: occurredAt })),
+        });
     } else if (v.occurredAt) {
       await tx.labResult.updateMany({ where: { visitId: id }, data: { takenAt: occurredAt } });
     }
@@ -110,7 +128,10 @@ export async function updateVisit(actor: Actor, id: string, input: unknown): Pro
 export async function deleteVisit(actor: Actor, id: string, version: number): Promise<void> {
   return guarded(actor, "clinical:write", { action: "VISIT_DELETE", targetType: "Visit", targetId: id }, async (tx) => {
     const current = await loadVisitInScope(tx, actor, id);
-    const { count } = await tx.visit.updateMany({ where: { id, version, deletedAt: null }, data: { deletedAt: new Date(), deletedById: actor.userId, version: { increment: 1 } } });
+    const { count } = await tx.visit.updateMany({
+      where: { id, version, deletedAt: null },
+      data: { deletedAt: new Date(), deletedById: actor.userId, version: { increment: 1 } },
+    });
     if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
     await appendAudit(tx, actor, { action: "VISIT_DELETE", patientId: current.patientId, targetType: "Visit", targetId: id });
   });
@@ -128,7 +149,12 @@ export async function getVisit(actor: Actor, id: string): Promise<VisitView & { 
 export async function listVisits(actor: Actor, patientId: string, limit = 50): Promise<VisitView[]> {
   return guarded(actor, "clinical:read", { action: "VISIT_LIST", patientId }, async (tx) => {
     await requirePatientInScope(tx, actor, patientId);
-    const rows = await tx.visit.findMany({ where: { patientId, deletedAt: null }, orderBy: [{ occurredAt: "desc" }, { id: "desc" }], take: limit, include });
+    const rows = await tx.visit.findMany({
+      where: { patientId, deletedAt: null },
+      orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+      take: limit,
+      include,
+    });
     await appendAudit(tx, actor, { action: "VISIT_LIST", patientId, details: { returned: rows.length } });
     return rows.map(toVisitView);
   });

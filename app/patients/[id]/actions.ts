@@ -11,7 +11,7 @@ import { formStateFromError, type FormState } from "@/lib/validation/form-state"
 export async function createEpisodeAction(patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
   const input = episodeFromForm(form, timeZoneFromForm(form));
   try {
-    const saved = await createEpisode(await actorOrThrow(), patientId, input);
+    const saved = await createEpisode(await actorOrThrow(), patientId, input, { idempotencyKey: formText(form, "idempotencyKey") });
     revalidatePath(`/patients/${patientId}`);
     // Keep the visit and time so the next episode of the same visit is quick to enter.
     return {
@@ -49,7 +49,7 @@ export async function deleteEpisodeAction(episodeId: string, patientId: string, 
 export async function createVisitAction(patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
   const input = visitFromForm(form, timeZoneFromForm(form));
   try {
-    await createVisit(await actorOrThrow(), patientId, input);
+    await createVisit(await actorOrThrow(), patientId, input, { idempotencyKey: formText(form, "idempotencyKey") });
   } catch (error) {
     return formStateFromError(error, formValues(form));
   }

@@ -92,8 +92,11 @@ export function EpisodeForm({
   visits,
   timeZone,
   submitLabel,
+  formId,
 }: {
   action: (state: FormState, form: FormData) => Promise<FormState>;
+  /** Server-made id of this form; with the submission count it keys idempotent creates. */
+  formId?: string;
   initial: EpisodeFormValues;
   visits: { id: string; label: string }[];
   timeZone: string;
@@ -111,6 +114,7 @@ export function EpisodeForm({
       visits={visits}
       timeZone={timeZone}
       submitLabel={submitLabel}
+      idempotencyKey={formId ? `${formId}-${state.submission ?? 0}` : undefined}
     />
   );
 }
@@ -123,7 +127,9 @@ function EpisodeFields({
   visits,
   timeZone,
   submitLabel,
+  idempotencyKey,
 }: {
+  idempotencyKey?: string;
   state: FormState;
   formAction: (form: FormData) => void;
   pending: boolean;
@@ -172,6 +178,7 @@ function EpisodeFields({
         )}
       </div>
       <input type="hidden" name="timeZone" value={timeZone} />
+      {idempotencyKey && <input type="hidden" name="idempotencyKey" value={idempotencyKey} />}
       {values.version !== undefined && <input type="hidden" name="version" value={values.version} />}
       <div className="episode-grid">
         <div>

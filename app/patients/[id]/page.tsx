@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { can } from "@/lib/auth/actor";
@@ -83,6 +84,7 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
             <summary>Log a visit (vitals, labs)</summary>
             <VisitForm
               action={createVisitAction.bind(null, id)}
+              formId={randomUUID()}
               timeZone={tz}
               submitLabel="Save visit"
               initial={{ occurredAt: nowLocal, systolic: "", diastolic: "", weightKg: "", temperatureC: "", notes: "", labs: [] }}
@@ -90,6 +92,7 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
           </details>
           <EpisodeForm
             action={createEpisodeAction.bind(null, id)}
+            formId={randomUUID()}
             visits={visitOptions}
             timeZone={tz}
             submitLabel="Save episode"

@@ -17,7 +17,7 @@ export interface VisitFormValues {
 
 const UNITS = [...new Set(Object.values(ANALYTE_UNITS))];
 
-export function VisitForm({ action, initial, timeZone, submitLabel }: { action: (s: FormState, f: FormData) => Promise<FormState>; initial: VisitFormValues; timeZone: string; submitLabel: string }) {
+export function VisitForm({ action, initial, timeZone, submitLabel, formId }: { action: (s: FormState, f: FormData) => Promise<FormState>; initial: VisitFormValues; timeZone: string; submitLabel: string; formId?: string }) {
   const [state, formAction, pending] = useActionState(action, initialFormState);
   const sv = state.values as Record<string, string> | undefined;
   const values: VisitFormValues = sv
@@ -46,6 +46,7 @@ export function VisitForm({ action, initial, timeZone, submitLabel }: { action: 
     <form action={formAction} key={state.submission ?? 0} noValidate aria-label="Visit">
       <FormAlert status={state.status} message={state.message} />
       <input type="hidden" name="timeZone" value={timeZone} />
+      {formId && <input type="hidden" name="idempotencyKey" value={`${formId}-${state.submission ?? 0}`} />}
       <input type="hidden" name="labRows" value={labRows} />
       {values.version !== undefined && <input type="hidden" name="version" value={values.version} />}
       <div className="inline" style={{ alignItems: "flex-start", gap: "1rem" }}>

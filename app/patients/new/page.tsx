@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { can } from "@/lib/auth/actor";
@@ -20,6 +21,7 @@ export default async function NewPatientPage() {
       <div className="card">
         <PatientForm
           action={createPatientAction}
+          formId={randomUUID()}
           clinics={clinics}
           submitLabel="Create patient"
           initial={{ mrn: "", givenName: "", familyName: "", birthDate: "", sex: "", pregnant: false, heightCm: null, conditions: [], lifestyle: [], medications: [] }}
