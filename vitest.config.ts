@@ -24,6 +24,23 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          // Browser tests against a running production server: run them with `npm run test:e2e`,
+          // which builds, starts the server on a fresh database and sets E2E_BASE_URL.
+          name: "e2e",
+          include: ["tests/e2e/**/*.e2e.ts"],
+          environment: "node",
+          setupFiles: ["tests/e2e/support/setup.ts"],
+          // One shared server and database: files run one after another in a single fork.
+          pool: "forks",
+          fileParallelism: false,
+          maxWorkers: 1,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

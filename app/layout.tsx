@@ -23,8 +23,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             {actor && (
               <>
                 <Link href="/patients">Patients</Link>
+                <Link href="/attention">Needs attention</Link>
                 <Link href="/review">Review</Link>
                 {can(actor, "users:manage") && <Link href="/admin/users">Users</Link>}
+                {can(actor, "users:manage") && <Link href="/admin/clinics">Clinics</Link>}
                 <span className="spacer" />
                 <span className="who">
                   {actor.name} · {actor.role.replace("_", " ").toLowerCase()}

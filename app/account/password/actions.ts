@@ -1,5 +1,6 @@
 "use server";
 import { redirect } from "next/navigation";
+import { revalidatePath } from "next/cache";
 import { currentSession } from "@/lib/auth/session";
 import { changeOwnPassword } from "@/lib/data/auth";
 import { unauthenticated } from "@/lib/data/errors";
@@ -22,5 +23,7 @@ export async function changePasswordAction(_prev: FormState, form: FormData): Pr
   } catch (error) {
     return formStateFromError(error);
   }
+  // The layout hid the navigation during the forced change; render it afresh.
+  revalidatePath("/", "layout");
   redirect("/patients");
 }

@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { actorOrThrow } from "@/lib/auth/session";
 import { createEpisode, deleteEpisode, updateEpisode } from "@/lib/data/episodes";
 import { createVisit, deleteVisit, updateVisit } from "@/lib/data/visits";
+import { setChecklistStatus } from "@/lib/data/assessment";
 import { episodeFromForm, timeZoneFromForm, visitFromForm } from "@/lib/validation/episode-form";
 import { formText, formValues } from "@/lib/validation/form-fields";
 import { formStateFromError, type FormState } from "@/lib/validation/form-state";
@@ -76,4 +77,18 @@ export async function deleteVisitAction(visitId: string, patientId: string, _pre
   }
   revalidatePath(`/patients/${patientId}`);
   redirect(`/patients/${patientId}?saved=deleted#visits`);
+}
+
+export async function setChecklistAction(patientId: string, causeId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    await setChecklistStatus(await actorOrThrow(), patientId, causeId, {
+      status: formText(form, "status"),
+      note: formText(form, "note") ?? "",
+      version: Number(formText(form, "version")),
+    });
+  } catch (error) {
+    return formStateFromError(error, formValues(form));
+  }
+  revalidatePath(`/patients/${patientId}`);
+  return { status: "ok", message: "Saved.", submission: Date.now() };
 }

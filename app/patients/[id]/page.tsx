@@ -7,12 +7,14 @@ import { ageInYears } from "@/lib/clinical/age";
 import { formatDuration } from "@/lib/clinical/red-flags";
 import { formatInZone, instantToWallClock } from "@/lib/clinical/time";
 import { ANALYTE_LABELS, CLASSIFICATION_LABELS, CLASSIFICATIONS, CONDITION_LABELS, LIFESTYLE_FLAG_LABELS, SEX_LABELS, SIDE_LABELS, TRIGGER_LABELS } from "@/lib/clinical/vocabulary";
+import { getAssessment, getChecklistHistory } from "@/lib/data/assessment";
 import { listEpisodes } from "@/lib/data/episodes";
 import { pageData } from "@/lib/data/page-data";
 import { getPatient } from "@/lib/data/patients";
 import { listVisits } from "@/lib/data/visits";
 import { episodeListQuerySchema } from "@/lib/validation/episode";
 import { createEpisodeAction, createVisitAction } from "./actions";
+import { AssessmentPanel } from "./assessment-panel";
 import { EpisodeForm } from "./episode-form";
 import { EpisodeTable } from "./episode-table";
 import { VisitForm } from "./visit-form";
@@ -27,7 +29,7 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
   const actor = await requireActor();
   const p = await pageData(getPatient(actor, id));
   const episodeQuery = episodeListQuerySchema.parse(query);
-  const [visits, episodes] = await Promise.all([listVisits(actor, id), pageData(listEpisodes(actor, id, episodeQuery))]);
+  const [visits, episodes, assessment, history] = await Promise.all([listVisits(actor, id), pageData(listEpisodes(actor, id, episodeQuery)), getAssessment(actor, id), getChecklistHistory(actor, id)]);
   const tz = episodes.timeZone;
   const canWrite = can(actor, "clinical:write");
   const current = p.medications.filter((m) => m.active);
@@ -76,6 +78,8 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
           {past.length > 0 && <p className="muted">Past: {past.map((m) => `${m.name}${m.stoppedOn ? ` (stopped ${m.stoppedOn})` : ""}`).join("; ")}</p>}
         </section>
       </div>
+
+      <AssessmentPanel patientId={id} assessment={assessment} history={history} canWrite={canWrite} />
 
       {canWrite && (
         <section id="record" className="card" aria-labelledby="record-title">

@@ -1,0 +1,16 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { actorOrThrow } from "@/lib/auth/session";
+import { setClinicTimeZone } from "@/lib/data/clinics";
+import { formText } from "@/lib/validation/form-fields";
+import { formStateFromError, type FormState } from "@/lib/validation/form-state";
+
+export async function setTimeZoneAction(clinicId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    await setClinicTimeZone(await actorOrThrow(), clinicId, formText(form, "timeZone") ?? "");
+  } catch (error) {
+    return formStateFromError(error);
+  }
+  revalidatePath("/admin/clinics");
+  return { status: "ok", message: "Time zone saved.", submission: Date.now() };
+}

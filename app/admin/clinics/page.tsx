@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { can } from "@/lib/auth/actor";
+import { requireActor } from "@/lib/auth/session";
+import { listClinicSettings } from "@/lib/data/clinics";
+import { setTimeZoneAction } from "./actions";
+import { TimeZoneForm } from "./time-zone-form";
+
+export const metadata: Metadata = { title: "Clinic settings" };
+
+export default async function ClinicsPage() {
+  const actor = await requireActor();
+  if (!can(actor, "users:manage")) notFound();
+  const clinics = await listClinicSettings(actor);
+  const zones = Intl.supportedValuesOf("timeZone");
+  return (
+    <>
+      <h1>Clinic settings</h1>
+      <p className="muted">Red flags that count calendar days (episodes on consecutive days, times of day) and weekly charts use each clinic&apos;s time zone.</p>
+      {clinics.map((c) => (
+        <section key={c.id} className="card" aria-label={c.name}>
+          <h2 className="card-title">{c.name}</h2>
+          <TimeZoneForm action={setTimeZoneAction.bind(null, c.id)} clinicId={c.id} current={c.timeZone} zones={zones} />
+        </section>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,52 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireActor } from "@/lib/auth/session";
+import { RED_FLAG_LABELS } from "@/lib/clinical/red-flags";
+import { formatInZone } from "@/lib/clinical/time";
+import { listNeedsAttention } from "@/lib/data/assessment";
+
+export const metadata: Metadata = { title: "Needs attention" };
+
+const URGENCY_CLASS = { URGENT: "danger", HIGH: "warn", ROUTINE: "" } as const;
+
+export default async function AttentionPage() {
+  const actor = await requireActor();
+  const items = await listNeedsAttention(actor);
+  return (
+    <>
+      <h1>Needs attention <span className="muted">({items.length})</span></h1>
+      <p className="muted">Patients with red flags in the last 30 days or episodes marked for review. Possible seizures and prolonged episodes come first.</p>
+      <div className="table-wrap">
+        <table className="data" data-testid="attention">
+          <caption className="sr-only">Patients needing attention, most urgent first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Patient</th>
+              <th scope="col">Red flags</th>
+              <th scope="col">For review</th>
+              <th scope="col">Last episode</th>
+              <th scope="col">Clinic</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((i) => (
+              <tr key={i.patientId}>
+                <td><Link href={`/patients/${i.patientId}#assessment`}>{i.name}</Link> <span className="muted">{i.mrn}</span></td>
+                <td>
+                  {i.redFlags.map((f) => (
+                    <span key={f.code} className={`badge ${URGENCY_CLASS[f.urgency]}`} style={{ margin: "0 .25rem .25rem 0" }}>{RED_FLAG_LABELS[f.code]}</span>
+                  ))}
+                  {i.redFlags.length === 0 && <span className="muted">—</span>}
+                </td>
+                <td>{i.reviewCount || "—"}</td>
+                <td>{i.lastEpisodeAt ? formatInZone(i.lastEpisodeAt, "UTC") : "—"}</td>
+                <td>{i.clinicName}</td>
+              </tr>
+            ))}
+            {items.length === 0 && <tr><td colSpan={5} className="muted">No patient needs attention.</td></tr>}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,259 @@
+import type { Actor } from "@/lib/auth/actor";
+import { CAUSE_IDS, CAUSES_BY_ID, suggestChecklist, type CauseId, type ChecklistSuggestion, type PatientFacts } from "@/lib/clinical/checklist";
+import { computeRedFlags, RED_FLAG_URGENCY, type EpisodeFacts, type RedFlag } from "@/lib/clinical/red-flags";
+import { DEFAULT_THRESHOLDS } from "@/lib/clinical/thresholds";
+import type { Analyte, ChecklistStatus, Classification, Condition, LifestyleFlag, MuscleGroup, Trigger } from "@/lib/clinical/vocabulary";
+import { parseWith } from "@/lib/validation/common";
+import { checklistUpdateSchema } from "@/lib/validation/checklist";
+import { appendAudit } from "./audit";
+import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
+import { requirePatientInScope, splitList } from "./patients";
+import { guarded, isUniqueViolation, type Tx } from "./transaction";
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface ChecklistItemView extends ChecklistSuggestion {
+  status: ChecklistStatus;
+  note: string;
+  version: number;
+  updatedAt: Date | null;
+  updatedBy: string | null;
+}
+
+export interface Assessment {
+  asOf: Date;
+  timeZone: string;
+  windowDays: number;
+  redFlags: RedFlag[];
+  checklist: ChecklistItemView[];
+}
+
+export interface ChecklistHistoryEntry {
+  causeId: CauseId;
+  fromStatus: ChecklistStatus;
+  toStatus: ChecklistStatus;
+  note: string;
+  changedBy: string;
+  changedAt: Date;
+}
+
+type EpisodeFactRow = {
+  id: string;
+  occurredAt: Date;
+  durationSeconds: number;
+  muscleGroup: string;
+  triggers: string;
+  consciousnessImpaired: boolean;
+  classification: string | null;
+  suggestedClassification: string | null;
+};
+
+export const episodeFactSelect = {
+  id: true,
+  occurredAt: true,
+  durationSeconds: true,
+  muscleGroup: true,
+  triggers: true,
+  consciousnessImpaired: true,
+  classification: true,
+  suggestedClassification: true,
+} as const;
+
+export function toEpisodeFacts(e: EpisodeFactRow): EpisodeFacts {
+  return {
+    id: e.id,
+    occurredAt: e.occurredAt,
+    durationSeconds: e.durationSeconds,
+    muscleGroup: e.muscleGroup as MuscleGroup,
+    triggers: splitList(e.triggers) as Trigger[],
+    consciousnessImpaired: e.consciousnessImpaired,
+    classification: e.classification as Classification | null,
+    suggestedClassification: e.suggestedClassification as Classification | null,
+  };
+}
+
+/** Everything the rules read about one patient, as of a moment: no rule reads the database itself. */
+async function loadFacts(tx: Tx, patientId: string, asOf: Date): Promise<PatientFacts> {
+  const windowStart = new Date(asOf.getTime() - DEFAULT_THRESHOLDS.windowDays * DAY_MS);
+  const [patient, visits, labs, episodes] = await Promise.all([
+    tx.patient.findUniqueOrThrow({ where: { id: patientId }, include: { conditions: true, medications: true } }),
+    tx.visit.findMany({
+      where: { patientId, deletedAt: null, occurredAt: { lte: asOf } },
+      select: { occurredAt: true, systolic: true, diastolic: true, weightKg: true, temperatureC: true },
+      orderBy: { occurredAt: "desc" },
+    }),
+    tx.labResult.findMany({
+      where: { patientId, takenAt: { lte: asOf }, visit: { deletedAt: null } },
+      select: { analyte: true, value: true, unit: true, takenAt: true },
+      orderBy: { takenAt: "desc" },
+    }),
+    tx.episode.findMany({
+      where: { patientId, deletedAt: null, occurredAt: { gte: windowStart, lte: asOf } },
+      select: episodeFactSelect,
+    }),
+  ]);
+  return {
+    pregnant: patient.pregnant,
+    heightCm: patient.heightCm,
+    conditions: patient.conditions.map((c) => c.code as Condition),
+    lifestyle: splitList(patient.lifestyle) as LifestyleFlag[],
+    medications: patient.medications.map((m) => ({ name: m.name, active: m.active, startedOn: m.startedOn })),
+    visits,
+    labs: labs.map((l) => ({ ...l, analyte: l.analyte as Analyte })),
+    episodes: episodes.map(toEpisodeFacts),
+  };
+}
+
+export async function getAssessment(actor: Actor, patientId: string, asOf: Date = new Date()): Promise<Assessment> {
+  return guarded(actor, "clinical:read", { action: "ASSESSMENT_VIEW", patientId }, async (tx) => {
+    const patient = await requirePatientInScope(tx, actor, patientId);
+    const timeZone = patient.clinic.timeZone;
+    const facts = await loadFacts(tx, patientId, asOf);
+    const items = await tx.checklistItem.findMany({ where: { patientId } });
+    const users = await tx.user.findMany({ where: { id: { in: items.map((i) => i.updatedById).filter((x): x is string => !!x) } }, select: { id: true, name: true } });
+    const byCause = new Map(items.map((i) => [i.causeId, i]));
+    const names = new Map(users.map((u) => [u.id, u.name]));
+    const checklist = suggestChecklist(facts, asOf, timeZone).map((s): ChecklistItemView => {
+      const item = byCause.get(s.causeId);
+      return {
+        ...s,
+        status: (item?.status ?? "NOT_ASSESSED") as ChecklistStatus,
+        note: item?.note ?? "",
+        version: item?.version ?? 0,
+        updatedAt: item?.updatedAt ?? null,
+        updatedBy: item?.updatedById ? (names.get(item.updatedById) ?? null) : null,
+      };
+    });
+    await appendAudit(tx, actor, { action: "ASSESSMENT_VIEW", patientId, details: { asOf: asOf.toISOString() } });
+    return { asOf, timeZone, windowDays: DEFAULT_THRESHOLDS.windowDays, redFlags: computeRedFlags({ episodes: facts.episodes, asOf, timeZone }), checklist };
+  });
+}
+
+function requireCause(causeId: string): CauseId {
+  if (!(CAUSE_IDS as readonly string[]).includes(causeId)) throw notFound("Checklist item");
+  return causeId as CauseId;
+}
+
+/**
+ * Sets a checklist item's status and note. The change and its history row commit together;
+ * `version` must match (0 for an item nobody has set yet), so a stale page cannot overwrite.
+ */
+export async function setChecklistStatus(actor: Actor, patientId: string, causeIdInput: string, input: unknown) {
+  const parsed = parseWith(checklistUpdateSchema, input);
+  return guarded(actor, "clinical:write", { action: "CHECKLIST_UPDATE", patientId, targetType: "ChecklistItem", targetId: causeIdInput }, async (tx) => {
+    await requirePatientInScope(tx, actor, patientId);
+    const causeId = requireCause(causeIdInput);
+    if (!parsed.ok) throw invalid(parsed.fields);
+    const { status, note, version } = parsed.data;
+    const existing = await tx.checklistItem.findUnique({ where: { patientId_causeId: { patientId, causeId } } });
+    const fromStatus = existing?.status ?? "NOT_ASSESSED";
+    let itemId: string;
+    if (!existing) {
+      if (version !== 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+      try {
+        itemId = (await tx.checklistItem.create({ data: { patientId, causeId, status, note, updatedById: actor.userId } })).id;
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+        throw error;
+      }
+    } else {
+      const { count } = await tx.checklistItem.updateMany({
+        where: { id: existing.id, version },
+        data: { status, note, updatedById: actor.userId, version: { increment: 1 } },
+      });
+      if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+      itemId = existing.id;
+    }
+    await tx.checklistHistory.create({ data: { itemId, patientId, causeId, fromStatus, toStatus: status, note, changedById: actor.userId } });
+    await appendAudit(tx, actor, { action: "CHECKLIST_UPDATE", patientId, targetType: "ChecklistItem", targetId: causeId, details: { from: fromStatus, to: status } });
+    const item = await tx.checklistItem.findUniqueOrThrow({ where: { id: itemId } });
+    const cause = CAUSES_BY_ID[causeId];
+    return { causeId, label: cause.label, source: cause.source, status: item.status as ChecklistStatus, note: item.note, version: item.version, updatedAt: item.updatedAt };
+  });
+}
+
+export async function getChecklistHistory(actor: Actor, patientId: string): Promise<ChecklistHistoryEntry[]> {
+  return guarded(actor, "clinical:read", { action: "CHECKLIST_HISTORY_VIEW", patientId }, async (tx) => {
+    await requirePatientInScope(tx, actor, patientId);
+    const rows = await tx.checklistHistory.findMany({ where: { patientId }, orderBy: [{ changedAt: "desc" }, { id: "desc" }] });
+    const users = await tx.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.changedById))] } }, select: { id: true, name: true } });
+    const names = new Map(users.map((u) => [u.id, u.name]));
+    await appendAudit(tx, actor, { action: "CHECKLIST_HISTORY_VIEW", patientId });
+    return rows.map((r) => ({
+      causeId: r.causeId as CauseId,
+      fromStatus: r.fromStatus as ChecklistStatus,
+      toStatus: r.toStatus as ChecklistStatus,
+      note: r.note,
+      changedBy: names.get(r.changedById) ?? "unknown user",
+      changedAt: r.changedAt,
+    }));
+  });
+}
+
+export interface AttentionItem {
+  patientId: string;
+  name: string;
+  mrn: string;
+  clinicName: string;
+  redFlags: RedFlag[];
+  reviewCount: number;
+  lastEpisodeAt: Date | null;
+}
+
+const URGENCY_RANK = { URGENT: 0, HIGH: 1, ROUTINE: 2 } as const;
+const TOP_CODES = ["IMPAIRED_CONSCIOUSNESS", "PROLONGED_EPISODE"];
+
+/** Rank: impaired consciousness, then prolonged episodes, then other urgency, then review marks. */
+function attentionRank(a: AttentionItem): number[] {
+  const codes = a.redFlags.map((f) => f.code as string);
+  const top = TOP_CODES.findIndex((c) => codes.includes(c));
+  const bestUrgency = Math.min(3, ...a.redFlags.map((f) => URGENCY_RANK[RED_FLAG_URGENCY[f.code]]));
+  return [top === -1 ? TOP_CODES.length : top, bestUrgency, -a.redFlags.length, -a.reviewCount, -(a.lastEpisodeAt?.getTime() ?? 0)];
+}
+
+/** Patients with active red flags or episodes marked for review, most urgent first. */
+export async function listNeedsAttention(actor: Actor, asOf: Date = new Date(), limit = 100): Promise<AttentionItem[]> {
+  return guarded(actor, "clinical:read", { action: "NEEDS_ATTENTION_VIEW" }, async (tx) => {
+    const windowStart = new Date(asOf.getTime() - DEFAULT_THRESHOLDS.windowDays * DAY_MS);
+    const [episodes, reviews] = await Promise.all([
+      tx.episode.findMany({
+        where: { clinicId: { in: actor.clinicIds }, deletedAt: null, occurredAt: { gte: windowStart, lte: asOf }, patient: { deletedAt: null } },
+        select: { ...episodeFactSelect, patientId: true },
+      }),
+      tx.episode.groupBy({
+        by: ["patientId"],
+        where: { clinicId: { in: actor.clinicIds }, deletedAt: null, needsReview: true, patient: { deletedAt: null } },
+        _count: { _all: true },
+      }),
+    ]);
+    const byPatient = new Map<string, EpisodeFacts[]>();
+    for (const e of episodes) {
+      const list = byPatient.get(e.patientId) ?? [];
+      list.push(toEpisodeFacts(e));
+      byPatient.set(e.patientId, list);
+    }
+    const reviewCounts = new Map(reviews.map((r) => [r.patientId, r._count._all]));
+    const ids = [...new Set([...byPatient.keys(), ...reviewCounts.keys()])];
+    const patients = await tx.patient.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, givenName: true, familyName: true, mrn: true, clinic: { select: { name: true, timeZone: true } } },
+    });
+    const items: AttentionItem[] = [];
+    for (const p of patients) {
+      const eps = byPatient.get(p.id) ?? [];
+      const redFlags = eps.length ? computeRedFlags({ episodes: eps, asOf, timeZone: p.clinic.timeZone }) : [];
+      const reviewCount = reviewCounts.get(p.id) ?? 0;
+      if (!redFlags.length && !reviewCount) continue;
+      const last = eps.reduce<Date | null>((m, e) => (!m || e.occurredAt > m ? e.occurredAt : m), null);
+      items.push({ patientId: p.id, name: `${p.familyName}, ${p.givenName}`, mrn: p.mrn, clinicName: p.clinic.name, redFlags, reviewCount, lastEpisodeAt: last });
+    }
+    items.sort((a, b) => {
+      const ra = attentionRank(a);
+      const rb = attentionRank(b);
+      for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] - rb[i];
+      return a.name.localeCompare(b.name);
+    });
+    await appendAudit(tx, actor, { action: "NEEDS_ATTENTION_VIEW", details: { patients: items.length } });
+    return items.slice(0, limit);
+  });
+}

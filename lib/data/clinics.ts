@@ -1,0 +1,30 @@
+import type { Actor } from "@/lib/auth/actor";
+import { appendAudit } from "./audit";
+import { invalid, notFound } from "./errors";
+import { guarded } from "./transaction";
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return tz.length > 0 && tz.length < 64;
+  } catch {
+    return false;
+  }
+}
+
+export async function listClinicSettings(actor: Actor) {
+  return guarded(actor, "users:manage", { action: "CLINIC_LIST" }, (tx) =>
+    tx.clinic.findMany({ where: { id: { in: actor.clinicIds } }, select: { id: true, name: true, timeZone: true }, orderBy: { name: "asc" } }),
+  );
+}
+
+/** Day-based rules (red flags, weekly charts) count calendar days in this zone. */
+export async function setClinicTimeZone(actor: Actor, clinicId: string, timeZone: string): Promise<void> {
+  return guarded(actor, "users:manage", { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId }, async (tx) => {
+    if (!actor.clinicIds.includes(clinicId)) throw notFound("Clinic");
+    if (!isTimeZone(timeZone)) throw invalid({ timeZone: "Not a known time zone (use a name such as Europe/Berlin)" });
+    const before = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId } });
+    await tx.clinic.update({ where: { id: clinicId }, data: { timeZone } });
+    await appendAudit(tx, actor, { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId, details: { timeZone: { from: before.timeZone, to: timeZone } } });
+  });
+}
