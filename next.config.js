@@ -4,6 +4,7 @@ const nextConfig = {
   serverExternalPackages: ["better-sqlite3", "@node-rs/argon2", "pg"],
   poweredByHeader: false,
   typedRoutes: false,
+  devIndicators: false,
 };
 
 export default nextConfig;

@@ -39,7 +39,7 @@ export default async function AttentionPage() {
                   {i.redFlags.length === 0 && <span className="muted">—</span>}
                 </td>
                 <td>{i.reviewCount || "—"}</td>
-                <td>{i.lastEpisodeAt ? formatInZone(i.lastEpisodeAt, "UTC") : "—"}</td>
+                <td>{i.lastEpisodeAt ? formatInZone(i.lastEpisodeAt, i.timeZone) : "—"}</td>
                 <td>{i.clinicName}</td>
               </tr>
             ))}

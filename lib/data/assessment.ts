@@ -195,6 +195,7 @@ export interface AttentionItem {
   name: string;
   mrn: string;
   clinicName: string;
+  timeZone: string;
   redFlags: RedFlag[];
   reviewCount: number;
   lastEpisodeAt: Date | null;
@@ -245,7 +246,7 @@ export async function listNeedsAttention(actor: Actor, asOf: Date = new Date(), 
       const reviewCount = reviewCounts.get(p.id) ?? 0;
       if (!redFlags.length && !reviewCount) continue;
       const last = eps.reduce<Date | null>((m, e) => (!m || e.occurredAt > m ? e.occurredAt : m), null);
-      items.push({ patientId: p.id, name: `${p.familyName}, ${p.givenName}`, mrn: p.mrn, clinicName: p.clinic.name, redFlags, reviewCount, lastEpisodeAt: last });
+      items.push({ patientId: p.id, name: `${p.familyName}, ${p.givenName}`, mrn: p.mrn, clinicName: p.clinic.name, timeZone: p.clinic.timeZone, redFlags, reviewCount, lastEpisodeAt: last });
     }
     items.sort((a, b) => {
       const ra = attentionRank(a);
