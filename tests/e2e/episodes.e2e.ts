@@ -1,0 +1,133 @@
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { actorFor } from "../factories/users";
+import { createPatient } from "@/lib/data/patients";
+import { createEpisode } from "@/lib/data/episodes";
+import { gotoReady, screenshot, signIn, useBrowser } from "./support/browser";
+import { uniqueSuffix, useDb } from "./support/db";
+
+const suggestion = (page: Page) => page.getByTestId("suggestion");
+
+describe("clinician: visits, episodes and the assessment", () => {
+  const browser = useBrowser();
+  const db = useDb();
+  let clinician: ReturnType<typeof actorFor>;
+
+  beforeAll(async () => {
+    const user = await db.user.findUniqueOrThrow({ where: { email: "clinician@demo.clinic" }, include: { memberships: true } });
+    clinician = actorFor(user, user.memberships.map((m) => m.clinicId));
+  });
+
+  const newPatient = async (familyName: string) =>
+    createPatient(clinician, { mrn: `E2E-${uniqueSuffix()}`, givenName: "Eva", familyName, birthDate: "1979-03-04", sex: "FEMALE" });
+
+  it("logs a visit with two episodes; the suggestion follows the movement field; the second is entered by keyboard alone", async () => {
+    const patient = await newPatient("Visitlog");
+    const page = await browser.newPage();
+    await signIn(page, "clinician@demo.clinic");
+    await gotoReady(page, `/patients/${patient.id}`, "form[aria-label=Episode]");
+
+    // The visit.
+    await page.getByText("Log a visit (vitals, labs)").click();
+    await page.fill("#v-systolic", "128");
+    await page.fill("#v-diastolic", "82");
+    await page.fill("#v-temperatureC", "36.8");
+    await Promise.all([page.waitForURL(/saved=visit/), page.getByRole("button", { name: "Save visit" }).click()]);
+    await page.getByText("Visit saved.").waitFor();
+    const visit = await db.visit.findFirstOrThrow({ where: { patientId: patient.id } });
+    await gotoReady(page, `/patients/${patient.id}`, "form[aria-label=Episode]");
+
+    // First episode, by mouse: the suggestion changes with the movement.
+    expect(await suggestion(page).textContent()).toBe("No suggestion");
+    await page.fill("#ep-duration", "90");
+    await page.getByRole("radio", { name: "Left" }).check();
+    await page.getByRole("radio", { name: "Sustained contraction" }).check();
+    await expect.poll(() => suggestion(page).textContent()).toBe("Tonic");
+    await page.getByRole("radio", { name: "Rhythmic jerks" }).check();
+    await expect.poll(() => suggestion(page).textContent()).toBe("Clonic");
+    await page.getByRole("radio", { name: "Sustained contraction" }).check();
+    await expect.poll(() => suggestion(page).textContent()).toBe("Tonic");
+    await page.getByRole("checkbox", { name: "During sleep" }).check();
+    await page.getByRole("checkbox", { name: "Cold", exact: true }).check();
+    expect(await page.locator("#ep-visitId").inputValue()).toBe(visit.id);
+    await page.getByRole("button", { name: "Save episode" }).click();
+    await page.getByText("Episode saved.").waitFor();
+
+    // Second episode, keyboard only: after a save the cursor waits in the duration field.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("ep-duration");
+    await page.keyboard.type("2");
+    await page.keyboard.press("Tab"); // unit
+    await page.keyboard.press("ArrowDown"); // minutes
+    await page.keyboard.press("Tab"); // side: first radio
+    await page.keyboard.press("ArrowRight"); // Right
+    await page.keyboard.press("Tab"); // muscle group (calf)
+    await page.keyboard.press("Tab"); // pain
+    await page.keyboard.type("6");
+    await page.keyboard.press("Tab"); // visit (kept)
+    await page.keyboard.press("Tab"); // movement group, on the checked "Not recorded"
+    await page.keyboard.press("ArrowDown"); // wraps round to Twitches
+    await expect.poll(() => suggestion(page).textContent()).toBe("Myoclonic");
+    await page.keyboard.press("ArrowDown"); // Rhythmic jerks
+    await expect.poll(() => suggestion(page).textContent()).toBe("Clonic");
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab"); // rhythm
+    await page.keyboard.press("Tab"); // first finding: voluntary control
+    await page.keyboard.press("Space");
+    await page.getByText(/consider restless legs/i).waitFor();
+    await page.keyboard.press("Space"); // untick again
+    await page.locator("#ep-classification").focus();
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Tab"); // back on the classification select, reached by keyboard
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("ep-classification");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Escape");
+    await page.locator("#ep-notes").focus();
+    await page.keyboard.type("Felt after a long walk");
+    await page.keyboard.press("Tab"); // save button
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Save episode");
+    await page.keyboard.press("Enter");
+    await page.getByText("Episode saved.").waitFor();
+    await screenshot(page, "episode-entry");
+
+    const stored = await db.episode.findMany({ where: { patientId: patient.id }, orderBy: { createdAt: "asc" } });
+    expect(stored.map((e) => [e.durationSeconds, e.side, e.movement, e.suggestedClassification, e.visitId, e.painScore])).toEqual([
+      [90, "LEFT", "SUSTAINED_CONTRACTION", "TONIC", visit.id, null],
+      [120, "RIGHT", "RHYTHMIC_JERKS", "CLONIC", visit.id, 6],
+    ]);
+    expect(stored[1].notes).toBe("Felt after a long walk");
+
+    await gotoReady(page, `/patients/${patient.id}#episodes`, null);
+    const rows = page.getByTestId("episode-table").locator("tbody tr");
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).textContent()).toContain("2 min");
+    expect(await rows.nth(1).textContent()).toContain("1 min 30 s");
+  });
+
+  it("three cold nights in a row show CONSECUTIVE_DAYS and suggest hypothermia; the clinician marks it suspected and sees the history", async () => {
+    const patient = await newPatient("Coldnights");
+    const now = Date.now();
+    for (let d = 3; d >= 1; d--) {
+      await createEpisode(clinician, patient.id, { occurredAt: new Date(now - d * 86400_000).toISOString(), durationSeconds: 100, side: "RIGHT", movement: "SUSTAINED_CONTRACTION", duringSleep: true, triggers: ["COLD"] });
+    }
+    const page = await browser.newPage();
+    await signIn(page, "clinician@demo.clinic");
+    await gotoReady(page, `/patients/${patient.id}`, "form[aria-label='Status of Hypothermia']");
+    await page.locator("[data-code=CONSECUTIVE_DAYS]").waitFor();
+    const row = page.locator("tr[data-cause=hypothermia]");
+    expect(await row.textContent()).toContain("Suggested");
+    expect(await row.textContent()).toMatch(/3 episodes triggered by cold/);
+
+    await row.locator("#cl-hypothermia-status").selectOption("SUSPECTED");
+    await row.locator("#cl-hypothermia-note").fill("Unheated bedroom; advised warm socks");
+    await row.getByRole("button", { name: "Save" }).click();
+    await row.getByText("History (1)").waitFor();
+    await row.getByText("History (1)").click();
+    await row.getByText(/Not assessed → Suspected \(“Unheated bedroom; advised warm socks”\)/).waitFor();
+    expect(await row.locator("#cl-hypothermia-status").inputValue()).toBe("SUSPECTED");
+    await screenshot(page, "assessment");
+
+    const history = await db.checklistHistory.findMany({ where: { patientId: patient.id } });
+    expect(history.map((h) => [h.causeId, h.fromStatus, h.toStatus])).toEqual([["hypothermia", "NOT_ASSESSED", "SUSPECTED"]]);
+  });
+});
