@@ -4,7 +4,7 @@ import nextTs from "eslint-config-next/typescript";
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: ["generated/**", ".next/**", "node_modules/**", "next-env.d.ts", "data/**", "test-results/**"] },
+  { ignores: ["generated/**", ".next/**", "node_modules/**", "next-env.d.ts", "data/**", "test-results/**", "tmp/**", "backups/**"] },
 ];
 
 export default config;

@@ -9,7 +9,9 @@ export type Db = InstanceType<typeof SqliteClient>;
 export function createPrismaClient(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Db {
   const options = {
     adapter: createAdapterFactory(url),
-    log: process.env.PRISMA_LOG_QUERIES === "1" ? (["query", "warn", "error"] as const) : (["warn", "error"] as const),
+    // Query errors reach the caller as exceptions (an expected unique-key race included), so they
+    // are not logged a second time here.
+    log: process.env.PRISMA_LOG_QUERIES === "1" ? (["query", "warn", "error"] as const) : (["warn"] as const),
   };
   if (databaseKind(url) === "postgresql") return new PostgresClient({ ...options, log: [...options.log] }) as unknown as Db;
   return new SqliteClient({ ...options, log: [...options.log] });
