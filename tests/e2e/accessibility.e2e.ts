@@ -1,0 +1,85 @@
+import { beforeAll, describe, it } from "vitest";
+import { expectAccessible } from "./support/axe";
+import { gotoReady, screenshot, signIn, useBrowser } from "./support/browser";
+import { useDb } from "./support/db";
+
+/**
+ * axe-core (WCAG 2.2 AA) on every page a clinician, an admin and a read-only user reach, on a
+ * desktop and on a bedside tablet (768 px wide). Any serious or critical violation fails.
+ */
+describe("accessibility", () => {
+  const browser = useBrowser();
+  const db = useDb();
+  let patientId = "";
+  let episodeId = "";
+  let visitId = "";
+
+  beforeAll(async () => {
+    const patient = await db.patient.findFirstOrThrow({ where: { mrn: "D-10002" } });
+    patientId = patient.id;
+    episodeId = (await db.episode.findFirstOrThrow({ where: { patientId } })).id;
+    visitId = (await db.visit.findFirstOrThrow({ where: { patientId } })).id;
+  });
+
+  const clinicianPages = () => [
+    ["/patients", "patient-list"],
+    ["/patients?q=novak", "patient-search"],
+    ["/patients/new", "new-patient"],
+    [`/patients/${patientId}`, "patient"],
+    [`/patients/${patientId}/edit`, "edit-patient"],
+    [`/patients/${patientId}/episodes/${episodeId}`, "episode"],
+    [`/patients/${patientId}/visits/${visitId}`, "visit"],
+    ["/attention", "needs-attention"],
+    ["/review", "review"],
+  ];
+
+  for (const viewport of [
+    { width: 1280, height: 900 },
+    { width: 768, height: 1024 },
+  ]) {
+    it(`clinician pages at ${viewport.width} px`, async () => {
+      const page = await browser.newPage({ viewport });
+      await gotoReady(page, "/signin");
+      await expectAccessible(page, "sign-in");
+      await signIn(page, "clinician@demo.clinic");
+      for (const [url, name] of clinicianPages()) {
+        await gotoReady(page, url, null);
+        await expectAccessible(page, name);
+        if (viewport.width === 768) {
+          // Nothing may force sideways scrolling of the whole page on a tablet.
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          if (overflow > 1) throw new Error(`${name} scrolls sideways by ${overflow}px at 768 px`);
+          await screenshot(page, `tablet-${name}`);
+        }
+      }
+    });
+  }
+
+  it("a refused form with errors tied to its fields", async () => {
+    const page = await browser.newPage();
+    await signIn(page, "clinician@demo.clinic");
+    await gotoReady(page, "/patients/new");
+    await page.getByRole("button", { name: "Create patient" }).click();
+    await page.locator("#mrn-error").waitFor();
+    await expectAccessible(page, "new patient with errors");
+    await gotoReady(page, `/patients/${patientId}`, "form[aria-label=Episode]");
+    await page.getByRole("button", { name: "Save episode" }).click();
+    await page.locator("#ep-duration-error").waitFor();
+    await expectAccessible(page, "episode form with errors");
+  });
+
+  it("admin and read-only pages", async () => {
+    const admin = await browser.newPage();
+    await signIn(admin, "admin@demo.clinic");
+    for (const url of ["/admin/users", "/admin/clinics", "/account/password"]) {
+      await gotoReady(admin, url, null);
+      await expectAccessible(admin, url);
+    }
+    const reader = await browser.newPage();
+    await signIn(reader, "readonly@demo.clinic");
+    for (const url of [`/patients/${patientId}`, `/patients/${patientId}/episodes/${episodeId}`]) {
+      await gotoReady(reader, url, null);
+      await expectAccessible(reader, `read-only ${url}`);
+    }
+  });
+});
