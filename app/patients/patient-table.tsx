@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
-import { FlexRender, rowSortingFeature, tableFeatures, useTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import type { SortingState } from "@tanstack/react-table";
+import { SortedTable, type SortedColumn } from "../_components/sorted-table";
 
 export interface PatientRow {
   id: string;
@@ -15,23 +15,11 @@ export interface PatientRow {
   createdAt: string;
 }
 
-const features = tableFeatures({ rowSortingFeature });
-
 // Column ids match the server's sort keys; "name" sorts family then given name.
-const columns: ColumnDef<typeof features, PatientRow>[] = [
-  {
-    id: "name",
-    header: "Name",
-    accessorFn: (r) => r.name,
-    cell: ({ row }) => <Link href={`/patients/${row.original.id}`}>{row.original.name}</Link>,
-  },
+const columns: SortedColumn<PatientRow>[] = [
+  { id: "name", header: "Name", accessorFn: (r) => r.name, cell: ({ row }) => <Link href={`/patients/${row.original.id}`}>{row.original.name}</Link> },
   { id: "mrn", header: "MRN", accessorKey: "mrn" },
-  {
-    id: "birthDate",
-    header: "Date of birth",
-    accessorKey: "birthDate",
-    cell: ({ row }) => `${row.original.birthDate} (${row.original.age} y)`,
-  },
+  { id: "birthDate", header: "Date of birth", accessorKey: "birthDate", cell: ({ row }) => `${row.original.birthDate} (${row.original.age} y)` },
   {
     id: "sex",
     header: "Sex",
@@ -49,75 +37,5 @@ const columns: ColumnDef<typeof features, PatientRow>[] = [
 ];
 
 export function PatientTable({ rows, sorting }: { rows: PatientRow[]; sorting: SortingState }) {
-  const router = useRouter();
-  const pathname = usePathname();
-  const params = useSearchParams();
-  const table = useTable({
-    features,
-    columns,
-    data: rows,
-    manualSorting: true,
-    enableMultiSort: false,
-    state: { sorting },
-    onSortingChange: (updater) => {
-      const next = typeof updater === "function" ? updater(sorting) : updater;
-      const url = new URLSearchParams(params.toString());
-      url.delete("cursor");
-      if (next[0]) {
-        url.set("sort", next[0].id);
-        url.set("dir", next[0].desc ? "desc" : "asc");
-      } else {
-        url.delete("sort");
-        url.delete("dir");
-      }
-      router.push(`${pathname}?${url.toString()}`);
-    },
-  });
-
-  return (
-    <div className="table-wrap">
-      <table className="data">
-        <caption className="sr-only">Patients, sorted by {sorting[0]?.id ?? "name"}</caption>
-        <thead>
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
-              {group.headers.map((header) => {
-                const sorted = header.column.getIsSorted();
-                return (
-                  <th key={header.id} scope="col" aria-sort={sorted ? (sorted === "asc" ? "ascending" : "descending") : undefined}>
-                    {header.column.getCanSort() ? (
-                      <button type="button" onClick={header.column.getToggleSortingHandler()}>
-                        <FlexRender header={header} />
-                        <span aria-hidden="true">{sorted === "asc" ? " ▲" : sorted === "desc" ? " ▼" : " ↕"}</span>
-                      </button>
-                    ) : (
-                      <FlexRender header={header} />
-                    )}
-                  </th>
-                );
-              })}
-            </tr>
-          ))}
-        </thead>
-        <tbody>
-          {table.getRowModel().rows.map((row) => (
-            <tr key={row.id}>
-              {row.getAllCells().map((cell) => (
-                <td key={cell.id}>
-                  <FlexRender cell={cell} />
-                </td>
-              ))}
-            </tr>
-          ))}
-          {rows.length === 0 && (
-            <tr>
-              <td colSpan={columns.length} className="muted">
-                No patients match.
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
-    </div>
-  );
+  return <SortedTable rows={rows} columns={columns} sorting={sorting} caption={`Patients, sorted by ${sorting[0]?.id ?? "name"}`} empty="No patients match." />;
 }

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
-import { FlexRender, rowSortingFeature, tableFeatures, useTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import type { SortingState } from "@tanstack/react-table";
+import { SortedTable, type SortedColumn } from "../../_components/sorted-table";
 
 export interface EpisodeRowView {
   id: string;
@@ -17,9 +17,7 @@ export interface EpisodeRowView {
   editHref: string | null;
 }
 
-const features = tableFeatures({ rowSortingFeature });
-
-const columns: ColumnDef<typeof features, EpisodeRowView>[] = [
+const columns: SortedColumn<EpisodeRowView>[] = [
   { id: "occurredAt", header: "Date and time", accessorKey: "when" },
   { id: "durationSeconds", header: "Duration", accessorKey: "durationSeconds", cell: ({ row }) => row.original.duration },
   { id: "side", header: "Side", accessorKey: "side", enableSorting: false },
@@ -43,70 +41,5 @@ const columns: ColumnDef<typeof features, EpisodeRowView>[] = [
 ];
 
 export function EpisodeTable({ rows, sorting }: { rows: EpisodeRowView[]; sorting: SortingState }) {
-  const router = useRouter();
-  const pathname = usePathname();
-  const params = useSearchParams();
-  const table = useTable({
-    features,
-    columns,
-    data: rows,
-    manualSorting: true,
-    enableMultiSort: false,
-    enableSortingRemoval: false,
-    state: { sorting },
-    onSortingChange: (updater) => {
-      const next = typeof updater === "function" ? updater(sorting) : updater;
-      const url = new URLSearchParams(params.toString());
-      url.delete("cursor");
-      if (next[0]) {
-        url.set("sort", next[0].id);
-        url.set("dir", next[0].desc ? "desc" : "asc");
-      }
-      router.push(`${pathname}?${url.toString()}#episodes`, { scroll: false });
-    },
-  });
-  return (
-    <div className="table-wrap">
-      <table className="data" data-testid="episode-table">
-        <caption className="sr-only">Episodes</caption>
-        <thead>
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
-              {group.headers.map((header) => {
-                const sorted = header.column.getIsSorted();
-                return (
-                  <th key={header.id} scope="col" aria-sort={sorted ? (sorted === "asc" ? "ascending" : "descending") : undefined}>
-                    {header.column.getCanSort() ? (
-                      <button type="button" onClick={header.column.getToggleSortingHandler()}>
-                        <FlexRender header={header} />
-                        <span aria-hidden="true">{sorted === "asc" ? " ▲" : sorted === "desc" ? " ▼" : " ↕"}</span>
-                      </button>
-                    ) : (
-                      <FlexRender header={header} />
-                    )}
-                  </th>
-                );
-              })}
-            </tr>
-          ))}
-        </thead>
-        <tbody>
-          {table.getRowModel().rows.map((row) => (
-            <tr key={row.id}>
-              {row.getAllCells().map((cell) => (
-                <td key={cell.id}>
-                  <FlexRender cell={cell} />
-                </td>
-              ))}
-            </tr>
-          ))}
-          {rows.length === 0 && (
-            <tr>
-              <td colSpan={columns.length} className="muted">No episodes match.</td>
-            </tr>
-          )}
-        </tbody>
-      </table>
-    </div>
-  );
+  return <SortedTable rows={rows} columns={columns} sorting={sorting} caption="Episodes" empty="No episodes match." anchor="#episodes" testId="episode-table" />;
 }
