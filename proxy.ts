@@ -32,7 +32,11 @@ export function proxy(request: NextRequest) {
   let response: NextResponse;
   if (!isPublic && !hasSession && !hasBearer) {
     if (pathname.startsWith("/api/")) {
-      response = NextResponse.json({ error: { code: "UNAUTHENTICATED", message: "Sign in or send an API token." } }, { status: 401 });
+      // Same body as lib/api/handler.ts answers (docs/api.md).
+      response = NextResponse.json(
+        { error: { code: "UNAUTHENTICATED", message: "Sign in or send an API token: Authorization: Bearer <token>.", fields: {} } },
+        { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="api"' } },
+      );
     } else {
       const url = request.nextUrl.clone();
       url.pathname = "/signin";

@@ -22,6 +22,13 @@ export class RateLimiter {
     return w.count > this.limit ? Math.ceil((w.start + this.windowMs - now) / 1000) : 0;
   }
 
+  /** Seconds until the key may be counted again if it is over the limit now, else 0; counts nothing. */
+  blockedFor(key: string, now = Date.now()): number {
+    const w = this.windows.get(key);
+    if (!w || now - w.start >= this.windowMs || w.count < this.limit) return 0;
+    return Math.ceil((w.start + this.windowMs - now) / 1000);
+  }
+
   private prune(now: number) {
     for (const [k, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(k);
   }

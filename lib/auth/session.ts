@@ -1,4 +1,5 @@
 import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { Actor } from "./actor";
@@ -26,4 +27,40 @@ export async function actorOrThrow(): Promise<Actor> {
   const check = await currentSession();
   if (!check.ok || check.mustChangePassword) throw unauthenticated();
   return check.actor;
+}
+
+const SESSION_COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-token"] as const;
+
+function requestCookies(request: Request): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0) cookies.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  return cookies;
+}
+
+/** True when the request carries a next-auth session cookie (possibly chunked). */
+export function hasSessionCookie(request: Request): boolean {
+  const names = [...requestCookies(request).keys()];
+  return SESSION_COOKIE_NAMES.some((c) => names.some((n) => n === c || n.startsWith(`${c}.`)));
+}
+
+/**
+ * For route handlers (the JSON API): the actor of the session cookie on this request, checked
+ * like currentSession() (revocation, idle and absolute limits, forced password change), or null.
+ * Reads the request itself rather than next/headers, so it works wherever a Request exists.
+ */
+export async function sessionActorFromRequest(request: Request): Promise<Actor | null> {
+  const cookies = requestCookies(request);
+  for (const cookieName of SESSION_COOKIE_NAMES) {
+    if (![...cookies.keys()].some((n) => n === cookieName || n.startsWith(`${cookieName}.`))) continue;
+    // Empty headers: getToken would otherwise read an Authorization bearer as a session JWT.
+    const jwt = await getToken({ req: { cookies, headers: new Headers() } as never, cookieName, secureCookie: cookieName.startsWith("__Secure-") });
+    const sid = typeof jwt?.sid === "string" ? jwt.sid : null;
+    if (!sid) continue;
+    const check = await checkSession(sid, clientIp(request.headers));
+    return check.ok && !check.mustChangePassword ? check.actor : null;
+  }
+  return null;
 }

@@ -7,16 +7,17 @@ export const isoDate = z
 
 /** Field path -> first message, the shape forms and the API both report. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
+  // A Map, not a plain object: an unknown field named "__proto__" must be reported, not set the prototype.
+  const out = new Map<string, string>();
   for (const issue of error.issues) {
     const key = issue.path.length ? issue.path.join(".") : "_form";
-    if (!(key in out)) out[key] = issue.code === "unrecognized_keys" ? `Unknown field: ${issue.keys.join(", ")}` : issue.message;
+    if (!out.has(key)) out.set(key, issue.code === "unrecognized_keys" ? `Unknown field: ${issue.keys.join(", ")}` : issue.message);
   }
   // Unknown fields are named one by one so the caller sees which.
   for (const issue of error.issues) {
-    if (issue.code === "unrecognized_keys") for (const k of issue.keys) out[[...issue.path, k].join(".")] = "Unknown field";
+    if (issue.code === "unrecognized_keys") for (const k of issue.keys) out.set([...issue.path, k].join("."), "Unknown field");
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 export type ParseResult<T> = { ok: true; data: T } | { ok: false; fields: Record<string, string> };

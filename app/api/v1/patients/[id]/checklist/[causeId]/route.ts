@@ -1,0 +1,9 @@
+import { apiRoute, json } from "@/lib/api/handler";
+import { setChecklistStatus } from "@/lib/data/assessment";
+
+export const dynamic = "force-dynamic";
+
+/** PUT /api/v1/patients/{id}/checklist/{causeId}: `status`, `note`, `version` (0 for an item never set). */
+export const PUT = apiRoute<{ id: string; causeId: string }>(async (_request, { params, body }, actor) =>
+  json(await setChecklistStatus(actor, params.id, params.causeId, body)),
+);

@@ -1,0 +1,63 @@
+import type { Assessment } from "@/lib/data/assessment";
+import type { PatientDetail, PatientSummary } from "@/lib/data/patients";
+
+/**
+ * API shapes (docs/api.md). Fields a client sends back in a PATCH come out in the form they go
+ * in (conditions as codes, medications without ids), so a read-modify-write round-trips.
+ */
+export function patientJson(p: PatientDetail) {
+  return {
+    id: p.id,
+    clinicId: p.clinicId,
+    clinicName: p.clinicName,
+    mrn: p.mrn,
+    givenName: p.givenName,
+    familyName: p.familyName,
+    birthDate: p.birthDate,
+    sex: p.sex,
+    pregnant: p.pregnant,
+    heightCm: p.heightCm,
+    conditions: p.conditions.map((c) => c.code),
+    lifestyle: p.lifestyle,
+    medications: p.medications.map((m) => ({ name: m.name, active: m.active, startedOn: m.startedOn, stoppedOn: m.stoppedOn })),
+    version: p.version,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  };
+}
+
+export function patientSummaryJson(p: PatientSummary) {
+  return {
+    id: p.id,
+    mrn: p.mrn,
+    givenName: p.givenName,
+    familyName: p.familyName,
+    birthDate: p.birthDate,
+    sex: p.sex,
+    pregnant: p.pregnant,
+    clinicName: p.clinicName,
+    createdAt: p.createdAt,
+  };
+}
+
+export function assessmentJson(a: Assessment) {
+  return {
+    asOf: a.asOf,
+    timeZone: a.timeZone,
+    windowDays: a.windowDays,
+    redFlags: a.redFlags.map((f) => ({ code: f.code, message: f.message, evidence: f.evidence, advice: f.advice, urgency: f.urgency })),
+    checklist: a.checklist.map((c) => ({
+      causeId: c.causeId,
+      label: c.label,
+      source: c.source,
+      weakEvidence: c.weakEvidence,
+      suggested: c.suggested,
+      reasons: c.reasons,
+      status: c.status,
+      note: c.note,
+      version: c.version,
+      updatedAt: c.updatedAt,
+      updatedBy: c.updatedBy,
+    })),
+  };
+}

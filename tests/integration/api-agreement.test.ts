@@ -1,0 +1,95 @@
+/**
+ * The API and the pages agree: what the API answers for an episode and an assessment is what the
+ * data functions the patient page renders (listEpisodes, getAssessment) return for the same data.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import * as patients from "@/app/api/v1/patients/route";
+import * as visits from "@/app/api/v1/patients/[id]/visits/route";
+import * as episodes from "@/app/api/v1/patients/[id]/episodes/route";
+import * as assessment from "@/app/api/v1/patients/[id]/assessment/route";
+import { getAssessment } from "@/lib/data/assessment";
+import { listEpisodes } from "@/lib/data/episodes";
+import { createWorld, validPatient } from "../factories/world";
+import { call, tokenFor } from "../helpers/api";
+
+let world: Awaited<ReturnType<typeof createWorld>>;
+let token: string;
+let patientId: string;
+const asOf = "2026-11-20T12:00:00Z";
+const created: Record<string, unknown>[] = [];
+
+const observations = [
+  // Cold nights on three days in a row (Europe/Berlin calendar).
+  { occurredAt: "2026-11-10T01:30:00Z", durationSeconds: 120, side: "RIGHT", movement: "SUSTAINED_CONTRACTION", duringSleep: true, painScore: 7, triggers: ["COLD"], relief: ["WARMTH"], classification: "TONIC" },
+  { occurredAt: "2026-11-11T02:10:00Z", durationSeconds: 90, side: "RIGHT", movement: "SUSTAINED_CONTRACTION", duringSleep: true, painScore: 6, triggers: ["COLD"], classification: "TONIC" },
+  { occurredAt: "2026-11-12T03:00:00Z", durationSeconds: 360, side: "LEFT", movement: "SUSTAINED_CONTRACTION", triggers: ["COLD", "PROLONGED_REST"] },
+  // Seizure-like, in the thigh, consciousness impaired, labelled differently from the suggestion.
+  { occurredAt: "2026-11-14T10:00:00Z", durationSeconds: 420, side: "BOTH", muscleGroup: "THIGH", movement: "SUSTAINED_THEN_TREMBLING", consciousnessImpaired: true, classification: "CLONIC" },
+  // Restless legs in the evening, with voluntary control.
+  { occurredAt: "2026-11-15T20:30:00Z", durationSeconds: 1200, side: "BOTH", movement: "URGE_TO_MOVE", voluntaryControl: true, urgeToMove: true, worseAtRestOrEvening: true, reliefByMovement: true, triggers: ["PROLONGED_REST"], relief: ["WALKING"] },
+  // Control reported, but an involuntary pattern: a warning.
+  { occurredAt: "2026-11-16T14:00:00Z", durationSeconds: 20, side: "LEFT", movement: "TWITCHES", rhythm: "IRREGULAR", voluntaryControl: true },
+  { occurredAt: "2026-11-17T16:00:00Z", durationSeconds: 30, side: "LEFT", triggers: ["EXERTION", "HEAT_SWEATING"] },
+];
+
+beforeAll(async () => {
+  world = await createWorld(db);
+  token = await tokenFor(world.actors.clinician);
+  const p = await call(patients.POST, "POST", "/api/v1/patients", {
+    token,
+    body: validPatient({ mrn: "AGREE-1", medications: [{ name: "Omeprazole", startedOn: "2026-01-10" }, { name: "Atorvastatin" }], lifestyle: ["HIGH_HEELS"], conditions: ["HYPERTENSION"] }),
+  });
+  patientId = p.json.id;
+  await call(visits.POST, "POST", `/api/v1/patients/${patientId}/visits`, {
+    token,
+    params: { id: patientId },
+    body: { occurredAt: "2026-11-09T09:00:00Z", weightKg: 88, temperatureC: 38.4, labs: [{ analyte: "MAGNESIUM", value: 0.62, unit: "mmol/L" }, { analyte: "FERRITIN", value: 40, unit: "ug/L" }] },
+  });
+  for (const body of observations) {
+    const answer = await call(episodes.POST, "POST", `/api/v1/patients/${patientId}/episodes`, { token, params: { id: patientId }, body });
+    expect(answer.status).toBe(201);
+    created.push(answer.json);
+  }
+});
+
+const SUGGESTION_FIELDS = ["suggestedClassification", "suggestionRationale", "warnings", "needsReview", "classification"] as const;
+
+describe("API and patient page agree", () => {
+  it("each episode's suggestion, rationale, warnings and review mark equal what the page's listEpisodes returns", async () => {
+    const page = await listEpisodes(world.actors.reader, patientId, { limit: 200 });
+    const byId = new Map(page.items.map((e) => [e.id, JSON.parse(JSON.stringify(e))]));
+    expect(byId.size).toBe(observations.length);
+    for (const e of created) {
+      const fromPage = byId.get(e.id as string);
+      for (const f of SUGGESTION_FIELDS) expect(e[f], `${f} of ${e.id}`).toEqual(fromPage[f]);
+    }
+    // The set covers the interesting cases, so the comparison means something.
+    expect(created.map((e) => e.suggestedClassification)).toEqual(["TONIC", "TONIC", "TONIC", "TONIC_CLONIC", "RLS", "MYOCLONIC", null]);
+    expect(created.filter((e) => e.needsReview).length).toBe(1);
+    expect((created[3].warnings as string[]).join(" ")).toMatch(/neurological/i);
+    expect((created[5].warnings as string[]).join(" ")).toMatch(/consider restless legs/i);
+
+    const listed = await call(episodes.GET, "GET", `/api/v1/patients/${patientId}/episodes?limit=200`, { token, params: { id: patientId } });
+    expect(listed.json.items).toEqual(JSON.parse(JSON.stringify(page.items)));
+  });
+
+  it("the assessment's red flags and checklist suggestions equal what the page's getAssessment returns", async () => {
+    const api = await call(assessment.GET, "GET", `/api/v1/patients/${patientId}/assessment?asOf=${asOf}`, { token, params: { id: patientId } });
+    expect(api.status).toBe(200);
+    const page = JSON.parse(JSON.stringify(await getAssessment(world.actors.reader, patientId, new Date(asOf))));
+    expect(api.json.asOf).toBe(page.asOf);
+    expect(api.json.redFlags.map((f: Record<string, unknown>) => ({ code: f.code, message: f.message, evidence: f.evidence }))).toEqual(
+      page.redFlags.map((f: Record<string, unknown>) => ({ code: f.code, message: f.message, evidence: f.evidence })),
+    );
+    const pick = (c: Record<string, unknown>) => ({ causeId: c.causeId, label: c.label, source: c.source, suggested: c.suggested, reasons: c.reasons, status: c.status, note: c.note, version: c.version });
+    expect(api.json.checklist.map(pick)).toEqual(page.checklist.map(pick));
+
+    const codes = api.json.redFlags.map((f: { code: string }) => f.code);
+    expect(codes).toEqual(expect.arrayContaining(["IMPAIRED_CONSCIOUSNESS", "PROLONGED_EPISODE", "CONSECUTIVE_DAYS", "OUTSIDE_CALF_FOOT", "FREQUENT_EPISODES", "ANY_TIME_OF_DAY"]));
+    const suggested = api.json.checklist.filter((c: { suggested: boolean }) => c.suggested).map((c: { causeId: string }) => c.causeId);
+    expect(suggested).toEqual(
+      expect.arrayContaining(["pregnancy", "magnesium_blocking_drugs", "cramp_inducing_drugs", "micronutrient_deficiency", "hypothermia", "neurological", "acute_infection", "high_blood_pressure", "footwear", "overweight", "iron_deficiency", "heat_sweating", "overexertion"]),
+    );
+  });
+});
