@@ -5,6 +5,7 @@ import { requireActor } from "@/lib/auth/session";
 import { ageInYears } from "@/lib/clinical/age";
 import { listPatients } from "@/lib/data/patients";
 import { patientListQuerySchema } from "@/lib/validation/patient";
+import { CsvDownload } from "@/app/_components/export/csv-download";
 import { PatientTable } from "./patient-table";
 
 export const metadata: Metadata = { title: "Patients" };
@@ -35,6 +36,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: Pro
         <button className="btn secondary" type="submit">Search</button>
         {query.q && <Link className="btn secondary" href="/patients">Clear</Link>}
         <span style={{ flex: 1 }} />
+        <CsvDownload href={`/api/v1/export/patients.csv${query.q ? `?q=${encodeURIComponent(query.q)}` : ""}`} label="Export list (CSV)" fallbackName="patients.csv" />
         {can(actor, "clinical:write") && <Link className="btn" href="/patients/new">New patient</Link>}
       </form>
       <p className="muted" role="status">

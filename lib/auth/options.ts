@@ -6,11 +6,21 @@ import { RateLimiter } from "./rate-limit";
 
 const signInLimiter = new RateLimiter(SIGN_IN_ATTEMPTS_PER_IP_PER_MINUTE, 60_000);
 
+/**
+ * Reverse proxies in front of the app that append to X-Forwarded-For (default 1: one nginx or
+ * load balancer; Next itself fills the header from the socket when nothing sent it).
+ */
+const TRUSTED_PROXY_HOPS = Math.max(1, Number(process.env.TRUSTED_PROXY_HOPS ?? 1) || 1);
+
+/**
+ * The client's address as the nearest trusted proxy saw it. Entries further left were written by
+ * the client itself and could be forged, so they are ignored.
+ */
 export function clientIp(headers: Record<string, string | string[] | undefined> | Headers | undefined): string | null {
   const get = (name: string) =>
     headers instanceof Headers ? headers.get(name) : (([] as string[]).concat(headers?.[name] ?? [])[0] ?? null);
-  const forwarded = get("x-forwarded-for");
-  return forwarded ? forwarded.split(",")[0].trim() : get("x-real-ip");
+  const entries = (get("x-forwarded-for") ?? "").split(",").map((e) => e.trim()).filter(Boolean);
+  return entries.length ? entries[Math.max(0, entries.length - TRUSTED_PROXY_HOPS)] : null;
 }
 
 declare module "next-auth" {

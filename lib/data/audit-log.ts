@@ -225,9 +225,12 @@ export interface AuditPage {
 }
 
 const SCAN_BATCH = 500;
-// Rows one request reads at most while looking for rows in scope; a page may then come back
-// short, with a cursor to continue from where the scan stopped.
+// Rows, and time, one request spends at most looking for rows in scope: a page may then come
+// back short, with a cursor to continue from where the scan stopped. (Keeps the transaction far
+// below its 30 s limit even when the database plans a filtered query badly, e.g. SQLite before
+// ANALYZE has run.)
 const MAX_SCAN = 20_000;
+const MAX_SCAN_MS = 3_000;
 
 const parseFilters = (input: unknown) => parseWith(auditFilterSchema, input ?? {});
 
@@ -249,22 +252,26 @@ export async function listAuditEvents(actor: Actor, input: unknown): Promise<Aud
     let position: number | undefined = upwards ? f.after : f.before;
     let scanned = 0;
     let exhausted = false;
-    while (found.length <= f.limit && scanned < MAX_SCAN) {
+    const started = Date.now();
+    // Usually every row is in scope and the first read fills the page; read more only when not.
+    let batch = f.limit + 1;
+    while (found.length <= f.limit && scanned < MAX_SCAN && Date.now() - started < MAX_SCAN_MS) {
       const bound: Prisma.AuditEventWhereInput[] = [];
       if (position !== undefined) bound.push({ seq: upwards ? { gt: position } : { lt: position } });
       if (!upwards && f.after !== undefined) bound.push({ seq: { gt: f.after } });
       const rows = await tx.auditEvent.findMany({
         where: { AND: [where, ...bound] },
         orderBy: { seq: upwards ? "asc" : "desc" },
-        take: SCAN_BATCH,
+        take: batch,
       });
       scanned += rows.length;
       found.push(...(await visibleRows(tx, scope, rows)));
-      if (rows.length < SCAN_BATCH) {
+      if (rows.length < batch) {
         exhausted = true;
         break;
       }
       position = rows[rows.length - 1].seq;
+      batch = Math.min(batch * 2, SCAN_BATCH);
     }
     const items = found.slice(0, f.limit);
     const more = found.length > f.limit || !exhausted;

@@ -14,6 +14,8 @@ export interface AuditInput {
   targetType?: string | null;
   targetId?: string | null;
   details?: Record<string, unknown>;
+  /** The request's address when there is no actor (a failed sign-in to an unknown account). */
+  ip?: string | null;
 }
 
 export interface AuditRowContent {
@@ -66,7 +68,7 @@ export async function appendAudit(tx: Tx, actor: Actor | null, input: AuditInput
     patientId: input.patientId ?? null,
     targetType: input.targetType ?? null,
     targetId: input.targetId ?? null,
-    ip: actor?.ip ?? null,
+    ip: actor?.ip ?? input.ip ?? null,
     details: JSON.stringify(input.details ?? {}),
   };
   await tx.auditEvent.create({ data: { ...row, prevHash, hash: auditHash(prevHash, row) } });

@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { ROLES } from "@/lib/clinical/vocabulary";
+import { isCommonPassword } from "@/lib/auth/common-passwords";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/policy";
 
 export const passwordSchema = z
   .string({ error: "Enter a password" })
   .min(PASSWORD_MIN_LENGTH, `At least ${PASSWORD_MIN_LENGTH} characters`)
-  .max(PASSWORD_MAX_LENGTH, `At most ${PASSWORD_MAX_LENGTH} characters`);
+  .max(PASSWORD_MAX_LENGTH, `At most ${PASSWORD_MAX_LENGTH} characters`)
+  .refine((p) => !isCommonPassword(p), "This password is too common");
 
 export const userCreateSchema = z
   .object({

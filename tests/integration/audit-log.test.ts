@@ -36,16 +36,26 @@ function parseCsv(text: string): string[][] {
   let row: string[] = [];
   let cell = "";
   let quoted = false;
+  const endCell = () => {
+    row.push(cell);
+    cell = "";
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(cell), (cell = "");
-    else if (c === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    else cell += c;
+    else if (c === ",") endCell();
+    else if (c === "\r" && text[i + 1] === "\n") {
+      endCell();
+      rows.push(row);
+      row = [];
+      i++;
+    } else cell += c;
   }
   if (cell || row.length) throw new Error(`CSV does not end with CRLF: ${JSON.stringify(text.slice(-40))}`);
   return rows;
@@ -257,8 +267,12 @@ describe("listAuditEvents and the CSV export", () => {
   });
 
   it("pages by seq without gaps or repeats, forwards and back", async () => {
+    // Between each two rows in scope, three of the other clinic's: pages must read past them.
     await inTransaction(async (tx) => {
-      for (let i = 0; i < 11; i++) await appendAudit(tx, world.actors.admin, { action: "TEST_PAGE", details: { i } });
+      for (let i = 0; i < 11; i++) {
+        await appendAudit(tx, world.actors.admin, { action: "TEST_PAGE", details: { i } });
+        for (let j = 0; j < 3; j++) await appendAudit(tx, world.actors.outsider, { action: "TEST_PAGE", details: { i: -1 } });
+      }
     });
     const seen: number[] = [];
     const pages = [];

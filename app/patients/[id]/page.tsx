@@ -14,6 +14,7 @@ import { getPatient } from "@/lib/data/patients";
 import { listVisits } from "@/lib/data/visits";
 import { episodeListQuerySchema } from "@/lib/validation/episode";
 import { createEpisodeAction, createVisitAction } from "./actions";
+import { PatientExportLinks } from "@/app/_components/export/patient-export-links";
 import { AssessmentPanel } from "./assessment-panel";
 import { EpisodeForm } from "./episode-form";
 import { EpisodeTable } from "./episode-table";
@@ -80,6 +81,7 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
       </div>
 
       <AssessmentPanel patientId={id} assessment={assessment} history={history} canWrite={canWrite} />
+      <PatientExportLinks patientId={p.id} />
 
       {canWrite && (
         <section id="record" className="card" aria-labelledby="record-title">

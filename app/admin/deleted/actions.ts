@@ -1,0 +1,38 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { actorOrThrow } from "@/lib/auth/session";
+import { purgePatient, restoreEpisode, restorePatient, restoreVisit } from "@/lib/data/recycle";
+import { formStateFromError, type FormState } from "@/lib/validation/form-state";
+import { formText } from "@/lib/validation/form-fields";
+
+/** One action for the Restore buttons: `kind` is patient, visit or episode. */
+export async function restoreAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const kind = formText(form, "kind");
+  const id = formText(form, "id") ?? "";
+  try {
+    const actor = await actorOrThrow();
+    if (kind === "patient") await restorePatient(actor, id);
+    else if (kind === "visit") await restoreVisit(actor, id);
+    else if (kind === "episode") await restoreEpisode(actor, id);
+    else return { status: "error", message: "Unknown kind of record." };
+  } catch (error) {
+    return formStateFromError(error);
+  }
+  revalidatePath("/admin/deleted");
+  revalidatePath("/patients", "layout");
+  redirect(`/admin/deleted?done=restored-${kind}`);
+}
+
+export async function purgeAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const patientId = formText(form, "patientId") ?? "";
+  const reason = formText(form, "reason") ?? "";
+  const confirmMrn = formText(form, "confirmMrn") ?? "";
+  try {
+    await purgePatient(await actorOrThrow(), patientId, reason, { confirmMrn });
+  } catch (error) {
+    return formStateFromError(error, { reason });
+  }
+  revalidatePath("/admin/deleted");
+  redirect("/admin/deleted?done=purged");
+}

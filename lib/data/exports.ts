@@ -1,0 +1,465 @@
+/**
+ * Exports: the patient report, the handout, the FHIR bundle and the CSV exports.
+ *
+ * Every export is an audited event (EXPORT_PDF, EXPORT_HANDOUT, EXPORT_FHIR, EXPORT_CSV) naming
+ * who, what, which patient or period, and the row count where it is known. A refused export (no
+ * permission, or a patient the actor may not see) writes only the refusal's audit row: the scope
+ * check comes first, before anything else is read or recorded.
+ *
+ * CSV exports are recorded before their first byte and then read batch by batch by keyset, each
+ * batch in its own short transaction, so memory stays at one batch whatever the length.
+ */
+import type { Actor } from "@/lib/auth/actor";
+import { Prisma } from "@/generated/prisma/client";
+import type { Analyte, ChecklistStatus, Condition, LifestyleFlag, Sex } from "@/lib/clinical/vocabulary";
+import type { CauseId } from "@/lib/clinical/checklist";
+import { episodeCsvHeader, episodeCsvWriter, patientCsvHeader, patientCsvLine, type EpisodeCsvRow } from "@/lib/export/columns";
+import type { FhirExportData } from "@/lib/export/fhir";
+import { describePeriod, periodBounds, resolvePeriod, todayIn } from "@/lib/export/period";
+import type { HandoutData, ReportData, ReportEpisode } from "@/lib/export/report-data";
+import { parseWith } from "@/lib/validation/common";
+import {
+  DEFAULT_REPORT_DAYS,
+  episodeExportQuerySchema,
+  noQuerySchema,
+  patientExportQuerySchema,
+  reportQuerySchema,
+} from "@/lib/validation/export";
+import { getAssessment } from "./assessment";
+import { appendAudit, type AuditInput } from "./audit";
+import { invalid } from "./errors";
+import { requirePatientInScope, splitList } from "./patients";
+import { guarded, inTransaction, type Tx } from "./transaction";
+
+/** Rows read per query by the CSV exports. */
+export const CSV_BATCH_SIZE = 2000;
+
+/** The byte-order mark makes spreadsheets read the file as UTF-8. */
+const BOM = "\uFEFF";
+
+export interface CsvExport {
+  /** A file name without personal data in it (downloads folders are not private). */
+  filename: string;
+  /** Rows the export holds, counted when it was recorded. */
+  rows: number;
+  chunks: AsyncGenerator<string, void, undefined>;
+}
+
+const stamp = (d: Date) => d.toISOString().slice(0, 10);
+
+function occurredWhere(bounds: { gte?: Date; lt?: Date }): Prisma.EpisodeWhereInput {
+  return bounds.gte || bounds.lt ? { occurredAt: bounds } : {};
+}
+
+/** Which episodes a CSV export holds: one patient's, or those of the actor's clinics. */
+interface EpisodeScope {
+  patientId?: string;
+  /** Each clinic with the instants its period covers on its own clock. */
+  clinics: { id: string; bounds: { gte?: Date; lt?: Date } }[];
+  /** Rows created after the export was recorded are left out, so the audited count holds. */
+  createdUpTo: Date;
+}
+
+function episodeScopeWhere(scope: EpisodeScope): Prisma.EpisodeWhereInput {
+  const perClinic = scope.clinics.map((c) => ({ clinicId: c.id, ...occurredWhere(c.bounds) }));
+  return {
+    deletedAt: null,
+    createdAt: { lte: scope.createdUpTo },
+    patient: { deletedAt: null },
+    ...(scope.patientId ? { patientId: scope.patientId } : {}),
+    // One clinic (the usual case) keeps the query a plain range the index serves.
+    ...(perClinic.length === 1 ? perClinic[0] : { OR: perClinic }),
+  };
+}
+
+/** One clinic's part of the scope as SQL (the batches read one clinic after another). */
+function clinicScopeSql(scope: EpisodeScope, clinic: EpisodeScope["clinics"][number]): Prisma.Sql {
+  const b = clinic.bounds;
+  return Prisma.sql`e."clinicId" = ${clinic.id} AND e."deletedAt" IS NULL AND p."deletedAt" IS NULL AND e."createdAt" <= ${scope.createdUpTo}
+    ${scope.patientId ? Prisma.sql`AND e."patientId" = ${scope.patientId}` : Prisma.empty}
+    ${b.gte ? Prisma.sql`AND e."occurredAt" >= ${b.gte}` : Prisma.empty}
+    ${b.lt ? Prisma.sql`AND e."occurredAt" < ${b.lt}` : Prisma.empty}`;
+}
+
+type EpisodeCsvDbRow = EpisodeCsvRow & { clinicId: string; mrn: string; givenName: string; familyName: string };
+
+/**
+ * Episodes clinic by clinic, each clinic's in (occurredAt, id) order, one batch per yield. Each
+ * batch starts after the last row of the one before, so rows are neither repeated nor skipped
+ * however many there are, and each batch is an index range read (constant cost per batch).
+ *
+ * Read with one SQL query per batch (portable between SQLite and PostgreSQL): a million-row export
+ * spends most of its time here, and the plain query costs about half a findMany per row. The
+ * query is shaped for both planners:
+ * - CROSS JOIN makes SQLite walk the episodes in index order (a plain JOIN may start from the
+ *   patients and sort every episode before returning the first batch); PostgreSQL plans it as the
+ *   same inner join.
+ * - ORDER BY starts with "deletedAt" (always NULL here): PostgreSQL does not treat `IS NULL` as an
+ *   equality, so only this lets it read the (clinicId, deletedAt, occurredAt) index in order
+ *   instead of sorting the rest of the table for every batch.
+ */
+async function* episodeCsvBatches(scope: EpisodeScope, zones: Map<string, string>, withPatient: boolean, batchSize: number): AsyncGenerator<string, void, undefined> {
+  yield BOM + episodeCsvHeader(withPatient);
+  const write = episodeCsvWriter(withPatient);
+  for (const clinic of scope.clinics) {
+    const where = clinicScopeSql(scope, clinic);
+    const timeZone = zones.get(clinic.id) ?? "UTC";
+    let edge: { occurredAt: Date; id: string } | null = null;
+    for (;;) {
+      const after: { occurredAt: Date; id: string } | null = edge;
+      // The >= bound starts the index range at the edge; the OR only sorts out rows at its own instant.
+      const page: Prisma.Sql = after ? Prisma.sql`AND e."occurredAt" >= ${after.occurredAt} AND (e."occurredAt" > ${after.occurredAt} OR e."id" > ${after.id})` : Prisma.empty;
+      const rows: EpisodeCsvDbRow[] = await inTransaction((tx) =>
+        tx.$queryRaw<EpisodeCsvDbRow[]>`
+          SELECT e."id", e."patientId", e."clinicId", e."visitId", e."occurredAt", e."durationSeconds", e."side", e."muscleGroup",
+                 e."movement", e."rhythm", e."voluntaryControl", e."urgeToMove", e."worseAtRestOrEvening", e."reliefByMovement",
+                 e."consciousnessImpaired", e."duringSleep", e."painScore", e."triggers", e."relief", e."classification",
+                 e."suggestedClassification", e."needsReview", e."notes", p."mrn", p."givenName", p."familyName"
+          FROM "Episode" e CROSS JOIN "Patient" p
+          WHERE p."id" = e."patientId" AND ${where} ${page}
+          ORDER BY e."deletedAt", e."occurredAt", e."id"
+          LIMIT ${batchSize}`,
+      );
+      if (rows.length) {
+        let text = "";
+        for (const r of rows) {
+          if (withPatient) r.patient = r;
+          text += write(r, timeZone);
+        }
+        yield text;
+      }
+      if (rows.length < batchSize) break;
+      const last = rows[rows.length - 1];
+      edge = { occurredAt: last.occurredAt, id: last.id };
+    }
+  }
+}
+
+/** One patient's episodes (optionally in a period) as CSV. */
+export async function exportPatientEpisodesCsv(
+  actor: Actor,
+  patientId: string,
+  input: unknown,
+  opts: { batchSize?: number } = {},
+): Promise<CsvExport> {
+  const parsed = parseWith(episodeExportQuerySchema, input ?? {});
+  const refusal: AuditInput = { action: "EXPORT_CSV", patientId, targetType: "Patient", targetId: patientId, details: { what: "patient-episodes" } };
+  const startedAt = new Date();
+  const { scope, zones, rows, period } = await guarded(actor, "clinical:read", refusal, async (tx) => {
+    const patient = await requirePatientInScope(tx, actor, patientId);
+    if (!parsed.ok) throw invalid(parsed.fields);
+    const period = parsed.data;
+    const timeZone = patient.clinic.timeZone;
+    const scope: EpisodeScope = { patientId, clinics: [{ id: patient.clinicId, bounds: periodBounds(period, timeZone) }], createdUpTo: startedAt };
+    const rows = await tx.episode.count({ where: episodeScopeWhere(scope) });
+    await appendAudit(tx, actor, {
+      ...refusal,
+      details: { what: "patient-episodes", format: "csv", from: period.from ?? null, to: period.to ?? null, timeZone, rows },
+    });
+    return { scope, zones: new Map([[patient.clinicId, timeZone]]), rows, period };
+  });
+  return {
+    filename: `episodes-${patientId}-${period.from ?? "start"}-to-${period.to ?? stamp(startedAt)}.csv`,
+    rows,
+    chunks: episodeCsvBatches(scope, zones, false, opts.batchSize ?? CSV_BATCH_SIZE),
+  };
+}
+
+/**
+ * Every episode the actor may see (all their clinics, one after another, each oldest first),
+ * optionally in a period: calendar days on each clinic's own clock.
+ */
+export async function exportEpisodesCsv(actor: Actor, input: unknown, opts: { batchSize?: number } = {}): Promise<CsvExport> {
+  const parsed = parseWith(episodeExportQuerySchema, input ?? {});
+  const refusal: AuditInput = { action: "EXPORT_CSV", details: { what: "episodes" } };
+  const startedAt = new Date();
+  const { scope, zones, rows, period } = await guarded(actor, "clinical:read", refusal, async (tx) => {
+    if (!parsed.ok) throw invalid(parsed.fields);
+    const period = parsed.data;
+    const clinics = await tx.clinic.findMany({ where: { id: { in: actor.clinicIds } }, select: { id: true, timeZone: true }, orderBy: { id: "asc" } });
+    const scope: EpisodeScope = { clinics: clinics.map((c) => ({ id: c.id, bounds: periodBounds(period, c.timeZone) })), createdUpTo: startedAt };
+    const rows = clinics.length ? await tx.episode.count({ where: episodeScopeWhere(scope) }) : 0;
+    await appendAudit(tx, actor, {
+      ...refusal,
+      details: { what: "episodes", format: "csv", from: period.from ?? null, to: period.to ?? null, clinics: clinics.map((c) => c.id), rows },
+    });
+    return { scope, zones: new Map(clinics.map((c) => [c.id, c.timeZone])), rows, period };
+  });
+  const chunks =
+    scope.clinics.length === 0
+      ? (async function* () {
+          yield BOM + episodeCsvHeader(true);
+        })()
+      : episodeCsvBatches(scope, zones, true, opts.batchSize ?? CSV_BATCH_SIZE);
+  return { filename: `episodes-${period.from ?? "start"}-to-${period.to ?? stamp(startedAt)}.csv`, rows, chunks };
+}
+
+/** The patient list (optionally its search) as CSV, in the list's default order (by name). */
+export async function exportPatientsCsv(actor: Actor, input: unknown, opts: { batchSize?: number } = {}): Promise<CsvExport> {
+  const parsed = parseWith(patientExportQuerySchema, input ?? {});
+  const refusal: AuditInput = { action: "EXPORT_CSV", details: { what: "patients" } };
+  const startedAt = new Date();
+  const batchSize = opts.batchSize ?? CSV_BATCH_SIZE;
+  const { where, rows } = await guarded(actor, "clinical:read", refusal, async (tx) => {
+    if (!parsed.ok) throw invalid(parsed.fields);
+    const q = parsed.data.q;
+    const where: Prisma.PatientWhereInput = {
+      clinicId: { in: actor.clinicIds },
+      deletedAt: null,
+      createdAt: { lte: startedAt },
+      ...(q ? { searchText: { contains: q.toLowerCase() } } : {}),
+    };
+    const rows = await tx.patient.count({ where });
+    await appendAudit(tx, actor, { ...refusal, details: { what: "patients", format: "csv", q: q ?? null, rows } });
+    return { where, rows };
+  });
+  async function* generate(): AsyncGenerator<string, void, undefined> {
+    yield BOM + patientCsvHeader();
+    let after: { searchText: string; id: string } | null = null;
+    for (;;) {
+      const edge: { searchText: string; id: string } | null = after;
+      const page: Prisma.PatientWhereInput = edge
+        ? { searchText: { gte: edge.searchText }, OR: [{ searchText: { gt: edge.searchText } }, { id: { gt: edge.id } }] }
+        : {};
+      const batch = await inTransaction((tx) =>
+        tx.patient.findMany({
+          where: { AND: [where, page] },
+          orderBy: [{ searchText: "asc" }, { id: "asc" }],
+          take: batchSize,
+          include: {
+            clinic: { select: { name: true } },
+            conditions: { select: { code: true }, orderBy: { code: "asc" } },
+            medications: { select: { name: true, active: true }, orderBy: { name: "asc" } },
+          },
+        }),
+      );
+      const today = new Date();
+      if (batch.length) yield batch.map((p) => patientCsvLine(p, today)).join("");
+      if (batch.length < batchSize) return;
+      const last = batch[batch.length - 1];
+      after = { searchText: last.searchText, id: last.id };
+    }
+  }
+  return { filename: `patients-${stamp(startedAt)}.csv`, rows, chunks: generate() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patient report, handout, FHIR bundle
+// ---------------------------------------------------------------------------------------------
+
+const reportPatientInclude = {
+  clinic: { select: { name: true, timeZone: true } },
+  conditions: { orderBy: { code: "asc" as const } },
+  medications: { orderBy: [{ active: "desc" as const }, { name: "asc" as const }] },
+};
+
+async function loadReportPatient(tx: Tx, patientId: string) {
+  const row = await tx.patient.findUniqueOrThrow({ where: { id: patientId }, include: reportPatientInclude });
+  return {
+    row,
+    patient: {
+      id: row.id,
+      mrn: row.mrn,
+      givenName: row.givenName,
+      familyName: row.familyName,
+      birthDate: row.birthDate,
+      sex: row.sex as Sex,
+      pregnant: row.pregnant,
+      heightCm: row.heightCm,
+      clinicName: row.clinic.name,
+      conditions: row.conditions.map((c) => c.code as Condition),
+      lifestyle: splitList(row.lifestyle) as LifestyleFlag[],
+      medications: row.medications.map((m) => ({ name: m.name, active: m.active, startedOn: m.startedOn, stoppedOn: m.stoppedOn })),
+    },
+  };
+}
+
+function toReportEpisode(e: {
+  id: string;
+  occurredAt: Date;
+  durationSeconds: number;
+  side: string;
+  muscleGroup: string;
+  movement: string | null;
+  painScore: number | null;
+  triggers: string;
+  classification: string | null;
+  suggestedClassification: string | null;
+  duringSleep: boolean;
+  consciousnessImpaired: boolean;
+  needsReview: boolean;
+  notes: string;
+}): ReportEpisode {
+  return {
+    id: e.id,
+    occurredAt: e.occurredAt,
+    durationSeconds: e.durationSeconds,
+    side: e.side as ReportEpisode["side"],
+    muscleGroup: e.muscleGroup as ReportEpisode["muscleGroup"],
+    movement: e.movement as ReportEpisode["movement"],
+    painScore: e.painScore,
+    triggers: splitList(e.triggers) as ReportEpisode["triggers"],
+    classification: e.classification as ReportEpisode["classification"],
+    suggestedClassification: e.suggestedClassification as ReportEpisode["suggestedClassification"],
+    duringSleep: e.duringSleep,
+    consciousnessImpaired: e.consciousnessImpaired,
+    needsReview: e.needsReview,
+    notes: e.notes,
+  };
+}
+
+/** The checklist as the report and the FHIR bundle show it (statuses are the clinician's). */
+function reportChecklist(items: Awaited<ReturnType<typeof getAssessment>>["checklist"]) {
+  return items.map((c) => ({
+    causeId: c.causeId as CauseId,
+    label: c.label,
+    source: c.source,
+    weakEvidence: c.weakEvidence,
+    suggested: c.suggested,
+    reasons: c.reasons,
+    status: c.status as ChecklistStatus,
+    note: c.note,
+    updatedBy: c.updatedBy,
+    updatedAt: c.updatedAt,
+  }));
+}
+
+/**
+ * Red flags and the checklist through the assessment the patient page shows (one definition of
+ * both). It is read after the export's own scope check, so a refused export never gets here;
+ * it records its own ASSESSMENT_VIEW row.
+ */
+async function assessmentFor(actor: Actor, patientId: string, asOf: Date) {
+  const a = await getAssessment(actor, patientId, asOf);
+  return { asOf: a.asOf, windowDays: a.windowDays, redFlags: a.redFlags, checklist: reportChecklist(a.checklist) };
+}
+
+/** The end of a period as the assessment's moment: the end of its last day, or now if sooner. */
+function periodEnd(period: { to: string }, timeZone: string, now: Date): Date {
+  const end = periodBounds(period, timeZone).lt;
+  return end && end.getTime() - 1 < now.getTime() ? new Date(end.getTime() - 1) : now;
+}
+
+/**
+ * Everything the patient report needs, for the period and sections asked for
+ * (GET /api/v1/patients/{id}/report.pdf?from=&to=&sections=). Audited as EXPORT_PDF.
+ */
+export async function getPatientReport(actor: Actor, patientId: string, input: unknown): Promise<ReportData> {
+  const parsed = parseWith(reportQuerySchema, input ?? {});
+  const refusal: AuditInput = { action: "EXPORT_PDF", patientId, targetType: "Patient", targetId: patientId, details: { what: "patient-report" } };
+  const producedAt = new Date();
+  const loaded = await guarded(actor, "clinical:read", refusal, async (tx) => {
+    const scoped = await requirePatientInScope(tx, actor, patientId);
+    if (!parsed.ok) throw invalid(parsed.fields);
+    const timeZone = scoped.clinic.timeZone;
+    const period = resolvePeriod(parsed.data, todayIn(timeZone, producedAt), DEFAULT_REPORT_DAYS);
+    const { patient } = await loadReportPatient(tx, patientId);
+    const episodes = await tx.episode.findMany({
+      where: { patientId, deletedAt: null, ...occurredWhere(periodBounds(period, timeZone)) },
+      orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+    });
+    return { timeZone, period, patient, episodes: episodes.map(toReportEpisode), sections: parsed.data.sections };
+  });
+  const needsAssessment = loaded.sections.some((s) => s === "summary" || s === "redFlags" || s === "checklist");
+  const assessment = needsAssessment ? await assessmentFor(actor, patientId, periodEnd(loaded.period, loaded.timeZone, producedAt)) : null;
+  await inTransaction((tx) =>
+    appendAudit(tx, actor, {
+      ...refusal,
+      details: {
+        what: "patient-report",
+        format: "pdf",
+        from: loaded.period.from,
+        to: loaded.period.to,
+        period: describePeriod(loaded.period),
+        sections: loaded.sections,
+        episodes: loaded.episodes.length,
+      },
+    }),
+  );
+  return { ...loaded, assessment, producedBy: { name: actor.name, email: actor.email }, producedAt };
+}
+
+/** The patient handout (PDF or printable page), with the patient's current red flags. Audited as EXPORT_HANDOUT. */
+export async function getHandout(actor: Actor, patientId: string, format: "pdf" | "html", input: unknown = {}): Promise<HandoutData> {
+  const parsed = parseWith(noQuerySchema, input ?? {});
+  const refusal: AuditInput = { action: "EXPORT_HANDOUT", patientId, targetType: "Patient", targetId: patientId, details: { what: "patient-handout", format } };
+  const producedAt = new Date();
+  const loaded = await guarded(actor, "clinical:read", refusal, async (tx) => {
+    const scoped = await requirePatientInScope(tx, actor, patientId);
+    if (!parsed.ok) throw invalid(parsed.fields);
+    const { patient } = await loadReportPatient(tx, patientId);
+    return { patient, timeZone: scoped.clinic.timeZone };
+  });
+  const assessment = await assessmentFor(actor, patientId, producedAt);
+  await inTransaction((tx) =>
+    appendAudit(tx, actor, { ...refusal, details: { what: "patient-handout", format, redFlags: assessment.redFlags.map((f) => f.code) } }),
+  );
+  return {
+    patient: { givenName: loaded.patient.givenName, familyName: loaded.patient.familyName, mrn: loaded.patient.mrn, clinicName: loaded.patient.clinicName },
+    timeZone: loaded.timeZone,
+    redFlags: assessment.redFlags,
+    producedBy: { name: actor.name },
+    producedAt,
+  };
+}
+
+/** Everything the FHIR bundle holds about one patient (all dates). Audited as EXPORT_FHIR. */
+export async function getFhirExportData(actor: Actor, patientId: string, input: unknown = {}): Promise<FhirExportData> {
+  const parsed = parseWith(noQuerySchema, input ?? {});
+  const refusal: AuditInput = { action: "EXPORT_FHIR", patientId, targetType: "Patient", targetId: patientId, details: { what: "patient-bundle" } };
+  const generatedAt = new Date();
+  const loaded = await guarded(actor, "clinical:read", refusal, async (tx) => {
+    await requirePatientInScope(tx, actor, patientId);
+    if (!parsed.ok) throw invalid(parsed.fields);
+    const { row } = await loadReportPatient(tx, patientId);
+    const [visits, episodes] = await Promise.all([
+      tx.visit.findMany({
+        where: { patientId, deletedAt: null },
+        orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+        include: { labs: { orderBy: [{ analyte: "asc" }, { id: "asc" }] } },
+      }),
+      tx.episode.findMany({ where: { patientId, deletedAt: null }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] }),
+    ]);
+    return { row, visits, episodes };
+  });
+  const assessment = await assessmentFor(actor, patientId, generatedAt);
+  const { row, visits, episodes } = loaded;
+  const data: FhirExportData = {
+    patient: {
+      id: row.id,
+      clinicId: row.clinicId,
+      clinicName: row.clinic.name,
+      mrn: row.mrn,
+      givenName: row.givenName,
+      familyName: row.familyName,
+      birthDate: row.birthDate,
+      sex: row.sex as Sex,
+      conditions: row.conditions.map((c) => ({ code: c.code as Condition, onsetDate: c.onsetDate, note: c.note })),
+      medications: row.medications.map((m) => ({ id: m.id, name: m.name, active: m.active, startedOn: m.startedOn, stoppedOn: m.stoppedOn })),
+    },
+    visits: visits.map((v) => ({
+      id: v.id,
+      occurredAt: v.occurredAt,
+      systolic: v.systolic,
+      diastolic: v.diastolic,
+      weightKg: v.weightKg,
+      temperatureC: v.temperatureC,
+      labs: v.labs.map((l) => ({ id: l.id, analyte: l.analyte as Analyte, value: l.value, unit: l.unit, takenAt: l.takenAt })),
+    })),
+    episodes: episodes.map((e) => ({
+      ...toReportEpisode(e),
+      visitId: e.visitId,
+      rhythm: e.rhythm as FhirExportData["episodes"][number]["rhythm"],
+      relief: splitList(e.relief) as FhirExportData["episodes"][number]["relief"],
+    })),
+    checklist: assessment.checklist,
+    generatedAt,
+  };
+  await inTransaction((tx) =>
+    appendAudit(tx, actor, {
+      ...refusal,
+      details: { what: "patient-bundle", format: "fhir-r4", visits: visits.length, episodes: episodes.length, labs: visits.reduce((n, v) => n + v.labs.length, 0) },
+    }),
+  );
+  return data;
+}

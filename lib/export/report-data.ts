@@ -1,0 +1,150 @@
+/**
+ * What the patient report and the handout are built from (loaded by lib/data/exports.ts), and the
+ * report's summary figures. Pure: data in, figures out.
+ */
+import { effectiveClassification } from "@/lib/clinical/classification";
+import type { RedFlag } from "@/lib/clinical/red-flags";
+import { dayNumber, localDate, localHour } from "@/lib/clinical/red-flags";
+import type { CauseId } from "@/lib/clinical/checklist";
+import {
+  CLASSIFICATIONS,
+  dayPartOfHour,
+  DAY_PARTS,
+  type ChecklistStatus,
+  type Classification,
+  type Condition,
+  type DayPart,
+  type LifestyleFlag,
+  type Movement,
+  type MuscleGroup,
+  type Sex,
+  type Side,
+  type Trigger,
+} from "@/lib/clinical/vocabulary";
+import type { ReportSection } from "@/lib/validation/export";
+import { addDays, type Period } from "./period";
+
+export interface ReportPatient {
+  id: string;
+  mrn: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+  sex: Sex;
+  pregnant: boolean;
+  heightCm: number | null;
+  clinicName: string;
+  conditions: Condition[];
+  lifestyle: LifestyleFlag[];
+  medications: { name: string; active: boolean; startedOn: string | null; stoppedOn: string | null }[];
+}
+
+export interface ReportEpisode {
+  id: string;
+  occurredAt: Date;
+  durationSeconds: number;
+  side: Side;
+  muscleGroup: MuscleGroup;
+  movement: Movement | null;
+  painScore: number | null;
+  triggers: Trigger[];
+  classification: Classification | null;
+  suggestedClassification: Classification | null;
+  duringSleep: boolean;
+  consciousnessImpaired: boolean;
+  needsReview: boolean;
+  notes: string;
+}
+
+export interface ReportChecklistItem {
+  causeId: CauseId;
+  label: string;
+  source: "article" | "literature";
+  weakEvidence: boolean;
+  suggested: boolean;
+  reasons: string[];
+  status: ChecklistStatus;
+  note: string;
+  updatedBy: string | null;
+  updatedAt: Date | null;
+}
+
+export interface ReportData {
+  patient: ReportPatient;
+  timeZone: string;
+  period: Period;
+  sections: ReportSection[];
+  /** The period's episodes, oldest first. */
+  episodes: ReportEpisode[];
+  /** Red flags and checklist as of the end of the period (null when neither section was asked for). */
+  assessment: { asOf: Date; windowDays: number; redFlags: RedFlag[]; checklist: ReportChecklistItem[] } | null;
+  producedBy: { name: string; email: string };
+  producedAt: Date;
+}
+
+export interface HandoutData {
+  patient: Pick<ReportPatient, "givenName" | "familyName" | "mrn" | "clinicName">;
+  timeZone: string;
+  redFlags: RedFlag[];
+  producedBy: { name: string };
+  producedAt: Date;
+}
+
+/** An episode's type for grouping: the clinician's label, else the suggestion, else none. */
+export type EpisodeTypeKey = Classification | "UNCLASSIFIED";
+export const EPISODE_TYPE_KEYS: readonly EpisodeTypeKey[] = [...CLASSIFICATIONS, "UNCLASSIFIED"];
+
+export function episodeType(e: Pick<ReportEpisode, "classification" | "suggestedClassification">): EpisodeTypeKey {
+  return effectiveClassification(e) ?? "UNCLASSIFIED";
+}
+
+export interface ReportSummary {
+  total: number;
+  byType: { type: EpisodeTypeKey; count: number }[];
+  /** Mean of the recorded pain scores (null when none was recorded), and how many there were. */
+  meanPain: number | null;
+  painRecorded: number;
+  meanDurationSeconds: number | null;
+  redFlagCount: number;
+  /** Episodes per 7-day step from the period's first day (the last step may be shorter). */
+  weekly: { from: string; to: string; count: number }[];
+  byDayPart: { part: DayPart; count: number }[];
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+export function summarize(episodes: ReportEpisode[], period: Period, timeZone: string, redFlagCount: number): ReportSummary {
+  const byType = new Map<EpisodeTypeKey, number>(EPISODE_TYPE_KEYS.map((k) => [k, 0]));
+  const byPart = new Map<DayPart, number>(DAY_PARTS.map((p) => [p, 0]));
+  const start = dayNumber(period.from);
+  const days = dayNumber(period.to) - start + 1;
+  const weekly = Array.from({ length: Math.max(1, Math.ceil(days / 7)) }, (_, i) => ({
+    from: addDays(period.from, i * 7),
+    to: addDays(period.from, Math.min(i * 7 + 6, days - 1)),
+    count: 0,
+  }));
+  let painSum = 0;
+  let painN = 0;
+  let durationSum = 0;
+  for (const e of episodes) {
+    byType.set(episodeType(e), (byType.get(episodeType(e)) ?? 0) + 1);
+    byPart.set(dayPartOfHour(localHour(e.occurredAt, timeZone)), (byPart.get(dayPartOfHour(localHour(e.occurredAt, timeZone))) ?? 0) + 1);
+    const week = Math.floor((dayNumber(localDate(e.occurredAt, timeZone)) - start) / 7);
+    if (week >= 0 && week < weekly.length) weekly[week].count += 1;
+    if (e.painScore !== null) {
+      painSum += e.painScore;
+      painN += 1;
+    }
+    durationSum += e.durationSeconds;
+  }
+  return {
+    total: episodes.length,
+    byType: EPISODE_TYPE_KEYS.map((type) => ({ type, count: byType.get(type) ?? 0 })),
+    meanPain: painN ? round1(painSum / painN) : null,
+    painRecorded: painN,
+    meanDurationSeconds: episodes.length ? Math.round(durationSum / episodes.length) : null,
+    redFlagCount,
+    weekly,
+    byDayPart: DAY_PARTS.map((part) => ({ part, count: byPart.get(part) ?? 0 })),
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * The patient report and handout PDFs, end to end below the route: loaded as an actor through
+ * lib/data/exports.ts, built by lib/export, then opened with poppler (pdftoppm renders every
+ * page to PNG, pdftotext extracts the words) as a reader of the file would.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { createPatient } from "@/lib/data/patients";
+import { createEpisode } from "@/lib/data/episodes";
+import { createVisit } from "@/lib/data/visits";
+import { setChecklistStatus } from "@/lib/data/assessment";
+import { getHandout, getPatientReport } from "@/lib/data/exports";
+import { DataError } from "@/lib/data/errors";
+import { buildReportPdf } from "@/lib/export/report-pdf";
+import { buildHandoutPdf } from "@/lib/export/handout";
+import { addDays, todayIn } from "@/lib/export/period";
+import { HANDOUT_SECTIONS } from "@/lib/clinical/handout";
+import { REPORT_SECTION_LABELS, REPORT_SECTIONS, type ReportSection } from "@/lib/validation/export";
+import { createWorld, validPatient } from "../factories/world";
+
+let world: Awaited<ReturnType<typeof createWorld>>;
+let patientId: string;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-pdf-"));
+const TZ = "Europe/Berlin";
+const DAY = 86_400_000;
+const today = todayIn(TZ);
+const from = addDays(today, -20);
+
+beforeAll(async () => {
+  world = await createWorld(db);
+  // Letters outside Latin-1 in the name: the embedded font has to carry them.
+  const p = await createPatient(world.actors.clinician, validPatient({ mrn: "RPT-1", givenName: "Zofia", familyName: "Wiśniewska-Łęcka" }));
+  patientId = p.id;
+  const visit = await createVisit(world.actors.clinician, patientId, {
+    occurredAt: new Date(Date.now() - 3 * DAY).toISOString(),
+    systolic: 150,
+    diastolic: 95,
+    weightKg: 82,
+    temperatureC: 38.4,
+    labs: [{ analyte: "MAGNESIUM", value: 0.61, unit: "mmol/L" }],
+  });
+  const at = (daysAgo: number, hour = 2) => new Date(Date.now() - daysAgo * DAY - hour * 3600_000).toISOString();
+  for (const d of [1, 2, 3])
+    await createEpisode(world.actors.clinician, patientId, { occurredAt: at(d), durationSeconds: 120, side: "RIGHT", movement: "SUSTAINED_CONTRACTION", duringSleep: true, painScore: 8, triggers: ["COLD"], classification: "TONIC", visitId: visit.id });
+  await createEpisode(world.actors.clinician, patientId, { occurredAt: at(5, 10), durationSeconds: 420, side: "BOTH", muscleGroup: "THIGH", movement: "SUSTAINED_THEN_TREMBLING", consciousnessImpaired: true, painScore: 6, triggers: ["UNKNOWN"], notes: "≥ 7 min, 38.4 °C, µ-test" });
+  await createEpisode(world.actors.clinician, patientId, { occurredAt: at(8, 20), durationSeconds: 900, side: "BOTH", movement: "URGE_TO_MOVE", voluntaryControl: true, urgeToMove: true, worseAtRestOrEvening: true, reliefByMovement: true, painScore: 3, classification: "RLS" });
+  // Outside the period: must not be counted.
+  await createEpisode(world.actors.clinician, patientId, { occurredAt: at(40), durationSeconds: 30, side: "LEFT", movement: "TWITCHES", painScore: 1 });
+  await setChecklistStatus(world.actors.clinician, patientId, "hypothermia", { status: "SUSPECTED", note: "cold bedroom, no heating", version: 0 });
+});
+
+// KEEP_EXPORT_FILES=1 keeps the PDFs and page images for a look (the folder is printed).
+afterAll(() => (process.env.KEEP_EXPORT_FILES ? console.log(`PDFs kept in ${dir}`) : fs.rmSync(dir, { recursive: true, force: true })));
+
+async function refusal(promise: Promise<unknown>): Promise<DataError> {
+  const error = await promise.then(() => null, (e) => e);
+  expect(error).toBeInstanceOf(DataError);
+  return error as DataError;
+}
+
+/** Writes the PDF, renders every page to PNG and extracts its text, as a reader's tools would. */
+function open(pdf: Buffer, name: string): { text: string; pages: string[] } {
+  const file = path.join(dir, `${name}.pdf`);
+  fs.writeFileSync(file, pdf);
+  execFileSync("pdftoppm", ["-png", "-r", "60", file, path.join(dir, name)]);
+  const pages = fs.readdirSync(dir).filter((f) => f.startsWith(`${name}-`) && f.endsWith(".png")).map((f) => path.join(dir, f));
+  for (const page of pages) {
+    const png = fs.readFileSync(page);
+    expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
+    expect(png.byteLength).toBeGreaterThan(2000);
+  }
+  // -layout off: one word per run, so phrases that wrap still appear with single spaces.
+  const text = execFileSync("pdftotext", ["-enc", "UTF-8", file, "-"]).toString("utf8").replace(/\s+/g, " ");
+  return { text, pages };
+}
+
+const auditRows = (where: Record<string, unknown>) => db.auditEvent.findMany({ where, orderBy: { seq: "asc" } });
+
+describe("patient report PDF", () => {
+  it("opens, renders every page, and holds the patient, the period and every section when all are chosen", async () => {
+    const data = await getPatientReport(world.actors.clinician, patientId, { from, to: today });
+    expect(data.sections).toEqual([...REPORT_SECTIONS]);
+    expect(data.episodes).toHaveLength(5); // the one 40 days ago is outside the period
+    const { text, pages } = open(await buildReportPdf(data), "all");
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    expect(text).toContain("Wiśniewska-Łęcka, Zofia");
+    expect(text).toContain("MRN RPT-1");
+    expect(text).toContain(`${from} to ${today}`);
+    for (const s of REPORT_SECTIONS) expect(text).toContain(REPORT_SECTION_LABELS[s]);
+    // Summary figures: mean pain (8+8+8+6+3)/5 = 6.6; mean duration (3x120+420+900)/5 = 336 s.
+    expect(text).toContain("6.6 (from 5 recorded scores)");
+    expect(text).toContain("5 min 36 s");
+    expect(text).toMatch(/7 \(over the 30 days up to/);
+    // Episodes by type with the spec's codes: sleep-related tonic cramps, RLS, the seizure-like one.
+    expect(text).toContain("G47.62");
+    expect(text).toContain("G25.81");
+    expect(text).toContain("R56.9");
+    // Red flags from the assessment, with their urgency in words (not colour).
+    expect(text).toContain("[URGENT] Impaired consciousness");
+    expect(text).toContain("Days in a row");
+    // The checklist with the clinician's status and note.
+    expect(text).toContain("Suspected");
+    expect(text).toContain("cold bedroom, no heating");
+    // Produced by whom, on every page the patient is named.
+    expect(text).toContain("clinician (clinician@test.clinic)");
+    expect(text).toMatch(/Page 1 of \d/);
+    // Signs outside Latin-1 print as written.
+    expect(text).toContain("≥ 7 min, 38.4 °C, µ-test");
+  });
+
+  it("holds the sections chosen and none of the others", async () => {
+    const chosen: ReportSection[] = ["period", "charts", "checklist"];
+    const data = await getPatientReport(world.actors.reader, patientId, { from, to: today, sections: "checklist,period,charts" });
+    expect(data.sections).toEqual(chosen);
+    const { text } = open(await buildReportPdf(data), "some");
+    expect(text).toContain("Wiśniewska-Łęcka, Zofia");
+    expect(text).toContain(`${from} to ${today}`);
+    for (const s of REPORT_SECTIONS) {
+      if (chosen.includes(s)) expect(text, s).toContain(REPORT_SECTION_LABELS[s]);
+      else expect(text, s).not.toContain(REPORT_SECTION_LABELS[s]);
+    }
+    expect(text).toContain("Episodes per week");
+    expect(text).not.toContain("clinician@test.clinic");
+  });
+
+  it("defaults to the last 90 days and records the export with who, which patient, period, sections and count", async () => {
+    const before = await db.auditEvent.count();
+    const data = await getPatientReport(world.actors.clinician, patientId, { sections: "summary" });
+    expect(data.period).toEqual({ from: addDays(today, -89), to: today });
+    const rows = await auditRows({ action: "EXPORT_PDF", patientId, outcome: "SUCCESS" });
+    const last = rows[rows.length - 1];
+    expect(last.userId).toBe(world.users.clinician.id);
+    expect(JSON.parse(last.details)).toMatchObject({ what: "patient-report", from: addDays(today, -89), to: today, sections: ["summary"], episodes: 6 });
+    expect(await db.auditEvent.count()).toBeGreaterThan(before);
+  });
+
+  it("refuses bad parameters field by field", async () => {
+    const bad = await refusal(getPatientReport(world.actors.clinician, patientId, { from: "2026-13-01", to: "2026-01-01", sections: "summary,gossip" }));
+    expect(bad.code).toBe("VALIDATION");
+    expect(Object.keys(bad.fields).sort()).toEqual(["from", "sections"]);
+    const backwards = await refusal(getPatientReport(world.actors.clinician, patientId, { from: "2026-05-02", to: "2026-05-01" }));
+    expect(backwards.fields).toHaveProperty("to");
+    const unknown = await refusal(getPatientReport(world.actors.clinician, patientId, { colour: "red" }));
+    expect(unknown.fields).toHaveProperty("colour");
+  });
+
+  it("answers not-found to a user of another clinic and records only the refusal", async () => {
+    const before = await db.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
+    const error = await refusal(getPatientReport(world.actors.outsider, patientId, { sections: "patient,redFlags,checklist" }));
+    expect(error.code).toBe("NOT_FOUND");
+    const written = await auditRows({ seq: { gt: before!.seq } });
+    expect(written.map((r) => [r.action, r.outcome, r.userId, r.patientId])).toEqual([["EXPORT_PDF", "DENIED", world.users.outsider.id, patientId]]);
+    expect(JSON.parse(written[0].details)).toMatchObject({ reason: "NOT_FOUND", what: "patient-report" });
+  });
+});
+
+describe("patient handout PDF", () => {
+  it("has the advice in plain language and the patient's own warning signs", async () => {
+    const data = await getHandout(world.actors.clinician, patientId, "pdf");
+    const { text } = open(await buildHandoutPdf(data), "handout");
+    expect(text).toContain("For Zofia Wiśniewska-Łęcka");
+    for (const s of HANDOUT_SECTIONS) expect(text).toContain(s.title);
+    expect(text).toContain("Your warning signs");
+    expect(text).toContain("nerve specialist"); // impaired consciousness, in the patient's words
+    expect(text).toContain("days in a row");
+    const row = (await auditRows({ action: "EXPORT_HANDOUT", patientId, outcome: "SUCCESS" })).pop()!;
+    expect(JSON.parse(row.details)).toMatchObject({ format: "pdf" });
+    expect(JSON.parse(row.details).redFlags).toContain("IMPAIRED_CONSCIOUSNESS");
+  });
+
+  it("has no warning section for a patient without red flags", async () => {
+    const calm = await createPatient(world.actors.clinician, validPatient({ mrn: "RPT-2", givenName: "Ida", familyName: "Berg" }));
+    const { text } = open(await buildHandoutPdf(await getHandout(world.actors.reader, calm.id, "html")), "calm");
+    expect(text).toContain("For Ida Berg");
+    expect(text).not.toContain("Your warning signs");
+  });
+
+  it("answers not-found to a user of another clinic and records only the refusal", async () => {
+    const before = await db.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
+    expect((await refusal(getHandout(world.actors.outsider, patientId, "pdf"))).code).toBe("NOT_FOUND");
+    const written = await auditRows({ seq: { gt: before!.seq } });
+    expect(written.map((r) => [r.action, r.outcome])).toEqual([["EXPORT_HANDOUT", "DENIED"]]);
+  });
+});

@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "csv-parse/sync";
+import { instantToWallClock } from "@/lib/clinical/time";
+import { episodeCsvHeader, episodeCsvLine, episodeCsvWriter, type EpisodeCsvRow } from "@/lib/export/columns";
+import { localTimeFormatter } from "@/lib/export/local-time";
+import { addDays, periodBounds, resolvePeriod } from "@/lib/export/period";
+import { summarize, type ReportEpisode } from "@/lib/export/report-data";
+import { reportQuerySchema } from "@/lib/validation/export";
+
+const SIDES = ["LEFT", "RIGHT", "BOTH"];
+const TYPES = [null, "TONIC", "CLONIC", "MYOCLONIC", "TONIC_CLONIC", "RLS"];
+const NOTES = ["", "a, b", 'say "hi"', "x\r\ny", "=1+1", "-3", "@a", "\tt", "ok"];
+
+function row(i: number): EpisodeCsvRow {
+  return {
+    id: `ep${i}`,
+    patientId: `p${i % 3}`,
+    visitId: i % 4 ? null : `v${i}`,
+    occurredAt: new Date(Date.UTC(2026, 2, 28, 0, 0) + i * 37 * 60_000),
+    durationSeconds: 5 + ((i * 53) % 4000),
+    side: SIDES[i % 3],
+    muscleGroup: ["CALF", "FOOT", "THIGH", "OTHER"][i % 4],
+    movement: i % 5 ? "TWITCHES" : null,
+    rhythm: i % 7 ? null : "IRREGULAR",
+    voluntaryControl: i % 2 === 0,
+    urgeToMove: i % 3 === 0,
+    worseAtRestOrEvening: i % 5 === 0,
+    reliefByMovement: i % 7 === 0,
+    consciousnessImpaired: i % 11 === 0,
+    duringSleep: i % 2 === 1,
+    painScore: i % 6 ? i % 11 : null,
+    triggers: ["", "COLD", "COLD,EXERTION", "STRESS"][i % 4],
+    relief: ["", "MASSAGE,WARMTH"][i % 2],
+    classification: TYPES[i % TYPES.length],
+    suggestedClassification: TYPES[(i + 1) % TYPES.length],
+    needsReview: i % 9 === 0,
+    notes: NOTES[i % NOTES.length],
+    patient: { mrn: i % 2 ? "M-1" : "=M", givenName: 'Jo "J"', familyName: "Smith, Jr" },
+  };
+}
+
+describe("episode CSV writer", () => {
+  it("writes exactly what the cell-by-cell reference writes, for every kind of value", () => {
+    for (const withPatient of [false, true]) {
+      const write = episodeCsvWriter(withPatient);
+      for (let i = 0; i < 500; i++) for (const tz of ["Europe/Berlin", "UTC", "America/New_York"]) expect(write(row(i), tz)).toBe(episodeCsvLine(row(i), tz, withPatient));
+    }
+  });
+
+  it("gives one record per row with the header's column count, read back by a CSV parser", () => {
+    const write = episodeCsvWriter(true);
+    const text = episodeCsvHeader(true) + Array.from({ length: 60 }, (_, i) => write(row(i), "Europe/Berlin")).join("");
+    const records: string[][] = parse(text);
+    expect(records).toHaveLength(61);
+    expect(new Set(records.map((r) => r.length)).size).toBe(1);
+    expect(records[4][records[0].indexOf("Notes")]).toBe("x\r\ny");
+    expect(records[5][records[0].indexOf("Notes")]).toBe("'=1+1");
+  });
+});
+
+describe("local time formatter", () => {
+  it("agrees with the Intl-based clock every 7 minutes across both daylight-saving changes", () => {
+    for (const tz of ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "UTC"]) {
+      const clock = localTimeFormatter(tz);
+      for (const start of [Date.UTC(2026, 2, 27), Date.UTC(2026, 9, 23), Date.UTC(2026, 3, 3)])
+        for (let t = start; t < start + 4 * 86_400_000; t += 7 * 60_000 + 13_000)
+          expect(clock(new Date(t)), `${tz} ${new Date(t).toISOString()}`).toBe(instantToWallClock(new Date(t), tz).replace("T", " "));
+    }
+  });
+});
+
+describe("periods", () => {
+  it("fills in the default period and covers whole clinic-local days", () => {
+    expect(resolvePeriod({}, "2026-11-29", 90)).toEqual({ from: "2026-09-01", to: "2026-11-29" });
+    expect(resolvePeriod({ from: "2026-11-01" }, "2026-11-29", 90)).toEqual({ from: "2026-11-01", to: "2026-11-29" });
+    expect(resolvePeriod({ to: "2026-02-10" }, "2026-11-29", 10)).toEqual({ from: "2026-02-01", to: "2026-02-10" });
+    expect(addDays("2028-02-28", 1)).toBe("2028-02-29");
+    // Berlin is UTC+1 in winter: the day starts at 23:00 UTC the evening before.
+    expect(periodBounds({ from: "2026-11-02", to: "2026-11-02" }, "Europe/Berlin")).toEqual({
+      gte: new Date("2026-11-01T23:00:00Z"),
+      lt: new Date("2026-11-02T23:00:00Z"),
+    });
+    // The day the clocks go forward has 23 hours.
+    const b = periodBounds({ from: "2026-03-29", to: "2026-03-29" }, "Europe/Berlin");
+    expect(b.lt!.getTime() - b.gte!.getTime()).toBe(23 * 3600_000);
+  });
+
+  it("parses report sections in the report's order and refuses unknown ones", () => {
+    expect(reportQuerySchema.parse({ sections: "checklist,patient" }).sections).toEqual(["patient", "checklist"]);
+    expect(reportQuerySchema.parse({}).sections).toHaveLength(8);
+    expect(reportQuerySchema.safeParse({ sections: "patient,gossip" }).success).toBe(false);
+    expect(reportQuerySchema.safeParse({ sections: "," }).success).toBe(false);
+    expect(reportQuerySchema.safeParse({ from: "2026-05-02", to: "2026-05-01" }).success).toBe(false);
+  });
+});
+
+describe("report summary", () => {
+  const ep = (over: Partial<ReportEpisode>): ReportEpisode => ({
+    id: "e",
+    occurredAt: new Date("2026-11-02T10:00:00Z"),
+    durationSeconds: 60,
+    side: "LEFT",
+    muscleGroup: "CALF",
+    movement: null,
+    painScore: null,
+    triggers: [],
+    classification: null,
+    suggestedClassification: null,
+    duringSleep: false,
+    consciousnessImpaired: false,
+    needsReview: false,
+    notes: "",
+    ...over,
+  });
+  it("counts by effective type, averages only recorded pain, buckets weeks and day parts in the clinic's zone", () => {
+    const s = summarize(
+      [
+        ep({ classification: "TONIC", painScore: 8, durationSeconds: 100 }),
+        ep({ suggestedClassification: "RLS", painScore: 3, durationSeconds: 200, occurredAt: new Date("2026-11-09T22:30:00Z") }),
+        ep({ durationSeconds: 300, occurredAt: new Date("2026-11-15T23:30:00Z") }),
+      ],
+      { from: "2026-11-01", to: "2026-11-16" },
+      "Europe/Berlin",
+      2,
+    );
+    expect(s.total).toBe(3);
+    expect(Object.fromEntries(s.byType.map((t) => [t.type, t.count]))).toMatchObject({ TONIC: 1, RLS: 1, UNCLASSIFIED: 1, CLONIC: 0 });
+    expect(s.meanPain).toBe(5.5);
+    expect(s.painRecorded).toBe(2);
+    expect(s.meanDurationSeconds).toBe(200);
+    expect(s.redFlagCount).toBe(2);
+    // 16 days: weeks of 7, 7 and 2 days. 2026-11-15 23:30 UTC is 16 Nov 00:30 in Berlin: week 3, at night.
+    expect(s.weekly.map((w) => [w.from, w.to, w.count])).toEqual([["2026-11-01", "2026-11-07", 1], ["2026-11-08", "2026-11-14", 1], ["2026-11-15", "2026-11-16", 1]]);
+    expect(Object.fromEntries(s.byDayPart.map((p) => [p.part, p.count]))).toEqual({ NIGHT: 1, MORNING: 1, AFTERNOON: 0, EVENING: 1 });
+  });
+});
