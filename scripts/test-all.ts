@@ -34,7 +34,7 @@ runs.forEach((run, i) => {
     failed += r.numFailedTests;
     skipped += r.numPendingTests + (r.numTodoTests ?? 0);
   } else {
-    failedRuns.includes(run.label) || failedRuns.push(run.label);
+    if (!failedRuns.includes(run.label)) failedRuns.push(run.label);
   }
 });
 fs.rmSync(reportDir, { recursive: true, force: true });
