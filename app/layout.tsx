@@ -4,6 +4,7 @@ import "./globals.css";
 import { currentSession } from "@/lib/auth/session";
 import { can } from "@/lib/auth/actor";
 import { SignOutButton } from "./_components/sign-out-button";
+import { IdleTimeout } from "./_components/idle-timeout";
 
 export const metadata: Metadata = {
   title: { default: "Cramp Clinic", template: "%s · Cramp Clinic" },
@@ -25,18 +26,23 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 <Link href="/patients">Patients</Link>
                 <Link href="/attention">Needs attention</Link>
                 <Link href="/review">Review</Link>
+                <Link href="/dashboard">Dashboard</Link>
+                <Link href="/exports">Exports</Link>
                 {can(actor, "users:manage") && <Link href="/admin/users">Users</Link>}
                 {can(actor, "users:manage") && <Link href="/admin/clinics">Clinics</Link>}
+                {can(actor, "audit:read") && <Link href="/admin/audit" prefetch={false}>Audit log</Link>}
+                {can(actor, "data:restore") && <Link href="/admin/deleted" prefetch={false}>Deleted records</Link>}
                 <span className="spacer" />
-                <span className="who">
+                <Link className="who" href="/account" title="Your account: password, API tokens, sign out everywhere">
                   {actor.name} · {actor.role.replace("_", " ").toLowerCase()}
-                </span>
+                </Link>
                 <SignOutButton />
               </>
             )}
           </nav>
         </header>
         <main id="main">{children}</main>
+        {actor && session.ok && <IdleTimeout expiresAt={session.expiresAt.toISOString()} />}
       </body>
     </html>
   );

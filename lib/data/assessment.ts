@@ -74,34 +74,76 @@ export function toEpisodeFacts(e: EpisodeFactRow): EpisodeFacts {
 
 /** Everything the rules read about one patient, as of a moment: no rule reads the database itself. */
 async function loadFacts(tx: Tx, patientId: string, asOf: Date): Promise<PatientFacts> {
+  const loaded = (await loadFactsBatch(tx, [patientId], asOf)).get(patientId);
+  if (!loaded) throw notFound("Patient");
+  return loaded.facts;
+}
+
+/** The rules' input for several patients in a few queries (the dashboard's suggested causes). */
+export async function loadFactsBatch(tx: Tx, patientIds: string[], asOf: Date): Promise<Map<string, { facts: PatientFacts; timeZone: string }>> {
   const windowStart = new Date(asOf.getTime() - DEFAULT_THRESHOLDS.windowDays * DAY_MS);
-  const [patient, visits, labs, episodes] = await Promise.all([
-    tx.patient.findUniqueOrThrow({ where: { id: patientId }, include: { conditions: true, medications: true } }),
-    tx.visit.findMany({
-      where: { patientId, deletedAt: null, occurredAt: { lte: asOf } },
-      select: { occurredAt: true, systolic: true, diastolic: true, weightKg: true, temperatureC: true },
-      orderBy: { occurredAt: "desc" },
-    }),
-    tx.labResult.findMany({
-      where: { patientId, takenAt: { lte: asOf }, visit: { deletedAt: null } },
-      select: { analyte: true, value: true, unit: true, takenAt: true },
-      orderBy: { takenAt: "desc" },
-    }),
-    tx.episode.findMany({
-      where: { patientId, deletedAt: null, occurredAt: { gte: windowStart, lte: asOf } },
-      select: episodeFactSelect,
-    }),
-  ]);
-  return {
-    pregnant: patient.pregnant,
-    heightCm: patient.heightCm,
-    conditions: patient.conditions.map((c) => c.code as Condition),
-    lifestyle: splitList(patient.lifestyle) as LifestyleFlag[],
-    medications: patient.medications.map((m) => ({ name: m.name, active: m.active, startedOn: m.startedOn })),
-    visits,
-    labs: labs.map((l) => ({ ...l, analyte: l.analyte as Analyte })),
-    episodes: episodes.map(toEpisodeFacts),
+  const patients = await tx.patient.findMany({
+    where: { id: { in: patientIds } },
+    select: {
+      id: true,
+      pregnant: true,
+      heightCm: true,
+      lifestyle: true,
+      clinic: { select: { timeZone: true } },
+      conditions: { select: { code: true } },
+      medications: { select: { name: true, active: true, startedOn: true } },
+    },
+  });
+  const visits = await tx.visit.findMany({
+    where: { patientId: { in: patientIds }, deletedAt: null, occurredAt: { lte: asOf } },
+    select: { patientId: true, occurredAt: true, systolic: true, diastolic: true, weightKg: true, temperatureC: true },
+    orderBy: { occurredAt: "desc" },
+  });
+  const labs = await tx.labResult.findMany({
+    where: { patientId: { in: patientIds }, takenAt: { lte: asOf }, visit: { deletedAt: null } },
+    select: { patientId: true, analyte: true, value: true, unit: true, takenAt: true },
+    orderBy: { takenAt: "desc" },
+  });
+  const episodes = await tx.episode.findMany({
+    where: { patientId: { in: patientIds }, deletedAt: null, occurredAt: { gte: windowStart, lte: asOf } },
+    select: { ...episodeFactSelect, patientId: true },
+  });
+  const group = <T extends { patientId: string }>(rows: T[]) => {
+    const m = new Map<string, T[]>();
+    for (const r of rows) {
+      const list = m.get(r.patientId);
+      if (list) list.push(r);
+      else m.set(r.patientId, [r]);
+    }
+    return m;
   };
+  const visitsBy = group(visits);
+  const labsBy = group(labs);
+  const episodesBy = group(episodes);
+  return new Map(
+    patients.map((p) => [
+      p.id,
+      {
+        timeZone: p.clinic.timeZone,
+        facts: {
+          pregnant: p.pregnant,
+          heightCm: p.heightCm,
+          conditions: p.conditions.map((c) => c.code as Condition),
+          lifestyle: splitList(p.lifestyle) as LifestyleFlag[],
+          medications: p.medications.map((m) => ({ name: m.name, active: m.active, startedOn: m.startedOn })),
+          visits: (visitsBy.get(p.id) ?? []).map((v) => ({
+            occurredAt: v.occurredAt,
+            systolic: v.systolic,
+            diastolic: v.diastolic,
+            weightKg: v.weightKg,
+            temperatureC: v.temperatureC,
+          })),
+          labs: (labsBy.get(p.id) ?? []).map((l) => ({ analyte: l.analyte as Analyte, value: l.value, unit: l.unit, takenAt: l.takenAt })),
+          episodes: (episodesBy.get(p.id) ?? []).map(toEpisodeFacts),
+        },
+      },
+    ]),
+  );
 }
 
 export async function getAssessment(actor: Actor, patientId: string, asOf: Date = new Date()): Promise<Assessment> {

@@ -16,6 +16,7 @@ import { episodeListQuerySchema } from "@/lib/validation/episode";
 import { createEpisodeAction, createVisitAction } from "./actions";
 import { PatientExportLinks } from "@/app/_components/export/patient-export-links";
 import { AssessmentPanel } from "./assessment-panel";
+import { TrendsSection } from "./trends-section";
 import { EpisodeForm } from "./episode-form";
 import { EpisodeTable } from "./episode-table";
 import { VisitForm } from "./visit-form";
@@ -56,6 +57,14 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
         <span style={{ flex: 1 }} />
         {canWrite && <Link className="btn secondary" href={`/patients/${p.id}/edit`}>Edit patient</Link>}
       </div>
+      <nav className="jump" aria-label="On this page">
+        <a href="#assessment">Assessment</a>
+        {canWrite && <a href="#record">Record episodes</a>}
+        <a href="#episodes">Episodes</a>
+        <a href="#trends">Trends</a>
+        <a href="#visits">Visits</a>
+        <a href="#exports-title">Reports and exports</a>
+      </nav>
       <div className="grid-3">
         <section className="card" aria-labelledby="demographics">
           <h2 id="demographics" className="card-title">Demographics</h2>
@@ -81,7 +90,6 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
       </div>
 
       <AssessmentPanel patientId={id} assessment={assessment} history={history} canWrite={canWrite} />
-      <PatientExportLinks patientId={p.id} />
 
       {canWrite && (
         <section id="record" className="card" aria-labelledby="record-title">
@@ -176,6 +184,10 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
         </nav>
       </section>
 
+      <div id="trends">
+        <TrendsSection patientId={id} searchParams={query} actor={actor} />
+      </div>
+
       <section id="visits" aria-labelledby="visits-title">
         <h2 id="visits-title">Visits <span className="muted">({visits.length})</span></h2>
         <div className="table-wrap">
@@ -211,6 +223,8 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
           </table>
         </div>
       </section>
+
+      <PatientExportLinks patientId={p.id} />
     </>
   );
 }

@@ -1,0 +1,174 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Suspense } from "react";
+import type { Actor } from "@/lib/auth/actor";
+import { requireActor } from "@/lib/auth/session";
+import { RED_FLAG_CODES, RED_FLAG_LABELS } from "@/lib/clinical/red-flags";
+import { listNeedsAttention } from "@/lib/data/assessment";
+import { getClinicDashboard, getSuggestedCauses } from "@/lib/data/trends";
+import { parseWith } from "@/lib/validation/common";
+import { DEFAULT_TREND_PERIOD, pickTrendParams, TREND_PARAMS, TREND_PERIOD_LABELS, trendsQuerySchema } from "@/lib/validation/trends";
+import { CategoryBars } from "@/app/_components/charts/category-bars";
+import { ChartFrame } from "@/app/_components/charts/chart-frame";
+import { typeSeries, weeklyTypeRows, weeklyTypeTable } from "@/app/_components/charts/episode-series";
+import { formatWeek, OKABE_ITO, type BarSeries } from "@/app/_components/charts/palette";
+import { WeeklyStackedBars } from "@/app/_components/charts/weekly-stacked-bars";
+import styles from "@/app/_components/charts/charts.module.css";
+import { PeriodPicker } from "@/app/_components/period-picker";
+
+export const metadata: Metadata = { title: "Clinic dashboard" };
+
+const PATIENT_SERIES: BarSeries[] = [{ key: "count", label: "New patients", color: OKABE_ITO.green, pattern: "solid" }];
+const CAUSE_SERIES: BarSeries[] = [{ key: "patients", label: "Patients", color: OKABE_ITO.purple, pattern: "solid" }];
+
+/** Patients with active red flags: the rules of lib/clinical over every patient's last 30 days (streamed in). */
+async function RedFlagCount({ actor }: { actor: Actor }) {
+  const flagged = (await listNeedsAttention(actor)).filter((a) => a.redFlags.length > 0);
+  const byFlag = RED_FLAG_CODES.map((code) => ({
+    code,
+    patients: flagged.filter((a) => a.redFlags.some((f) => f.code === code)).length,
+  })).filter((f) => f.patients > 0);
+  return (
+    <>
+      <p className={styles.kpiValue}>{flagged.length}</p>
+      <p className={styles.kpiLabel}>
+        <Link href="/attention">Patients with active red flags</Link> (last 30 days)
+      </p>
+      {byFlag.length > 0 && (
+        <ul className="tight small" aria-label="Patients by red flag">
+          {byFlag.map((f) => (
+            <li key={f.code}>
+              {RED_FLAG_LABELS[f.code]}: {f.patients}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+/** The checklist causes most often suggested (streamed in: the rules run per patient). */
+async function SuggestedCauses({ actor }: { actor: Actor }) {
+  const c = await getSuggestedCauses(actor);
+  return (
+    <ChartFrame
+      id="suggested-causes"
+      title="Most frequently suggested causes"
+      description={
+        c.patientsActive > c.patientsChecked
+          ? `Checklist suggestions for the ${c.patientsChecked} patients with the most recent episodes (of ${c.patientsActive} with episodes in the last ${c.windowDays} days).`
+          : `Checklist suggestions for the ${c.patientsChecked} patients with episodes in the last ${c.windowDays} days.`
+      }
+      empty={c.causes.length === 0}
+      emptyText="No cause is suggested for the recently active patients."
+      table={{
+        caption: "Patients for whom each cause is suggested",
+        columns: ["Cause", "Patients"],
+        rows: c.causes.map((x) => ({ header: x.label, cells: [x.patients] })),
+      }}
+    >
+      <CategoryBars
+        data={c.causes.slice(0, 10).map((x) => ({ label: x.label, patients: x.patients }))}
+        series={CAUSE_SERIES}
+        valueLabel="Patients"
+        labelWidth={300}
+      />
+    </ChartFrame>
+  );
+}
+
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const actor = await requireActor();
+  const picked = pickTrendParams(await searchParams);
+  const parsed = parseWith(trendsQuerySchema, picked);
+  const d = await getClinicDashboard(actor, parsed.ok ? picked : { period: DEFAULT_TREND_PERIOD });
+  const errors = parsed.ok ? {} : parsed.fields;
+  const types = typeSeries(d.weeks);
+  const range = `${d.period.from} to ${d.period.to}`;
+  const zones = [...new Set(d.clinics.map((c) => c.timeZone))].join(", ");
+  return (
+    <>
+      <h1>Clinic dashboard</h1>
+      <p className="muted">
+        {d.clinics.map((c) => c.name).join(", ") || "No clinic"} · weeks start on Monday in each clinic&apos;s time zone ({zones || "UTC"})
+      </p>
+      <div className={styles.kpis}>
+        <div className={styles.kpi} data-testid="kpi-red-flags" aria-live="polite">
+          <Suspense fallback={<p className={styles.kpiLabel}>Checking red flags…</p>}>
+            <RedFlagCount actor={actor} />
+          </Suspense>
+        </div>
+        <div className={styles.kpi} data-testid="kpi-review">
+          <p className={styles.kpiValue}>{d.awaitingReview}</p>
+          <p className={styles.kpiLabel}>
+            <Link href="/review">Episodes awaiting review</Link>
+          </p>
+        </div>
+        <div className={styles.kpi} data-testid="kpi-episodes">
+          <p className={styles.kpiValue}>{d.episodesInPeriod}</p>
+          <p className={styles.kpiLabel}>Episodes in the period</p>
+        </div>
+        <div className={styles.kpi} data-testid="kpi-new-patients">
+          <p className={styles.kpiValue}>{d.newPatientsInPeriod}</p>
+          <p className={styles.kpiLabel}>New patients in the period</p>
+        </div>
+      </div>
+      <h2>Over time</h2>
+      <PeriodPicker
+        basePath="/dashboard"
+        keep={{}}
+        current={d.period.period}
+        values={{ from: picked[TREND_PARAMS.from] ?? d.period.from, to: picked[TREND_PARAMS.to] ?? d.period.to }}
+        errors={errors}
+        idPrefix="trend-period"
+      />
+      {!parsed.ok && (
+        <p className="alert error" role="alert">
+          That period cannot be shown: {Object.values(errors).join("; ")}. Showing the last {TREND_PERIOD_LABELS[DEFAULT_TREND_PERIOD]}{" "}
+          instead.
+        </p>
+      )}
+      <p className="muted" data-testid="trends-summary">
+        {TREND_PERIOD_LABELS[d.period.period]}: {range} ({d.period.days} days)
+      </p>
+      <div className={styles.grid}>
+        <ChartFrame
+          id="clinic-episodes-per-week"
+          title="Episodes per week, by type"
+          description="Type is the clinician's label, else the system's suggestion."
+          empty={d.episodesInPeriod === 0}
+          table={weeklyTypeTable(d.weeks, types, `Episodes per week by type, all your clinics, ${range}`)}
+        >
+          <WeeklyStackedBars data={weeklyTypeRows(d.weeks)} series={types} yLabel="Episodes" unit="episodes" />
+        </ChartFrame>
+        <ChartFrame
+          id="new-patients"
+          title="New patients per week"
+          empty={d.newPatientsInPeriod === 0}
+          emptyText="No new patients in this period."
+          table={{
+            caption: `New patients per week, ${range}`,
+            columns: ["Week starting", "New patients"],
+            rows: d.newPatients.map((w) => ({
+              header: `${formatWeek(w.weekStart, true)}${w.partial ? " (partial)" : ""}`,
+              cells: [w.count],
+            })),
+          }}
+        >
+          <WeeklyStackedBars
+            data={d.newPatients.map((w) => ({ weekStart: w.weekStart, partial: w.partial, count: w.count, total: w.count }))}
+            series={PATIENT_SERIES}
+            yLabel="Patients"
+            unit="patients"
+          />
+        </ChartFrame>
+      </div>
+      <h2>Likely causes</h2>
+      <div className={styles.grid}>
+        <Suspense fallback={<p className="muted">Running the checklist rules…</p>}>
+          <SuggestedCauses actor={actor} />
+        </Suspense>
+      </div>
+    </>
+  );
+}

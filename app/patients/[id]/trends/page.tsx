@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireActor } from "@/lib/auth/session";
+import { pageData } from "@/lib/data/page-data";
+import { getPatient } from "@/lib/data/patients";
+import { TrendsSection } from "../trends-section";
+
+export const metadata: Metadata = { title: "Trends" };
+
+/** The patient's trends on a page of their own (the same section the patient page shows). */
+export default async function PatientTrendsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { id } = await params;
+  const actor = await requireActor();
+  const p = await pageData(getPatient(actor, id));
+  return (
+    <>
+      <p>
+        <Link href={`/patients/${id}`}>
+          ← Back to {p.familyName}, {p.givenName}
+        </Link>
+      </p>
+      <h1>
+        Trends: {p.familyName}, {p.givenName} <span className="badge">MRN {p.mrn}</span>
+      </h1>
+      <TrendsSection patientId={id} searchParams={await searchParams} basePath={`/patients/${id}/trends`} actor={actor} />
+    </>
+  );
+}

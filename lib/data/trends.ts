@@ -1,0 +1,752 @@
+/**
+ * Trend series for the charts: a patient's episodes over a period, and a clinic dashboard.
+ *
+ * Every series is aggregated by the database (GROUP BY), never by loading the episodes. Weeks start
+ * on Monday and day-parts are taken in the clinic's time zone:
+ * - PostgreSQL converts with `AT TIME ZONE` (its own tz database);
+ * - SQLite has no tz database, so the zone's UTC offsets over the period are computed here
+ *   (lib/clinical/time.ts) and the period is cut where the offset changes (daylight saving): one
+ *   SELECT per run, each adding its own constant offset, glued with UNION ALL.
+ * Both dialects produce the same two numbers per row, the local day (days since 1970-01-01) and
+ * the local hour, and the rest of each query is shared.
+ */
+import type { Actor } from "@/lib/auth/actor";
+import { Prisma } from "@/generated/prisma/client";
+import { suggestChecklist, CAUSES_BY_ID, type CauseId } from "@/lib/clinical/checklist";
+import { dayNumber, localDate } from "@/lib/clinical/red-flags";
+import { DEFAULT_THRESHOLDS } from "@/lib/clinical/thresholds";
+import { wallClockToInstant, zoneOffsetMs } from "@/lib/clinical/time";
+import {
+  CLASSIFICATIONS,
+  DAY_PARTS,
+  MUSCLE_GROUPS,
+  SIDES,
+  TRIGGERS,
+  type DayPart,
+  type MuscleGroup,
+  type Side,
+  type Trigger,
+} from "@/lib/clinical/vocabulary";
+import { databaseKind, DEFAULT_DATABASE_URL, type DatabaseKind } from "@/lib/db-adapter";
+import { parseWith } from "@/lib/validation/common";
+import { TREND_PERIOD_DAYS, trendsQuerySchema, type TrendPeriod, type TrendsQuery } from "@/lib/validation/trends";
+import { loadFactsBatch } from "./assessment";
+import { appendAudit } from "./audit";
+import { invalid } from "./errors";
+import { requirePatientInScope } from "./patients";
+import { guarded, type Tx } from "./transaction";
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** An episode's type on the charts: the clinician's label, else the suggestion, else unclassified. */
+export const EPISODE_TYPE_KEYS = [...CLASSIFICATIONS, "UNCLASSIFIED"] as const;
+export type EpisodeTypeKey = (typeof EPISODE_TYPE_KEYS)[number];
+const UNCLASSIFIED = "UNCLASSIFIED";
+
+/** How many patients the dashboard runs the checklist rules for (the most recently active ones). */
+export const DASHBOARD_CAUSE_PATIENT_LIMIT = 200;
+
+// ---------------------------------------------------------------------------------------------
+// Periods and calendar arithmetic (local calendar dates as day numbers since 1970-01-01)
+
+export interface ResolvedPeriod {
+  period: TrendPeriod;
+  /** First and last local calendar day, inclusive (YYYY-MM-DD). */
+  from: string;
+  to: string;
+  days: number;
+}
+
+export interface ZonedBounds {
+  timeZone: string;
+  /** Instants of local midnight at the start of `from` and after `to`: [start, end). */
+  start: Date;
+  end: Date;
+}
+
+export const isoOfDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
+/** Day number of the Monday on or before `day` (1970-01-01 was a Thursday). */
+export const mondayOf = (day: number): number => day - ((((day + 3) % 7) + 7) % 7);
+const mondayOfWeekIndex = (week: number): number => week * 7 - 3;
+
+/** The period's local calendar days; presets end today in `timeZone`. */
+export function resolvePeriod(query: TrendsQuery, timeZone: string, now: Date = new Date()): ResolvedPeriod {
+  if (query.period === "custom") {
+    const from = query.periodFrom!;
+    const to = query.periodTo!;
+    return { period: "custom", from, to, days: dayNumber(to) - dayNumber(from) + 1 };
+  }
+  const today = dayNumber(localDate(now, timeZone));
+  const days = TREND_PERIOD_DAYS[query.period];
+  return { period: query.period, from: isoOfDay(today - days + 1), to: isoOfDay(today), days };
+}
+
+export function zonedBounds(period: Pick<ResolvedPeriod, "from" | "to">, timeZone: string): ZonedBounds {
+  const start = wallClockToInstant(`${period.from}T00:00`, timeZone);
+  const end = wallClockToInstant(`${isoOfDay(dayNumber(period.to) + 1)}T00:00`, timeZone);
+  if (!start || !end) throw invalid({ period: "Not a valid period" });
+  return { timeZone, start, end };
+}
+
+export interface WeekSlot {
+  /** The Monday (local date) that starts the week. */
+  weekStart: string;
+  /** The period covers only part of this week (its first or last week). */
+  partial: boolean;
+}
+
+/** Every week that overlaps the period, in order, including weeks without episodes. */
+export function weeksOf(period: Pick<ResolvedPeriod, "from" | "to">): WeekSlot[] {
+  const first = dayNumber(period.from);
+  const last = dayNumber(period.to);
+  const out: WeekSlot[] = [];
+  for (let monday = mondayOf(first); monday <= last; monday += 7) {
+    out.push({ weekStart: isoOfDay(monday), partial: monday < first || monday + 6 > last });
+  }
+  return out;
+}
+
+/** A run of instants with one UTC offset: applies before `until` (and from the previous segment's `until`). */
+export interface OffsetSegment {
+  until: Date | null;
+  offsetSeconds: number;
+}
+
+const SEGMENT_STEP_MS = 7 * DAY_MS;
+const segmentCache = new Map<string, OffsetSegment[]>();
+
+/**
+ * The zone's UTC offsets over [start, end), split where they change. Steps a week at a time (no
+ * zone changes its offset twice within a week) and pins each change to the second by bisection.
+ * Remembered per zone and period: each chart query of a page asks for the same one.
+ */
+export function offsetSegments(start: Date, end: Date, timeZone: string): OffsetSegment[] {
+  const key = `${timeZone}|${start.getTime()}|${end.getTime()}`;
+  const cached = segmentCache.get(key);
+  if (cached) return cached;
+  const offsetAt = (ms: number) => Math.round(zoneOffsetMs(new Date(ms), timeZone) / 1000);
+  const segments: OffsetSegment[] = [];
+  let current = offsetAt(start.getTime());
+  for (let t = start.getTime(); t < end.getTime(); t += SEGMENT_STEP_MS) {
+    const next = Math.min(t + SEGMENT_STEP_MS, end.getTime());
+    const after = offsetAt(next);
+    if (after === current) continue;
+    let lo = Math.floor(t / 1000); // offset `current` here
+    let hi = Math.floor(next / 1000); // offset `after` here
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (offsetAt(mid * 1000) === current) lo = mid;
+      else hi = mid;
+    }
+    segments.push({ until: new Date(hi * 1000), offsetSeconds: current });
+    current = after;
+  }
+  segments.push({ until: null, offsetSeconds: current });
+  if (segmentCache.size >= 200) segmentCache.delete(segmentCache.keys().next().value!);
+  segmentCache.set(key, segments);
+  return segments;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL building blocks (both dialects)
+
+export function currentDatabaseKind(): DatabaseKind {
+  return databaseKind(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+}
+
+export interface LocalTimeSql {
+  /** Local calendar day of the instant, as days since 1970-01-01 (integer). */
+  day: Prisma.Sql;
+  /** Local hour of the instant, 0..23 (integer). */
+  hour: Prisma.Sql;
+}
+
+/** A stretch of the period, with the local day and hour of `column` for instants inside it. */
+interface OffsetRun {
+  start: Date;
+  end: Date;
+  local: LocalTimeSql;
+}
+
+/**
+ * The period cut where the zone's offset changes. SQLite: one run per offset, each shifting by its
+ * constant offset (unixepoch() reads the ISO 8601 text the adapter stores), so no per-row CASE is
+ * needed. PostgreSQL: one run, converted with AT TIME ZONE.
+ */
+export function offsetRuns(kind: DatabaseKind, column: Prisma.Sql, bounds: ZonedBounds): OffsetRun[] {
+  if (kind === "postgresql") {
+    const local = Prisma.sql`(${column} AT TIME ZONE ${bounds.timeZone}::text)`;
+    return [
+      {
+        start: bounds.start,
+        end: bounds.end,
+        local: {
+          day: Prisma.sql`(CAST(${local} AS date) - DATE '1970-01-01')`,
+          hour: Prisma.sql`CAST(EXTRACT(HOUR FROM ${local}) AS integer)`,
+        },
+      },
+    ];
+  }
+  const runs: OffsetRun[] = [];
+  let from = bounds.start;
+  for (const segment of offsetSegments(bounds.start, bounds.end, bounds.timeZone)) {
+    const to = segment.until ?? bounds.end;
+    // CAST: a bound JS number may arrive as REAL, and the divisions below must be integer ones.
+    const seconds = Prisma.sql`(unixepoch(${column}) + CAST(${segment.offsetSeconds} AS INTEGER))`;
+    runs.push({ start: from, end: to, local: { day: Prisma.sql`(${seconds} / 86400)`, hour: Prisma.sql`((${seconds} % 86400) / 3600)` } });
+    from = to;
+  }
+  return runs;
+}
+
+/**
+ * `build(local, range)` for each run, glued with UNION ALL. Every query here is additive (counts,
+ * sums, min and max), so the parts' rows for one group are merged afterwards (weekSeries etc.).
+ */
+function perRun(
+  kind: DatabaseKind,
+  column: Prisma.Sql,
+  bounds: ZonedBounds,
+  build: (local: LocalTimeSql, range: Prisma.Sql) => Prisma.Sql,
+): Prisma.Sql {
+  const parts = offsetRuns(kind, column, bounds).map((run) =>
+    build(run.local, Prisma.sql`${column} >= ${run.start} AND ${column} < ${run.end}`),
+  );
+  return Prisma.join(parts, " UNION ALL ");
+}
+
+/** Monday-based week index of a local day number: week w starts on day 7w - 3. */
+const weekIndexSql = (day: Prisma.Sql) => Prisma.sql`((${day} + 3) / 7)`;
+
+const EFFECTIVE_TYPE = Prisma.sql`COALESCE(e."classification", e."suggestedClassification", ${UNCLASSIFIED})`;
+const OCCURRED_AT = Prisma.sql`e."occurredAt"`;
+
+/** Numbers from either driver (PostgreSQL's bigint and numeric arrive as BigInt or text). */
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const bool = (v: unknown): boolean => v === true || v === 1 || v === 1n || v === "1" || v === "true";
+
+// ---------------------------------------------------------------------------------------------
+// Queries (exported for the benchmark, which times them one by one)
+
+export interface WeeklyTypeRow {
+  week: number;
+  type: EpisodeTypeKey;
+  count: number;
+  painCount: number;
+  painSum: number;
+  painMin: number | null;
+  painMax: number | null;
+  durationSum: number;
+  durationMax: number | null;
+}
+
+/** A patient's episodes per (week, type), with pain and duration statistics. */
+export function patientWeeklySql(kind: DatabaseKind, patientId: string, bounds: ZonedBounds): Prisma.Sql {
+  return perRun(
+    kind,
+    OCCURRED_AT,
+    bounds,
+    (local, range) => Prisma.sql`SELECT t.wk AS "week", t.ty AS "type", COUNT(*) AS "count",
+      COUNT(t.pain) AS "painCount", SUM(t.pain) AS "painSum", MIN(t.pain) AS "painMin", MAX(t.pain) AS "painMax",
+      SUM(t.dur) AS "durationSum", MAX(t.dur) AS "durationMax"
+    FROM (SELECT ${weekIndexSql(local.day)} AS wk, ${EFFECTIVE_TYPE} AS ty, e."painScore" AS pain, e."durationSeconds" AS dur
+          FROM "Episode" e WHERE e."patientId" = ${patientId} AND e."deletedAt" IS NULL AND ${range}) t
+    GROUP BY t.wk, t.ty`,
+  );
+}
+
+const toWeeklyTypeRow = (r: Record<string, unknown>): WeeklyTypeRow => ({
+  week: num(r.week),
+  type: r.type as EpisodeTypeKey,
+  count: num(r.count),
+  painCount: num(r.painCount),
+  painSum: num(r.painSum),
+  painMin: numOrNull(r.painMin),
+  painMax: numOrNull(r.painMax),
+  durationSum: num(r.durationSum),
+  durationMax: numOrNull(r.durationMax),
+});
+
+export async function queryPatientWeekly(tx: Tx, kind: DatabaseKind, patientId: string, bounds: ZonedBounds): Promise<WeeklyTypeRow[]> {
+  return (await tx.$queryRaw<Record<string, unknown>[]>(patientWeeklySql(kind, patientId, bounds))).map(toWeeklyTypeRow);
+}
+
+/**
+ * A clinic's episodes per week, one column per type (a single integer group key sorts faster than
+ * (week, type) on large clinics). `deletedPatients`: only the episodes of the clinic's deleted
+ * patients, which the caller subtracts: cheaper than testing every episode's patient, as deleted
+ * patients are few.
+ */
+export function clinicWeeklySql(kind: DatabaseKind, clinicId: string, bounds: ZonedBounds, deletedPatients = false): Prisma.Sql {
+  const typeSums = EPISODE_TYPE_KEYS.map((k) => Prisma.sql`SUM(CASE WHEN t.ty = ${k} THEN 1 ELSE 0 END) AS ${Prisma.raw(`"${k}"`)}`);
+  const from = deletedPatients
+    ? Prisma.sql`"Patient" p CROSS JOIN "Episode" e WHERE p."clinicId" = ${clinicId} AND p."deletedAt" IS NOT NULL AND e."patientId" = p."id" AND`
+    : Prisma.sql`"Episode" e WHERE`;
+  return perRun(
+    kind,
+    OCCURRED_AT,
+    bounds,
+    (local, range) => Prisma.sql`SELECT t.wk AS "week", COUNT(*) AS "count", ${Prisma.join(typeSums, ", ")}
+    FROM (SELECT ${weekIndexSql(local.day)} AS wk, ${EFFECTIVE_TYPE} AS ty
+          FROM ${from} e."clinicId" = ${clinicId} AND e."deletedAt" IS NULL AND ${range}) t
+    GROUP BY t.wk`,
+  );
+}
+
+/** The clinic's (week, type) counts, its deleted patients' episodes left out (as negative rows). */
+export async function queryClinicWeekly(tx: Tx, kind: DatabaseKind, clinicId: string, bounds: ZonedBounds): Promise<WeeklyTypeRow[]> {
+  const rows: WeeklyTypeRow[] = [];
+  for (const [deleted, sign] of [
+    [false, 1],
+    [true, -1],
+  ] as const) {
+    for (const r of await tx.$queryRaw<Record<string, unknown>[]>(clinicWeeklySql(kind, clinicId, bounds, deleted))) {
+      for (const type of EPISODE_TYPE_KEYS) {
+        const n = num(r[type]);
+        if (n)
+          rows.push({
+            week: num(r.week),
+            type,
+            count: sign * n,
+            painCount: 0,
+            painSum: 0,
+            painMin: null,
+            painMax: null,
+            durationSum: 0,
+            durationMax: null,
+          });
+      }
+    }
+  }
+  return rows;
+}
+
+export interface DistributionRow {
+  part: DayPart;
+  asleep: boolean;
+  side: string;
+  muscleGroup: string;
+  count: number;
+  triggers: Record<Trigger, number>;
+}
+
+/** One pass for a patient's day-part x sleep, side, muscle group and trigger counts. */
+export function distributionSql(kind: DatabaseKind, patientId: string, bounds: ZonedBounds): Prisma.Sql {
+  // Triggers are a comma-separated list: match ",CODE," inside ",list,".
+  const triggerSums = TRIGGERS.map(
+    (t, i) => Prisma.sql`SUM(CASE WHEN t.tr LIKE ${`%,${t},%`} THEN 1 ELSE 0 END) AS ${Prisma.raw(`"t${i}"`)}`,
+  );
+  return perRun(
+    kind,
+    OCCURRED_AT,
+    bounds,
+    (local, range) => Prisma.sql`SELECT t.part AS "part", t.asleep AS "asleep", t.side AS "side", t.muscle AS "muscleGroup",
+      COUNT(*) AS "count", ${Prisma.join(triggerSums, ", ")}
+    FROM (SELECT ${local.hour} / 6 AS part, e."duringSleep" AS asleep, e."side" AS side, e."muscleGroup" AS muscle,
+                 (',' || e."triggers" || ',') AS tr
+          FROM "Episode" e WHERE e."patientId" = ${patientId} AND e."deletedAt" IS NULL AND ${range}) t
+    GROUP BY t.part, t.asleep, t.side, t.muscle`,
+  );
+}
+
+export async function queryDistribution(tx: Tx, kind: DatabaseKind, patientId: string, bounds: ZonedBounds): Promise<DistributionRow[]> {
+  const rows = await tx.$queryRaw<Record<string, unknown>[]>(distributionSql(kind, patientId, bounds));
+  return rows.map((r) => ({
+    part: DAY_PARTS[num(r.part)],
+    asleep: bool(r.asleep),
+    side: String(r.side),
+    muscleGroup: String(r.muscleGroup),
+    count: num(r.count),
+    triggers: Object.fromEntries(TRIGGERS.map((t, i) => [t, num(r[`t${i}`])])) as Record<Trigger, number>,
+  }));
+}
+
+export function newPatientsWeeklySql(kind: DatabaseKind, clinicId: string, bounds: ZonedBounds): Prisma.Sql {
+  const createdAt = Prisma.sql`p."createdAt"`;
+  return perRun(
+    kind,
+    createdAt,
+    bounds,
+    (local, range) => Prisma.sql`SELECT t.wk AS "week", COUNT(*) AS "count"
+    FROM (SELECT ${weekIndexSql(local.day)} AS wk FROM "Patient" p WHERE p."clinicId" = ${clinicId} AND p."deletedAt" IS NULL AND ${range}) t
+    GROUP BY t.wk`,
+  );
+}
+
+export async function queryNewPatientsWeekly(
+  tx: Tx,
+  kind: DatabaseKind,
+  clinicId: string,
+  bounds: ZonedBounds,
+): Promise<{ week: number; count: number }[]> {
+  const rows = await tx.$queryRaw<Record<string, unknown>[]>(newPatientsWeeklySql(kind, clinicId, bounds));
+  return rows.map((r) => ({ week: num(r.week), count: num(r.count) }));
+}
+
+/** Episodes marked for review in the clinics, whatever their date; deleted patients' subtracted. */
+export async function queryAwaitingReview(tx: Tx, clinicIds: string[]): Promise<number> {
+  const clinics = Prisma.join(clinicIds);
+  const [all] = await tx.$queryRaw<{ n: unknown }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM "Episode" e
+    WHERE e."clinicId" IN (${clinics}) AND e."needsReview" = ${true} AND e."deletedAt" IS NULL`);
+  const [gone] = await tx.$queryRaw<{ n: unknown }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM "Patient" p CROSS JOIN "Episode" e
+    WHERE p."clinicId" IN (${clinics}) AND p."deletedAt" IS NOT NULL AND e."patientId" = p."id"
+      AND e."clinicId" IN (${clinics}) AND e."needsReview" = ${true} AND e."deletedAt" IS NULL`);
+  return num(all?.n) - num(gone?.n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shaping rows into chart series
+
+export interface WeekPoint extends WeekSlot {
+  total: number;
+  byType: Record<EpisodeTypeKey, number>;
+  /** Pain score statistics of the week's episodes that have one (null when none has). */
+  painCount: number;
+  painAvg: number | null;
+  painMin: number | null;
+  painMax: number | null;
+  /** Duration in seconds. */
+  durationAvg: number | null;
+  durationMax: number | null;
+}
+
+const emptyByType = () => Object.fromEntries(EPISODE_TYPE_KEYS.map((k) => [k, 0])) as Record<EpisodeTypeKey, number>;
+
+/** Merges (week, type) rows, possibly of several clinics, into one point per week of the period. */
+export function weekSeries(period: Pick<ResolvedPeriod, "from" | "to">, rows: WeeklyTypeRow[]): WeekPoint[] {
+  const acc = new Map<
+    string,
+    {
+      byType: Record<EpisodeTypeKey, number>;
+      total: number;
+      painCount: number;
+      painSum: number;
+      painMin: number | null;
+      painMax: number | null;
+      durationSum: number;
+      durationMax: number | null;
+    }
+  >();
+  for (const r of rows) {
+    const key = isoOfDay(mondayOfWeekIndex(r.week));
+    const a = acc.get(key) ?? {
+      byType: emptyByType(),
+      total: 0,
+      painCount: 0,
+      painSum: 0,
+      painMin: null,
+      painMax: null,
+      durationSum: 0,
+      durationMax: null,
+    };
+    const type = (EPISODE_TYPE_KEYS as readonly string[]).includes(r.type) ? r.type : UNCLASSIFIED;
+    a.byType[type] += r.count;
+    a.total += r.count;
+    a.painCount += r.painCount;
+    a.painSum += r.painSum;
+    if (r.painMin !== null) a.painMin = a.painMin === null ? r.painMin : Math.min(a.painMin, r.painMin);
+    if (r.painMax !== null) a.painMax = a.painMax === null ? r.painMax : Math.max(a.painMax, r.painMax);
+    a.durationSum += r.durationSum;
+    if (r.durationMax !== null) a.durationMax = a.durationMax === null ? r.durationMax : Math.max(a.durationMax, r.durationMax);
+    acc.set(key, a);
+  }
+  return weeksOf(period).map((slot) => {
+    const a = acc.get(slot.weekStart);
+    if (!a)
+      return {
+        ...slot,
+        total: 0,
+        byType: emptyByType(),
+        painCount: 0,
+        painAvg: null,
+        painMin: null,
+        painMax: null,
+        durationAvg: null,
+        durationMax: null,
+      };
+    return {
+      ...slot,
+      total: a.total,
+      byType: a.byType,
+      painCount: a.painCount,
+      painAvg: a.painCount ? a.painSum / a.painCount : null,
+      painMin: a.painMin,
+      painMax: a.painMax,
+      durationAvg: a.total ? a.durationSum / a.total : null,
+      durationMax: a.durationMax,
+    };
+  });
+}
+
+export interface CountItem<K extends string> {
+  key: K;
+  count: number;
+}
+
+export interface DayPartPoint {
+  part: DayPart;
+  asleep: number;
+  awake: number;
+}
+
+export interface Distribution {
+  dayParts: DayPartPoint[];
+  sides: CountItem<Side>[];
+  muscleGroups: CountItem<MuscleGroup>[];
+  triggers: CountItem<Trigger>[];
+}
+
+export function distributionSeries(rows: DistributionRow[]): Distribution {
+  const dayParts = DAY_PARTS.map((part) => ({ part, asleep: 0, awake: 0 }));
+  const sides = new Map<string, number>();
+  const muscles = new Map<string, number>();
+  const triggers = new Map<string, number>();
+  for (const r of rows) {
+    const dp = dayParts[DAY_PARTS.indexOf(r.part)];
+    if (dp) dp[r.asleep ? "asleep" : "awake"] += r.count;
+    sides.set(r.side, (sides.get(r.side) ?? 0) + r.count);
+    muscles.set(r.muscleGroup, (muscles.get(r.muscleGroup) ?? 0) + r.count);
+    for (const t of TRIGGERS) triggers.set(t, (triggers.get(t) ?? 0) + r.triggers[t]);
+  }
+  return {
+    dayParts,
+    sides: SIDES.map((key) => ({ key, count: sides.get(key) ?? 0 })),
+    muscleGroups: MUSCLE_GROUPS.map((key) => ({ key, count: muscles.get(key) ?? 0 })),
+    triggers: TRIGGERS.map((key) => ({ key, count: triggers.get(key) ?? 0 })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patient trends
+
+export type MarkerKind = "VISIT" | "MEDICATION_START" | "MEDICATION_STOP";
+
+export interface TrendMarker {
+  kind: MarkerKind;
+  /** Local date of the event. */
+  date: string;
+  /** The week it falls in, to place it on the weekly charts. */
+  weekStart: string;
+  label: string;
+}
+
+export interface PatientTrends extends Distribution {
+  patientId: string;
+  timeZone: string;
+  period: ResolvedPeriod;
+  total: number;
+  weeks: WeekPoint[];
+  markers: TrendMarker[];
+}
+
+function parseTrendsQuery(rawQuery: unknown): TrendsQuery {
+  const parsed = parseWith(trendsQuerySchema, rawQuery ?? {});
+  if (!parsed.ok) throw invalid(parsed.fields);
+  return parsed.data;
+}
+
+function markersFor(
+  period: ResolvedPeriod,
+  timeZone: string,
+  visits: { occurredAt: Date }[],
+  medications: { name: string; startedOn: string | null; stoppedOn: string | null }[],
+): TrendMarker[] {
+  const inPeriod = (date: string | null): date is string => !!date && date >= period.from && date <= period.to;
+  const mk = (kind: MarkerKind, date: string, label: string): TrendMarker => ({
+    kind,
+    date,
+    weekStart: isoOfDay(mondayOf(dayNumber(date))),
+    label,
+  });
+  const out: TrendMarker[] = [];
+  for (const v of visits) out.push(mk("VISIT", localDate(v.occurredAt, timeZone), "Visit"));
+  for (const m of medications) {
+    if (inPeriod(m.startedOn)) out.push(mk("MEDICATION_START", m.startedOn, `Started ${m.name}`));
+    if (inPeriod(m.stoppedOn)) out.push(mk("MEDICATION_STOP", m.stoppedOn, `Stopped ${m.name}`));
+  }
+  return out.sort((a, b) => a.date.localeCompare(b.date) || a.kind.localeCompare(b.kind) || a.label.localeCompare(b.label));
+}
+
+/** A patient's trends over a period (`rawQuery`: period, periodFrom, periodTo). */
+export async function getPatientTrends(
+  actor: Actor,
+  patientId: string,
+  rawQuery: unknown = {},
+  now: Date = new Date(),
+): Promise<PatientTrends> {
+  return guarded(actor, "clinical:read", { action: "TRENDS_VIEW", patientId }, async (tx) => {
+    const patient = await requirePatientInScope(tx, actor, patientId);
+    const query = parseTrendsQuery(rawQuery);
+    const timeZone = patient.clinic.timeZone;
+    const period = resolvePeriod(query, timeZone, now);
+    const bounds = zonedBounds(period, timeZone);
+    const kind = currentDatabaseKind();
+    // One after another: a transaction holds one connection, so parallel calls would only queue (and pg warns).
+    const weekly = await queryPatientWeekly(tx, kind, patientId, bounds);
+    const distribution = await queryDistribution(tx, kind, patientId, bounds);
+    const visits = await tx.visit.findMany({
+      where: { patientId, deletedAt: null, occurredAt: { gte: bounds.start, lt: bounds.end } },
+      select: { occurredAt: true },
+      orderBy: { occurredAt: "asc" },
+    });
+    const medications = await tx.medication.findMany({ where: { patientId }, select: { name: true, startedOn: true, stoppedOn: true } });
+    const weeks = weekSeries(period, weekly);
+    await appendAudit(tx, actor, {
+      action: "TRENDS_VIEW",
+      patientId,
+      details: { period: period.period, from: period.from, to: period.to },
+    });
+    return {
+      patientId,
+      timeZone,
+      period,
+      total: weeks.reduce((s, w) => s + w.total, 0),
+      weeks,
+      ...distributionSeries(distribution),
+      markers: markersFor(period, timeZone, visits, medications),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clinic dashboard
+
+export interface CauseCount {
+  causeId: CauseId;
+  label: string;
+  patients: number;
+}
+
+export interface ClinicDashboard {
+  period: ResolvedPeriod;
+  clinics: { id: string; name: string; timeZone: string }[];
+  weeks: WeekPoint[];
+  episodesInPeriod: number;
+  newPatients: (WeekSlot & { count: number })[];
+  newPatientsInPeriod: number;
+  /** Episodes marked for review, whatever their date. */
+  awaitingReview: number;
+}
+
+export interface SuggestedCauses {
+  asOf: Date;
+  /** Checklist causes the rules suggest, by how many of the checked patients they are suggested for. */
+  causes: CauseCount[];
+  /** The rules ran for the `patientsChecked` most recently active of `patientsActive` patients. */
+  patientsChecked: number;
+  patientsActive: number;
+  windowDays: number;
+  limit: number;
+}
+
+
+/** Patients with an episode in the rules' window, most recent first, and how many there are (one scan). */
+export async function queryActivePatients(
+  tx: Tx,
+  clinicIds: string[],
+  asOf: Date,
+  limit: number,
+): Promise<{ ids: string[]; active: number }> {
+  const windowStart = new Date(asOf.getTime() - DEFAULT_THRESHOLDS.windowDays * DAY_MS);
+  // COUNT(*) OVER () counts the groups before LIMIT: how many patients were active in all.
+  const rows = await tx.$queryRaw<
+    { patientId: string; active: unknown }[]
+  >(Prisma.sql`SELECT e."patientId" AS "patientId", MAX(e."occurredAt") AS "last",
+      COUNT(*) OVER () AS "active"
+    FROM "Episode" e
+    WHERE e."clinicId" IN (${Prisma.join(clinicIds)}) AND e."deletedAt" IS NULL
+      AND e."occurredAt" >= ${windowStart} AND e."occurredAt" <= ${asOf}
+      AND e."patientId" NOT IN (SELECT p."id" FROM "Patient" p WHERE p."clinicId" IN (${Prisma.join(clinicIds)}) AND p."deletedAt" IS NOT NULL)
+    GROUP BY e."patientId" ORDER BY 2 DESC, 1 LIMIT ${limit}`);
+  return { ids: rows.map((r) => r.patientId), active: num(rows[0]?.active) };
+}
+
+/** The dashboard's suggested-cause counts (exported for the benchmark; pages use getClinicDashboard). */
+export async function querySuggestedCauses(
+  tx: Tx,
+  clinicIds: string[],
+  asOf: Date,
+): Promise<{ causes: CauseCount[]; checked: number; active: number }> {
+  const { ids, active } = await queryActivePatients(tx, clinicIds, asOf, DASHBOARD_CAUSE_PATIENT_LIMIT);
+  if (!ids.length) return { causes: [], checked: 0, active };
+  const facts = await loadFactsBatch(tx, ids, asOf);
+  const counts = new Map<CauseId, number>();
+  for (const { facts: f, timeZone } of facts.values()) {
+    for (const s of suggestChecklist(f, asOf, timeZone)) if (s.suggested) counts.set(s.causeId, (counts.get(s.causeId) ?? 0) + 1);
+  }
+  const causes = [...counts]
+    .map(([causeId, patients]) => ({ causeId, label: CAUSES_BY_ID[causeId].label, patients }))
+    .sort((a, b) => b.patients - a.patients || a.label.localeCompare(b.label));
+  return { causes, checked: facts.size, active };
+}
+
+/**
+ * The dashboard across the actor's clinics. The period's dates are those of the first clinic's
+ * calendar; each clinic's episodes are then bucketed in its own time zone.
+ */
+export async function getClinicDashboard(actor: Actor, rawQuery: unknown = {}, now: Date = new Date()): Promise<ClinicDashboard> {
+  return guarded(actor, "clinical:read", { action: "DASHBOARD_VIEW" }, async (tx) => {
+    const query = parseTrendsQuery(rawQuery);
+    const clinics = await tx.clinic.findMany({
+      where: { id: { in: actor.clinicIds } },
+      select: { id: true, name: true, timeZone: true },
+      orderBy: { name: "asc" },
+    });
+    const period = resolvePeriod(query, clinics[0]?.timeZone ?? "UTC", now);
+    const kind = currentDatabaseKind();
+    const clinicIds = clinics.map((c) => c.id);
+    const perClinic: { weekly: WeeklyTypeRow[]; patients: { week: number; count: number }[] }[] = [];
+    for (const c of clinics) {
+      const bounds = zonedBounds(period, c.timeZone);
+      perClinic.push({
+        weekly: await queryClinicWeekly(tx, kind, c.id, bounds),
+        patients: await queryNewPatientsWeekly(tx, kind, c.id, bounds),
+      });
+    }
+    const awaitingReview = clinicIds.length ? await queryAwaitingReview(tx, clinicIds) : 0;
+    const weeks = weekSeries(
+      period,
+      perClinic.flatMap((c) => c.weekly),
+    );
+    const patientRows = new Map<string, number>();
+    for (const r of perClinic.flatMap((c) => c.patients)) {
+      const key = isoOfDay(mondayOfWeekIndex(r.week));
+      patientRows.set(key, (patientRows.get(key) ?? 0) + r.count);
+    }
+    const newPatients = weeksOf(period).map((w) => ({ ...w, count: patientRows.get(w.weekStart) ?? 0 }));
+    await appendAudit(tx, actor, {
+      action: "DASHBOARD_VIEW",
+      details: { period: period.period, from: period.from, to: period.to, clinics: clinicIds.length },
+    });
+    return {
+      period,
+      clinics,
+      weeks,
+      episodesInPeriod: weeks.reduce((s, w) => s + w.total, 0),
+      newPatients,
+      newPatientsInPeriod: newPatients.reduce((s, w) => s + w.count, 0),
+      awaitingReview,
+    };
+  });
+}
+
+/**
+ * The checklist causes most often suggested across the actor's clinics: the rules of lib/clinical
+ * run for the most recently active patients (at most DASHBOARD_CAUSE_PATIENT_LIMIT, so the cost
+ * stays bounded). Separate from getClinicDashboard so a page can show the counts without waiting.
+ */
+export async function getSuggestedCauses(actor: Actor, now: Date = new Date()): Promise<SuggestedCauses> {
+  return guarded(actor, "clinical:read", { action: "DASHBOARD_VIEW" }, async (tx) => {
+    const r = actor.clinicIds.length ? await querySuggestedCauses(tx, actor.clinicIds, now) : { causes: [], checked: 0, active: 0 };
+    await appendAudit(tx, actor, { action: "DASHBOARD_VIEW", details: { section: "suggestedCauses", patients: r.checked } });
+    return {
+      asOf: now,
+      causes: r.causes,
+      patientsChecked: r.checked,
+      patientsActive: r.active,
+      windowDays: DEFAULT_THRESHOLDS.windowDays,
+      limit: DASHBOARD_CAUSE_PATIENT_LIMIT,
+    };
+  });
+}
