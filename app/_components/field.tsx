@@ -1,3 +1,5 @@
+import { StaleNotice } from "./stale-notice";
+
 /** A labelled input with its error tied to it (aria-describedby), for server-rendered and client forms. */
 export function FieldError({ id, error }: { id: string; error?: string }) {
   return error ? (
@@ -12,7 +14,7 @@ export function errorProps(id: string, error?: string, hintId?: string) {
   return { "aria-invalid": error ? (true as const) : undefined, "aria-describedby": describedBy || undefined };
 }
 
-export function FormAlert({ message, status }: { message?: string; status: string }) {
+export function FormAlert({ message, status, fields }: { message?: string; status: string; fields?: Record<string, string> }) {
   return (
     <div aria-live="polite">
       {status === "error" && message && (
@@ -20,6 +22,7 @@ export function FormAlert({ message, status }: { message?: string; status: strin
           {message}
         </p>
       )}
+      {status === "error" && fields?.version && <StaleNotice />}
     </div>
   );
 }

@@ -52,7 +52,7 @@ export function PatientForm({
   );
   return (
     <form action={formAction} key={state.submission ?? 0} noValidate>
-      <FormAlert status={state.status} message={state.message} />
+      <FormAlert status={state.status} message={state.message} fields={state.fields} />
       {initial.version !== undefined && <input type="hidden" name="version" value={initial.version} />}
       <input type="hidden" name="medRows" value={medRows} />
       {formId && <input type="hidden" name="idempotencyKey" value={`${formId}-${state.submission ?? 0}`} />}
@@ -173,7 +173,6 @@ export function PatientForm({
           Add a medication row
         </button>
       </fieldset>
-      {f.version && <p className="alert warn">{state.message}</p>}
       <button className="btn" type="submit" disabled={pending}>
         {pending ? "Saving…" : submitLabel}
       </button>

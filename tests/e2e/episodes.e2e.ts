@@ -5,6 +5,7 @@ import { createPatient } from "@/lib/data/patients";
 import { createEpisode } from "@/lib/data/episodes";
 import { gotoReady, screenshot, signIn, useBrowser } from "./support/browser";
 import { uniqueSuffix, useDb } from "./support/db";
+import { findServerAction, sessionCookie, submitFormAction } from "./support/server-action";
 
 const suggestion = (page: Page) => page.getByTestId("suggestion");
 
@@ -129,5 +130,55 @@ describe("clinician: visits, episodes and the assessment", () => {
 
     const history = await db.checklistHistory.findMany({ where: { patientId: patient.id } });
     expect(history.map((h) => [h.causeId, h.fromStatus, h.toStatus])).toEqual([["hypothermia", "NOT_ASSESSED", "SUSPECTED"]]);
+  });
+});
+
+describe("episode writes refused as they should be", () => {
+  const browser = useBrowser();
+  const db = useDb();
+
+  it("a direct server-action call with out-of-range values is refused field by field and saves nothing", async () => {
+    const patient = await db.patient.findFirstOrThrow({ where: { mrn: "D-10004" } });
+    const cookie = await sessionCookie("clinician@demo.clinic");
+    const action = findServerAction("createEpisodeAction");
+    const valid = { timeZone: "Europe/Berlin", occurredAt: "2026-11-20T08:00", duration: "60", durationUnit: "s", side: "LEFT", muscleGroup: "CALF", movement: "SUSTAINED_CONTRACTION" };
+    const before = await db.episode.count({ where: { patientId: patient.id } });
+    const refused = await submitFormAction(
+      action,
+      { ...valid, painScore: "11", duration: "0", occurredAt: "2099-01-01T10:00", side: "MIDDLE", classification: "SPASM" },
+      { cookie, bound: [patient.id], path: `/patients/${patient.id}` },
+    );
+    const result = refused.result as { status: string; fields: Record<string, string> };
+    expect(result.status).toBe("error");
+    expect(Object.keys(result.fields).sort()).toEqual(["classification", "durationSeconds", "occurredAt", "painScore", "side"]);
+    expect(await db.episode.count({ where: { patientId: patient.id } })).toBe(before);
+
+    // The same call with good values goes through, so the refusal above was about the values.
+    const ok = await submitFormAction(action, valid, { cookie, bound: [patient.id], path: `/patients/${patient.id}` });
+    expect((ok.result as { status: string }).status).toBe("ok");
+    expect(await db.episode.count({ where: { patientId: patient.id } })).toBe(before + 1);
+  });
+
+  it("two clinicians edit one episode: the second save is refused, says why and offers the saved version", async () => {
+    const patient = await db.patient.findFirstOrThrow({ where: { mrn: "D-10001" } });
+    const episode = await db.episode.findFirstOrThrow({ where: { patientId: patient.id, deletedAt: null } });
+    const url = `/patients/${patient.id}/episodes/${episode.id}`;
+    const first = await browser.newPage();
+    const second = await browser.newPage();
+    await signIn(first, "clinician@demo.clinic");
+    await signIn(second, "admin@demo.clinic");
+    await gotoReady(first, url, "form[aria-label=Episode]");
+    await gotoReady(second, url, "form[aria-label=Episode]");
+
+    await first.fill("#ep-notes", "first clinician's note");
+    await Promise.all([first.waitForURL(/saved=episode/), first.getByRole("button", { name: "Save changes" }).click()]);
+
+    await second.fill("#ep-notes", "second clinician's note");
+    await second.getByRole("button", { name: "Save changes" }).click();
+    await second.getByText(/Someone else saved this record after you opened it/).waitFor();
+    await second.getByRole("button", { name: "See the saved version in a new tab" }).waitFor();
+    expect(await second.locator("#ep-notes").inputValue()).toBe("second clinician's note");
+    expect((await db.episode.findUniqueOrThrow({ where: { id: episode.id } })).notes).toBe("first clinician's note");
+    await screenshot(second, "stale-edit");
   });
 });

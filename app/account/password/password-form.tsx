@@ -17,7 +17,7 @@ export function PasswordForm() {
   );
   return (
     <form action={action} key={state.submission ?? 0} noValidate>
-      <FormAlert status={state.status} message={state.message} />
+      <FormAlert status={state.status} message={state.message} fields={state.fields} />
       {field("currentPassword", "Current password", "current-password")}
       {field("newPassword", "New password", "new-password", "12 to 128 characters. A passphrase of several words works well.")}
       {field("confirmPassword", "New password again", "new-password")}

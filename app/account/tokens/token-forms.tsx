@@ -34,7 +34,7 @@ export function CreateTokenForm() {
         </div>
       )}
       <form action={action} key={state.submission ?? 0} noValidate>
-        <FormAlert status={state.status} message={state.message} />
+        <FormAlert status={state.status} message={state.message} fields={state.fields} />
         <div className="field">
           <label htmlFor="token-name">Name</label>
           <p className="hint" id="token-name-hint">What will use it, e.g. &ldquo;EHR bridge&rdquo; or &ldquo;diary app&rdquo;.</p>

@@ -42,7 +42,7 @@ export function PurgeForm({ patient }: { patient: { id: string; mrn: string; nam
         <p className="alert warn" style={{ marginBottom: ".5rem" }}>
           Permanently erases this patient with every visit, lab result, episode and checklist entry. The audit log keeps its rows (by patient id) and records the purge. Backups made before still hold the patient until they expire.
         </p>
-        <FormAlert status={state.status} message={state.message} />
+        <FormAlert status={state.status} message={state.message} fields={state.fields} />
         <input type="hidden" name="patientId" value={patient.id} />
         <div className="field">
           <label htmlFor={`${id}-reason`}>Reason</label>

@@ -11,7 +11,7 @@ export function CreateUserForm({ clinics }: { clinics: { id: string; name: strin
   const v = (state.status === "error" ? state.values : undefined) as Record<string, string | string[]> | undefined;
   return (
     <form action={action} key={state.submission ?? 0} noValidate>
-      <FormAlert status={state.status} message={state.message} />
+      <FormAlert status={state.status} message={state.message} fields={state.fields} />
       {state.status === "ok" && <p className="alert ok" role="status">{state.message}</p>}
       <div className="grid-2">
         <div>

@@ -170,7 +170,7 @@ function EpisodeFields({
   return (
     <form action={formAction} noValidate aria-label="Episode">
       <div ref={firstErrorRef} tabIndex={-1}>
-        <FormAlert status={state.status} message={state.message} />
+        <FormAlert status={state.status} message={state.message} fields={state.fields} />
         {state.status === "ok" && (
           <p className="alert ok" role="status">
             {state.message}

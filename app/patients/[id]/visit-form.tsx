@@ -44,7 +44,7 @@ export function VisitForm({ action, initial, timeZone, submitLabel, formId }: { 
   );
   return (
     <form action={formAction} key={state.submission ?? 0} noValidate aria-label="Visit">
-      <FormAlert status={state.status} message={state.message} />
+      <FormAlert status={state.status} message={state.message} fields={state.fields} />
       <input type="hidden" name="timeZone" value={timeZone} />
       {formId && <input type="hidden" name="idempotencyKey" value={`${formId}-${state.submission ?? 0}`} />}
       <input type="hidden" name="labRows" value={labRows} />
