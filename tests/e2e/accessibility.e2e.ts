@@ -29,8 +29,15 @@ describe("accessibility", () => {
     [`/patients/${patientId}/edit`, "edit-patient"],
     [`/patients/${patientId}/episodes/${episodeId}`, "episode"],
     [`/patients/${patientId}/visits/${visitId}`, "visit"],
+    [`/patients/${patientId}/trends?period=1y`, "trends"],
+    [`/patients/${patientId}/report`, "report-options"],
+    [`/patients/${patientId}/handout`, "handout"],
     ["/attention", "needs-attention"],
     ["/review", "review"],
+    ["/dashboard", "dashboard"],
+    ["/exports", "exports"],
+    ["/account", "account"],
+    ["/account/tokens", "api-tokens"],
   ];
 
   for (const viewport of [
@@ -71,7 +78,7 @@ describe("accessibility", () => {
   it("admin and read-only pages", async () => {
     const admin = await browser.newPage();
     await signIn(admin, "admin@demo.clinic");
-    for (const url of ["/admin/users", "/admin/clinics", "/account/password"]) {
+    for (const url of ["/admin/users", "/admin/clinics", "/admin/audit", "/admin/audit?verify=1", "/admin/deleted", "/account/password"]) {
       await gotoReady(admin, url, null);
       await expectAccessible(admin, url);
     }

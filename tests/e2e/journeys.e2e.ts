@@ -35,6 +35,19 @@ describe("journeys: audit log, read-only user, session timeout", () => {
     expect(await db.auditEvent.count({ where: { action: { contains: "EXPORT" }, userEmail: "admin@demo.clinic" } })).toBeGreaterThan(0);
   });
 
+  it("a clinician exports a patient's FHIR bundle from the patient page", async () => {
+    const patient = await db.patient.findFirstOrThrow({ where: { mrn: "D-10002" } });
+    const page = await browser.newPage();
+    await signIn(page, "clinician@demo.clinic");
+    await gotoReady(page, `/patients/${patient.id}`, null);
+    const href = await page.getByRole("link", { name: "FHIR R4 bundle (JSON)" }).getAttribute("href");
+    const bundle = await page.evaluate(async (url) => (await fetch(url!)).json(), href);
+    expect(bundle).toMatchObject({ resourceType: "Bundle", type: "collection" });
+    const types = new Set((bundle.entry as { resource: { resourceType: string } }[]).map((e) => e.resource.resourceType));
+    expect([...types].sort()).toEqual(expect.arrayContaining(["Encounter", "Observation", "Patient", "QuestionnaireResponse"]));
+    expect(await db.auditEvent.count({ where: { action: "EXPORT_FHIR", patientId: patient.id } })).toBeGreaterThan(0);
+  });
+
   it("a read-only user finds no way to change anything", async () => {
     const patient = await db.patient.findFirstOrThrow({ where: { mrn: "D-10002" } });
     const episode = await db.episode.findFirstOrThrow({ where: { patientId: patient.id } });
@@ -59,6 +72,7 @@ describe("journeys: audit log, read-only user, session timeout", () => {
     const session = await db.session.findFirstOrThrow({ where: { userId: user.id, endedAt: null }, orderBy: { createdAt: "desc" } });
     // The clock cannot be moved in a running server; moving the session's last activity back is the same to it.
     await db.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(Date.now() - 16 * 60_000) } });
+    // The next request (or the idle warning's own check, whichever comes first) ends the session.
     await page.goto("/patients");
     await page.waitForURL(/\/signin\?ended=IDLE_TIMEOUT/);
     await page.getByText("You were signed out after 15 minutes without activity.").waitFor();

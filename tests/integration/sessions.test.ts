@@ -51,7 +51,7 @@ describe("idle timeout", () => {
     expect(await checkSession(kept, IP, at(t0, 29 * MIN + 58 * SEC))).toMatchObject({ ok: true });
 
     expect(await checkSession(left, IP, at(t0, 15 * MIN + 1 * SEC))).toEqual({ ok: false, reason: "IDLE_TIMEOUT" });
-    expect(await checkSession(left, IP, at(t0, 15 * MIN + 2 * SEC))).toEqual({ ok: false, reason: "ENDED" });
+    expect(await checkSession(left, IP, at(t0, 15 * MIN + 2 * SEC))).toEqual({ ok: false, reason: "IDLE_TIMEOUT" });
     expect(await db.session.findUniqueOrThrow({ where: { id: left } })).toMatchObject({ endReason: "IDLE_TIMEOUT", endedAt: at(t0, 15 * MIN + 1 * SEC) });
     expect(await sessionEnds([kept, left])).toEqual([`${left} IDLE_TIMEOUT`]);
   });
@@ -98,7 +98,7 @@ describe("revocation", () => {
     expect([denied.outcome, JSON.parse(denied.details).reason]).toEqual(["DENIED", "INACTIVE"]);
 
     await setUserActive(world.actors.admin, user.id, true);
-    expect(await checkSession(sid, IP, at(t0, 3 * MIN))).toEqual({ ok: false, reason: "ENDED" });
+    expect(await checkSession(sid, IP, at(t0, 3 * MIN))).toEqual({ ok: false, reason: "INACTIVE" });
     expect(await checkSession(await signIn(user.email, at(t0, 4 * MIN)), IP, at(t0, 5 * MIN))).toMatchObject({ ok: true });
     expect(await sessionEnds([sid])).toEqual([`${sid} INACTIVE`]);
   });

@@ -42,7 +42,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
       </section>
       <section className="card" aria-labelledby="other-exports">
         <h2 id="other-exports" className="card-title">Other exports</h2>
-        <ul className="tight">
+        <ul className="tight link-list">
           <li><Link href={`/patients/${id}/handout`}>Patient handout</Link> (<a href={`${base}/handout.pdf`} target="_blank" rel="noopener">PDF</a>)</li>
           <li><a href={`${base}/fhir`} download>FHIR R4 bundle (JSON)</a></li>
         </ul>
