@@ -98,7 +98,8 @@ describe("clinician: visits, episodes and the assessment", () => {
     ]);
     expect(stored[1].notes).toBe("Felt after a long walk");
 
-    await gotoReady(page, `/patients/${patient.id}#episodes`, null);
+    // A fresh load (a hash-only navigation would keep the current document).
+    await gotoReady(page, `/patients/${patient.id}?sort=occurredAt&dir=desc#episodes`, null);
     const rows = page.getByTestId("episode-table").locator("tbody tr");
     expect(await rows.count()).toBe(2);
     expect(await rows.nth(0).textContent()).toContain("2 min");
