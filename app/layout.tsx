@@ -13,7 +13,7 @@ export const metadata: Metadata = {
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const session = await currentSession();
-  const actor = session.ok && !session.mustChangePassword ? session.actor : null;
+  const actor = session.ok && !session.mustChangePassword && !session.mustEnrolTwoFactor ? session.actor : null;
   return (
     <html lang="en">
       <body>

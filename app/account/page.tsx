@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireActor } from "@/lib/auth/session";
+import { twoFactorStatus } from "@/lib/data/two-factor";
 import { ROLE_LABELS } from "@/lib/clinical/vocabulary";
 import { signOutEverywhereAction } from "./actions";
 
@@ -8,6 +9,7 @@ export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage() {
   const actor = await requireActor();
+  const twoFactor = await twoFactorStatus(actor);
   return (
     <div className="card" style={{ maxWidth: "40rem" }}>
       <h1>Your account</h1>
@@ -24,6 +26,14 @@ export default async function AccountPage() {
       <p>
         <Link href="/account/password">Change your password</Link>. Changing it signs you out on every other computer and
         browser; this one stays signed in.
+      </p>
+
+      <h2>Two-factor sign-in</h2>
+      <p>
+        {twoFactor.enabled
+          ? `On: signing in asks for a code from your authenticator app. ${twoFactor.recoveryCodesLeft} unused recovery codes left.`
+          : "Off: signing in asks for your password only."}{" "}
+        <Link href="/account/two-factor">{twoFactor.enabled ? "Manage two-factor sign-in" : "Set up two-factor sign-in"}</Link>
       </p>
 
       <h2>API tokens</h2>

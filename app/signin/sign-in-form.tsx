@@ -1,42 +1,105 @@
 "use client";
 import { signIn } from "next-auth/react";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { SIGN_IN_ERRORS } from "@/lib/auth/sign-in-errors";
+
+const FAILED = "Sign-in failed. Check your email and password. After 5 failed attempts an account is locked for 15 minutes.";
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Second step: the password was right and the account has two-factor sign-in. The email and
+  // password stay in this component's memory only, to be sent again with the code.
+  const [credentials, setCredentials] = useState<{ email: string; password: string } | null>(null);
+  const codeRef = useRef<HTMLInputElement>(null);
 
-  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
+  async function submit(email: string, password: string, otp?: string) {
     setPending(true);
     setError(null);
-    const form = new FormData(event.currentTarget);
-    const result = await signIn("credentials", {
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
-      redirect: false,
-    });
+    const result = await signIn("credentials", { email, password, ...(otp ? { otp } : {}), redirect: false });
     setPending(false);
     if (result?.ok && !result.error) {
       window.location.assign(callbackUrl);
       return;
     }
-    setError(
-      result?.error === "RATE_LIMITED"
-        ? "Too many sign-in attempts from this network. Wait a minute and try again."
-        : "Sign-in failed. Check your email and password. After 5 failed attempts an account is locked for 15 minutes.",
+    if (result?.error === SIGN_IN_ERRORS.OTP_REQUIRED || result?.error === SIGN_IN_ERRORS.OTP_INVALID) {
+      setCredentials({ email, password });
+      if (result.error === SIGN_IN_ERRORS.OTP_INVALID) {
+        setError("That code was not right. Enter the newest code from your app, or an unused recovery code. Wrong codes count towards the lockout.");
+      }
+      if (codeRef.current) codeRef.current.value = "";
+      codeRef.current?.focus();
+      return;
+    }
+    // Anything else (a locked account included) starts again from the password.
+    setCredentials(null);
+    setError(result?.error === SIGN_IN_ERRORS.RATE_LIMITED ? "Too many sign-in attempts from this network. Wait a minute and try again." : FAILED);
+  }
+
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    if (credentials) void submit(credentials.email, credentials.password, String(form.get("otp") ?? ""));
+    else void submit(String(form.get("email") ?? ""), String(form.get("password") ?? ""));
+  }
+
+  const alert = (
+    <div aria-live="assertive">
+      {error && (
+        <p id="signin-error" className="alert error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+
+  if (credentials) {
+    return (
+      <form onSubmit={onSubmit} noValidate aria-describedby={error ? "signin-error" : undefined} aria-labelledby="otp-heading">
+        <h2 id="otp-heading">Two-factor sign-in</h2>
+        {alert}
+        <div className="field">
+          <label htmlFor="otp">Code</label>
+          <p className="hint" id="otp-hint">
+            The 6-digit code your authenticator app shows for Cramp Clinic. Without your phone, enter one of your recovery codes.
+          </p>
+          <input
+            ref={codeRef}
+            id="otp"
+            name="otp"
+            type="text"
+            inputMode="text"
+            autoComplete="one-time-code"
+            autoCapitalize="off"
+            spellCheck={false}
+            maxLength={64}
+            required
+            autoFocus
+            aria-describedby="otp-hint"
+          />
+        </div>
+        <div className="toolbar">
+          <button className="btn" type="submit" disabled={pending}>
+            {pending ? "Checking…" : "Verify"}
+          </button>
+          <button
+            className="btn secondary"
+            type="button"
+            onClick={() => {
+              setCredentials(null);
+              setError(null);
+            }}
+          >
+            Back
+          </button>
+        </div>
+      </form>
     );
   }
 
   return (
     <form onSubmit={onSubmit} noValidate aria-describedby={error ? "signin-error" : undefined}>
-      <div aria-live="assertive">
-        {error && (
-          <p id="signin-error" className="alert error" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
+      {alert}
       <div className="field">
         <label htmlFor="email">Email</label>
         <input id="email" name="email" type="email" autoComplete="username" required autoFocus />

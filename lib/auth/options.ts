@@ -3,6 +3,7 @@ import Credentials from "next-auth/providers/credentials";
 import { signInWithPassword, signOutSession } from "@/lib/data/auth";
 import { SESSION_ABSOLUTE_MS, SIGN_IN_ATTEMPTS_PER_IP_PER_MINUTE } from "./policy";
 import { RateLimiter } from "./rate-limit";
+import { SIGN_IN_ERRORS } from "./sign-in-errors";
 
 const signInLimiter = new RateLimiter(SIGN_IN_ATTEMPTS_PER_IP_PER_MINUTE, 60_000);
 
@@ -45,15 +46,25 @@ export const authOptions: NextAuthOptions = {
   providers: [
     Credentials({
       name: "Email and password",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+        // Second step for accounts with two-factor sign-in: an authenticator or recovery code.
+        otp: { label: "Code", type: "text" },
+      },
       async authorize(credentials, req) {
         const ip = clientIp(req?.headers);
-        if (signInLimiter.hit(ip ?? "unknown") > 0) throw new Error("RATE_LIMITED");
+        if (signInLimiter.hit(ip ?? "unknown") > 0) throw new Error(SIGN_IN_ERRORS.RATE_LIMITED);
         const email = String(credentials?.email ?? "").slice(0, 320);
         const password = String(credentials?.password ?? "").slice(0, 1024);
+        const otp = String(credentials?.otp ?? "").slice(0, 64);
         if (!email || !password) return null;
-        const result = await signInWithPassword(email, password, ip);
-        return result.ok ? { id: result.userId, sessionId: result.sessionId } : null;
+        const result = await signInWithPassword(email, password, ip, new Date(), otp || undefined);
+        if (result.ok) return { id: result.userId, sessionId: result.sessionId };
+        // Only after the right password: the sign-in form then asks for the code (again).
+        if (result.secondFactor === "REQUIRED") throw new Error(SIGN_IN_ERRORS.OTP_REQUIRED);
+        if (result.secondFactor === "INVALID") throw new Error(SIGN_IN_ERRORS.OTP_INVALID);
+        return null;
       },
     }),
   ],

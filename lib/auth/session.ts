@@ -14,18 +14,30 @@ export async function currentSession(): Promise<SessionCheck> {
   return checkSession(session.sid, clientIp(await headers()));
 }
 
-/** For pages: the signed-in actor, or a redirect to sign-in (or to the forced password change). */
-export async function requireActor(opts: { allowPasswordChange?: boolean } = {}): Promise<Actor> {
+/**
+ * For pages: the signed-in actor, or a redirect to sign-in, or to a step the user must finish
+ * first: the forced password change, then two-factor set-up when a clinic requires it.
+ */
+export async function requireActor(opts: { allowPasswordChange?: boolean; allowTwoFactorEnrolment?: boolean } = {}): Promise<Actor> {
   const check = await currentSession();
   if (!check.ok) redirect(check.reason === "NO_SESSION" ? "/signin" : `/signin?ended=${check.reason}`);
-  if (check.mustChangePassword && !opts.allowPasswordChange) redirect("/account/password");
+  if (check.mustChangePassword) {
+    if (!opts.allowPasswordChange) redirect("/account/password");
+  } else if (check.mustEnrolTwoFactor && !opts.allowTwoFactorEnrolment) {
+    redirect("/account/two-factor");
+  }
   return check.actor;
+}
+
+/** True when the session may use the app: no password change or two-factor set-up outstanding. */
+function complete(check: SessionCheck): check is Extract<SessionCheck, { ok: true }> {
+  return check.ok && !check.mustChangePassword && !check.mustEnrolTwoFactor;
 }
 
 /** For server actions and route handlers: the actor, or an UNAUTHENTICATED error. */
 export async function actorOrThrow(): Promise<Actor> {
   const check = await currentSession();
-  if (!check.ok || check.mustChangePassword) throw unauthenticated();
+  if (!complete(check)) throw unauthenticated();
   return check.actor;
 }
 
@@ -48,7 +60,8 @@ export function hasSessionCookie(request: Request): boolean {
 
 /**
  * For route handlers (the JSON API): the actor of the session cookie on this request, checked
- * like currentSession() (revocation, idle and absolute limits, forced password change), or null.
+ * like currentSession() (revocation, idle and absolute limits, forced password change or
+ * two-factor set-up), or null.
  * Reads the request itself rather than next/headers, so it works wherever a Request exists.
  */
 export async function sessionActorFromRequest(request: Request): Promise<Actor | null> {
@@ -60,7 +73,7 @@ export async function sessionActorFromRequest(request: Request): Promise<Actor |
     const sid = typeof jwt?.sid === "string" ? jwt.sid : null;
     if (!sid) continue;
     const check = await checkSession(sid, clientIp(request.headers));
-    return check.ok && !check.mustChangePassword ? check.actor : null;
+    return complete(check) ? check.actor : null;
   }
   return null;
 }

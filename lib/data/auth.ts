@@ -4,42 +4,50 @@ import { hashPassword, verifyAgainstDummy, verifyPassword } from "@/lib/auth/pas
 import { fieldErrors } from "@/lib/validation/common";
 import { changePasswordSchema } from "@/lib/validation/user";
 import { invalid } from "./errors";
-import {
-  LOCKOUT_DURATION_MS,
-  LOCKOUT_THRESHOLD,
-  LOCKOUT_WINDOW_MS,
-  SESSION_ABSOLUTE_MS,
-  SESSION_IDLE_MS,
-  SESSION_TOUCH_MS,
-  SIGN_IN_MIN_RESPONSE_MS,
-} from "@/lib/auth/policy";
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SESSION_TOUCH_MS, SIGN_IN_MIN_RESPONSE_MS } from "@/lib/auth/policy";
+import { isTotpCode, normalizeCode } from "@/lib/auth/totp";
 import { appendAudit } from "./audit";
+import { isLocked, recordFailedProof } from "./lockout";
 import { inTransaction } from "./transaction";
+import { acceptSecondFactor, matchRecoveryCode, twoFactorRequired } from "./two-factor";
 
 export type SignInResult =
   | { ok: true; userId: string; sessionId: string; sessionVersion: number; mustChangePassword: boolean }
-  | { ok: false };
+  /**
+   * `secondFactor` appears only after the right password for an account with two-factor sign-in
+   * on: REQUIRED when no code was sent, INVALID when the code was wrong. Every other refusal is
+   * the bare `{ ok: false }`.
+   */
+  | { ok: false; secondFactor?: "REQUIRED" | "INVALID" };
 
 /**
- * Checks a password sign-in. Unknown account, wrong password, locked or inactive account all
- * answer the same `{ ok: false }` after the same argon2 work; only the audit log tells them apart.
+ * Checks a password sign-in, and the second factor (`code`: an authenticator code or a recovery
+ * code) when the account has two-factor sign-in on. Unknown account, wrong password, locked or
+ * inactive account all answer the same `{ ok: false }` after the same argon2 work; only the audit
+ * log tells them apart. A wrong code counts towards the lockout like a wrong password.
  *
  * Every attempt also takes at least SIGN_IN_MIN_RESPONSE_MS. Argon2 alone does not make the
  * paths alike: here it verifies in about 5 ms, while a wrong password for a real account does
  * two more database statements than an unknown account (about 5 ms more, measured), enough to
  * tell which emails have accounts. The floor hides that difference and any later one.
  */
-export async function signInWithPassword(emailInput: string, password: string, ip: string | null, now = new Date()): Promise<SignInResult> {
+export async function signInWithPassword(
+  emailInput: string,
+  password: string,
+  ip: string | null,
+  now = new Date(),
+  code?: string,
+): Promise<SignInResult> {
   const started = performance.now();
   try {
-    return await attemptSignIn(emailInput, password, ip, now);
+    return await attemptSignIn(emailInput, password, ip, now, code?.trim() || undefined);
   } finally {
     const left = SIGN_IN_MIN_RESPONSE_MS - (performance.now() - started);
     if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
   }
 }
 
-async function attemptSignIn(emailInput: string, password: string, ip: string | null, now: Date): Promise<SignInResult> {
+async function attemptSignIn(emailInput: string, password: string, ip: string | null, now: Date, code: string | undefined): Promise<SignInResult> {
   const email = emailInput.trim().toLowerCase();
   const user = await inTransaction((tx) => tx.user.findUnique({ where: { email } }));
   const system = (userId: string | null): Actor | null =>
@@ -50,10 +58,13 @@ async function attemptSignIn(emailInput: string, password: string, ip: string | 
     return { ok: false };
   }
   const passwordOk = await verifyPassword(user.passwordHash, password);
-  return inTransaction(async (tx) => {
+  // Recovery codes are argon2 hashes too: matched before the transaction, spent inside it.
+  const recoveryCodeId =
+    passwordOk && user.totpEnabled && code && !isTotpCode(normalizeCode(code)) ? await matchRecoveryCode(user.id, code) : null;
+  return inTransaction(async (tx): Promise<SignInResult> => {
     const fresh = await tx.user.findUniqueOrThrow({ where: { id: user.id } });
     const actor = system(fresh.id);
-    if (fresh.lockedUntil && fresh.lockedUntil > now) {
+    if (isLocked(fresh, now)) {
       await appendAudit(tx, actor, { action: "SIGN_IN", outcome: "DENIED", details: { reason: "LOCKED" } });
       return { ok: false };
     }
@@ -62,24 +73,26 @@ async function attemptSignIn(emailInput: string, password: string, ip: string | 
       return { ok: false };
     }
     if (!passwordOk) {
-      const recent = fresh.lastFailedSignInAt && now.getTime() - fresh.lastFailedSignInAt.getTime() < LOCKOUT_WINDOW_MS;
-      const failures = (recent ? fresh.failedSignIns : 0) + 1;
-      const lock = failures >= LOCKOUT_THRESHOLD;
-      await tx.user.update({
-        where: { id: fresh.id },
-        data: {
-          failedSignIns: lock ? 0 : failures,
-          lastFailedSignInAt: now,
-          lockedUntil: lock ? new Date(now.getTime() + LOCKOUT_DURATION_MS) : fresh.lockedUntil,
-        },
-      });
-      await appendAudit(tx, actor, { action: "SIGN_IN", outcome: "FAILURE", details: { reason: "WRONG_PASSWORD", failures } });
-      if (lock) await appendAudit(tx, actor, { action: "ACCOUNT_LOCKED", outcome: "SUCCESS", details: { minutes: LOCKOUT_DURATION_MS / 60000 } });
+      await recordFailedProof(tx, fresh, actor, now, { action: "SIGN_IN", reason: "WRONG_PASSWORD" });
       return { ok: false };
+    }
+    let secondFactor: string | undefined;
+    if (fresh.totpEnabled) {
+      if (!code) {
+        await appendAudit(tx, actor, { action: "SIGN_IN", outcome: "DENIED", details: { reason: "CODE_REQUIRED" } });
+        return { ok: false, secondFactor: "REQUIRED" };
+      }
+      const method = await acceptSecondFactor(tx, fresh, actor, code, recoveryCodeId, now);
+      if (!method) {
+        const { locked } = await recordFailedProof(tx, fresh, actor, now, { action: "SIGN_IN", reason: "WRONG_CODE" });
+        // The attempt that locks the account answers like any refusal of a locked account.
+        return locked ? { ok: false } : { ok: false, secondFactor: "INVALID" };
+      }
+      secondFactor = method;
     }
     await tx.user.update({ where: { id: fresh.id }, data: { failedSignIns: 0, lastFailedSignInAt: null, lockedUntil: null, lastSignInAt: now } });
     const session = await tx.session.create({ data: { userId: fresh.id, sessionVersion: fresh.sessionVersion, createdAt: now, lastSeenAt: now } });
-    await appendAudit(tx, actor, { action: "SIGN_IN", details: { sessionId: session.id } });
+    await appendAudit(tx, actor, { action: "SIGN_IN", details: { sessionId: session.id, ...(secondFactor ? { secondFactor } : {}) } });
     return { ok: true, userId: fresh.id, sessionId: session.id, sessionVersion: fresh.sessionVersion, mustChangePassword: fresh.mustChangePassword };
   });
 }
@@ -89,6 +102,8 @@ export type SessionCheck =
       ok: true;
       actor: Actor;
       mustChangePassword: boolean;
+      /** A clinic of the user requires two-factor sign-in and the user has not set it up yet. */
+      mustEnrolTwoFactor: boolean;
       /** When the session ends unless there is activity first (or for good, when `limit` is ABSOLUTE). */
       expiresAt: Date;
       /** Which limit `expiresAt` is: the idle one (activity extends it) or the absolute one (nothing does). */
@@ -106,10 +121,15 @@ export async function checkSession(sessionId: string, ip: string | null, now = n
   return inTransaction(async (tx) => {
     const session = await tx.session.findUnique({
       where: { id: sessionId },
-      include: { user: { include: { memberships: { select: { clinicId: true } } } } },
+      include: { user: { include: { memberships: { select: { clinicId: true, clinic: { select: { requireTwoFactor: true } } } } } } },
     });
     if (!session) return { ok: false, reason: "NO_SESSION" };
-    if (session.endedAt) return { ok: false, reason: "ENDED" };
+    // An ended session keeps telling why it ended (the idle warning may have ended it already).
+    if (session.endedAt) {
+      const known = ["REVOKED", "IDLE_TIMEOUT", "ABSOLUTE_TIMEOUT", "INACTIVE"] as const;
+      const reason = known.find((r) => r === session.endReason) ?? "ENDED";
+      return { ok: false, reason };
+    }
     const user = session.user;
     const actor: Actor = {
       userId: user.id,
@@ -142,6 +162,7 @@ export async function checkSession(sessionId: string, ip: string | null, now = n
       ok: true,
       actor,
       mustChangePassword: user.mustChangePassword,
+      mustEnrolTwoFactor: !user.totpEnabled && twoFactorRequired(user.memberships),
       expiresAt: new Date(Math.min(idleEnd, absoluteEnd)),
       limit: absoluteEnd <= idleEnd ? "ABSOLUTE" : "IDLE",
     };

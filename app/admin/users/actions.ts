@@ -2,6 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { actorOrThrow } from "@/lib/auth/session";
 import { changeUserRole, createUser, setUserActive, unlockUser } from "@/lib/data/users";
+import { resetUserTwoFactor, setClinicTwoFactorRequirement } from "@/lib/data/two-factor";
 import { formStateFromError, type FormState } from "@/lib/validation/form-state";
 import { formText } from "@/lib/validation/form-fields";
 
@@ -22,7 +23,7 @@ export async function createUserAction(_prev: FormState, form: FormData): Promis
   return { status: "ok", message: `Created ${input.email}. They must choose a new password at first sign-in.`, submission: Date.now() };
 }
 
-/** One action for the per-user buttons (role change, deactivate, reactivate, unlock). */
+/** One action for the per-user buttons (role change, deactivate, reactivate, unlock, two-factor reset). */
 export async function manageUserAction(_prev: FormState, form: FormData): Promise<FormState> {
   const userId = formText(form, "userId") ?? "";
   const op = formText(form, "op");
@@ -32,10 +33,29 @@ export async function manageUserAction(_prev: FormState, form: FormData): Promis
     else if (op === "deactivate") await setUserActive(actor, userId, false);
     else if (op === "reactivate") await setUserActive(actor, userId, true);
     else if (op === "unlock") await unlockUser(actor, userId);
+    else if (op === "reset-two-factor") await resetUserTwoFactor(actor, userId);
     else return { status: "error", message: "Unknown operation." };
   } catch (error) {
     return formStateFromError(error);
   }
   revalidatePath("/admin/users");
   return { status: "ok", message: "Saved.", submission: Date.now() };
+}
+
+/** Requires (required=true) or stops requiring two-factor sign-in for every member of one clinic. */
+export async function setTwoFactorRequirementAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const clinicId = formText(form, "clinicId") ?? "";
+  const value = formText(form, "required");
+  const required = value === "true" ? true : value === "false" ? false : undefined;
+  try {
+    await setClinicTwoFactorRequirement(await actorOrThrow(), clinicId, required);
+  } catch (error) {
+    return formStateFromError(error);
+  }
+  revalidatePath("/admin/users");
+  return {
+    status: "ok",
+    message: required ? "Two-factor sign-in is now required. Members without it set it up at their next page." : "Two-factor sign-in is no longer required.",
+    submission: Date.now(),
+  };
 }

@@ -2,15 +2,16 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
+import { twoFactorOverview } from "@/lib/data/two-factor";
 import { listAllClinicsForAdmin, listUsers } from "@/lib/data/users";
-import { CreateUserForm, UserRowActions } from "./user-forms";
+import { CreateUserForm, TwoFactorRequirementForm, UserRowActions } from "./user-forms";
 
 export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
   const actor = await requireActor();
   if (!can(actor, "users:manage")) notFound();
-  const [users, clinics] = await Promise.all([listUsers(actor), listAllClinicsForAdmin(actor)]);
+  const [users, clinics, twoFactor] = await Promise.all([listUsers(actor), listAllClinicsForAdmin(actor), twoFactorOverview(actor)]);
   return (
     <>
       <h1>Users</h1>
@@ -23,6 +24,7 @@ export default async function UsersPage() {
               <th scope="col">Email</th>
               <th scope="col">Clinics</th>
               <th scope="col">Status</th>
+              <th scope="col">Two-factor</th>
               <th scope="col">Last sign-in</th>
               <th scope="col">Role and actions</th>
             </tr>
@@ -38,15 +40,26 @@ export default async function UsersPage() {
                   {u.locked && <span className="badge danger" style={{ marginLeft: ".3rem" }}>Locked</span>}
                   {u.mustChangePassword && <span className="badge warn" style={{ marginLeft: ".3rem" }}>Temporary password</span>}
                 </td>
+                <td>{twoFactor.enabledByUser[u.id] ? "On" : <span className="muted">Off</span>}</td>
                 <td>{u.lastSignInAt ? u.lastSignInAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : <span className="muted">never</span>}</td>
                 <td>
-                  <UserRowActions user={{ id: u.id, name: u.name, role: u.role, active: u.active, locked: u.locked, self: u.id === actor.userId }} />
+                  <UserRowActions user={{ id: u.id, name: u.name, role: u.role, active: u.active, locked: u.locked, twoFactor: !!twoFactor.enabledByUser[u.id], self: u.id === actor.userId }} />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      <section className="card" style={{ marginTop: "1.5rem" }} aria-labelledby="two-factor-requirement">
+        <h2 id="two-factor-requirement" style={{ marginTop: 0 }}>Two-factor sign-in</h2>
+        <p className="muted">
+          When a clinic requires it, every member signs in with a code from an authenticator app as well as the password. Members
+          who have not set it up are sent to do so after their next sign-in, before they can open anything else.
+        </p>
+        {twoFactor.clinics.map((c) => (
+          <TwoFactorRequirementForm key={c.id} clinic={c} />
+        ))}
+      </section>
       <section className="card" style={{ marginTop: "1.5rem" }} aria-labelledby="new-user">
         <h2 id="new-user" style={{ marginTop: 0 }}>Add a user</h2>
         <CreateUserForm clinics={clinics} />

@@ -3,7 +3,7 @@ import { useActionState } from "react";
 import { ROLE_LABELS, ROLES } from "@/lib/clinical/vocabulary";
 import { initialFormState } from "@/lib/validation/form-state";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
-import { createUserAction, manageUserAction } from "./actions";
+import { createUserAction, manageUserAction, setTwoFactorRequirementAction } from "./actions";
 
 export function CreateUserForm({ clinics }: { clinics: { id: string; name: string }[] }) {
   const [state, action, pending] = useActionState(createUserAction, initialFormState);
@@ -60,7 +60,7 @@ export function CreateUserForm({ clinics }: { clinics: { id: string; name: strin
   );
 }
 
-export function UserRowActions({ user }: { user: { id: string; name: string; role: string; active: boolean; locked: boolean; self: boolean } }) {
+export function UserRowActions({ user }: { user: { id: string; name: string; role: string; active: boolean; locked: boolean; twoFactor: boolean; self: boolean } }) {
   const [state, action, pending] = useActionState(manageUserAction, initialFormState);
   return (
     <div>
@@ -78,6 +78,20 @@ export function UserRowActions({ user }: { user: { id: string; name: string; rol
       <form action={action} className="toolbar" style={{ margin: ".3rem 0 0" }}>
         <input type="hidden" name="userId" value={user.id} />
         {user.locked && <button className="btn small secondary" name="op" value="unlock" type="submit">Unlock</button>}
+        {user.twoFactor && !user.self && (
+          <button
+            className="btn small secondary"
+            name="op"
+            value="reset-two-factor"
+            type="submit"
+            aria-label={`Reset two-factor sign-in of ${user.name}`}
+            onClick={(e) => {
+              if (!window.confirm(`Reset two-factor sign-in of ${user.name}? Only for a lost phone and lost recovery codes: they are signed out and set it up again.`)) e.preventDefault();
+            }}
+          >
+            Reset two-factor
+          </button>
+        )}
         {!user.self && (user.active
           ? <button className="btn small danger" name="op" value="deactivate" type="submit">Deactivate</button>
           : <button className="btn small secondary" name="op" value="reactivate" type="submit">Reactivate</button>)}
@@ -86,5 +100,25 @@ export function UserRowActions({ user }: { user: { id: string; name: string; rol
         {state.status === "error" && <p className="error-text" role="alert">{state.message} {Object.values(state.fields ?? {}).join(" ")}</p>}
       </div>
     </div>
+  );
+}
+
+export function TwoFactorRequirementForm({ clinic }: { clinic: { id: string; name: string; requireTwoFactor: boolean } }) {
+  const [state, action, pending] = useActionState(setTwoFactorRequirementAction, initialFormState);
+  return (
+    <form action={action} className="toolbar" style={{ alignItems: "center" }} aria-label={`Two-factor sign-in for ${clinic.name}`}>
+      <input type="hidden" name="clinicId" value={clinic.id} />
+      <input type="hidden" name="required" value={clinic.requireTwoFactor ? "false" : "true"} />
+      <span>
+        <strong>{clinic.name}</strong>: {clinic.requireTwoFactor ? "required" : "optional"}
+      </span>
+      <button className={clinic.requireTwoFactor ? "btn small secondary" : "btn small"} type="submit" disabled={pending}>
+        {clinic.requireTwoFactor ? `Make optional for ${clinic.name}` : `Require for ${clinic.name}`}
+      </button>
+      <span aria-live="polite">
+        {state.status === "error" && <span className="error-text" role="alert">{state.message} {Object.values(state.fields ?? {}).join(" ")}</span>}
+        {state.status === "ok" && <span role="status">{state.message}</span>}
+      </span>
+    </form>
   );
 }
