@@ -19,7 +19,7 @@ describe("clinician: patient list and record", () => {
     expect(total).toBeGreaterThanOrEqual(36); // 36 seeded in Demo Clinic, 6 more in Northside
     const rows = page.locator("table.data tbody tr");
     expect(await rows.count()).toBe(25); // first page
-    expect((await page.getByRole("status").first().textContent())?.trim()).toBe(`${total} patients`);
+    await page.getByText(`${total} patients`, { exact: true }).waitFor();
     // Only Demo Clinic rows, never Northside ones.
     const clinics = await page.locator("table.data tbody tr td:nth-child(5)").allTextContents();
     expect(new Set(clinics)).toEqual(new Set(["Demo Clinic"]));
