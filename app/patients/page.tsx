@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { ageInYears } from "@/lib/clinical/age";
+import { countLabel } from "@/lib/data/pagination";
 import { listPatients } from "@/lib/data/patients";
 import { patientListQuerySchema } from "@/lib/validation/patient";
 import { CsvDownload } from "@/app/_components/export/csv-download";
@@ -40,7 +41,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: Pro
         {can(actor, "clinical:write") && <Link className="btn" href="/patients/new">New patient</Link>}
       </form>
       <p className="muted" role="status">
-        {page.total} {page.total === 1 ? "patient" : "patients"}
+        {countLabel(page, "patient", "patients")}
         {query.q ? ` matching “${query.q}”` : ""}
       </p>
       <PatientTable

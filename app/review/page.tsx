@@ -14,7 +14,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
   const queue = await listReviewQueue(actor, { cursor });
   return (
     <>
-      <h1>Episodes for review <span className="muted">({queue.total})</span></h1>
+      <h1>Episodes for review <span className="muted">({queue.totalCapped ? `more than ${queue.total.toLocaleString("en")}` : queue.total})</span></h1>
       <p className="muted">Episodes whose clinician label differs from the system&apos;s suggestion, newest first, across your clinics.</p>
       <div className="table-wrap">
         <table className="data">

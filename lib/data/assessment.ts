@@ -9,6 +9,7 @@ import { appendAudit } from "./audit";
 import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
 import { requirePatientInScope, splitList } from "./patients";
 import { guarded, isUniqueViolation, type Tx } from "./transaction";
+import { Prisma } from "@/generated/prisma/client";
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -152,7 +153,8 @@ export async function getAssessment(actor: Actor, patientId: string, asOf: Date 
     const timeZone = patient.clinic.timeZone;
     const facts = await loadFacts(tx, patientId, asOf);
     const items = await tx.checklistItem.findMany({ where: { patientId } });
-    const users = await tx.user.findMany({ where: { id: { in: items.map((i) => i.updatedById).filter((x): x is string => !!x) } }, select: { id: true, name: true } });
+    const editors = items.map((i) => i.updatedById).filter((x): x is string => !!x);
+    const users = editors.length ? await tx.user.findMany({ where: { id: { in: editors } }, select: { id: true, name: true } }) : [];
     const byCause = new Map(items.map((i) => [i.causeId, i]));
     const names = new Map(users.map((u) => [u.id, u.name]));
     const checklist = suggestChecklist(facts, asOf, timeZone).map((s): ChecklistItemView => {
@@ -218,7 +220,7 @@ export async function getChecklistHistory(actor: Actor, patientId: string): Prom
   return guarded(actor, "clinical:read", { action: "CHECKLIST_HISTORY_VIEW", patientId }, async (tx) => {
     await requirePatientInScope(tx, actor, patientId);
     const rows = await tx.checklistHistory.findMany({ where: { patientId }, orderBy: [{ changedAt: "desc" }, { id: "desc" }] });
-    const users = await tx.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.changedById))] } }, select: { id: true, name: true } });
+    const users = rows.length ? await tx.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.changedById))] } }, select: { id: true, name: true } }) : [];
     const names = new Map(users.map((u) => [u.id, u.name]));
     await appendAudit(tx, actor, { action: "CHECKLIST_HISTORY_VIEW", patientId });
     return rows.map((r) => ({
@@ -254,49 +256,85 @@ function attentionRank(a: AttentionItem): number[] {
   return [top === -1 ? TOP_CODES.length : top, bestUrgency, -a.redFlags.length, -a.reviewCount, -(a.lastEpisodeAt?.getTime() ?? 0)];
 }
 
-/** Patients with active red flags or episodes marked for review, most urgent first. */
+/** The rank keys compared in order (lower first); ties after them go by name. */
+function compareRanks(ra: number[], rb: number[]): number {
+  for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] - rb[i];
+  return 0;
+}
+
+type AttentionFactRow = EpisodeFactRow & { patientId: string; clinicId: string };
+
+/**
+ * Patients with active red flags or episodes marked for review, most urgent first.
+ *
+ * Read for a whole network at once, so the data is fetched lean: the window's episodes with only
+ * the columns the rules read, in one query (no per-row patient join: the few deleted patients are
+ * left out by a short NOT IN list), and the review counts grouped by the database from an index.
+ * Names are read only for the patients that make the list (and any tied with its last one).
+ */
 export async function listNeedsAttention(actor: Actor, asOf: Date = new Date(), limit = 100): Promise<AttentionItem[]> {
   return guarded(actor, "clinical:read", { action: "NEEDS_ATTENTION_VIEW" }, async (tx) => {
     const windowStart = new Date(asOf.getTime() - DEFAULT_THRESHOLDS.windowDays * DAY_MS);
-    const [episodes, reviews] = await Promise.all([
-      tx.episode.findMany({
-        where: { clinicId: { in: actor.clinicIds }, deletedAt: null, occurredAt: { gte: windowStart, lte: asOf }, patient: { deletedAt: null } },
-        select: { ...episodeFactSelect, patientId: true },
-      }),
-      tx.episode.groupBy({
-        by: ["patientId"],
-        where: { clinicId: { in: actor.clinicIds }, deletedAt: null, needsReview: true, patient: { deletedAt: null } },
-        _count: { _all: true },
-      }),
-    ]);
-    const byPatient = new Map<string, EpisodeFacts[]>();
+    const clinicIds = actor.clinicIds;
+    if (clinicIds.length === 0) {
+      await appendAudit(tx, actor, { action: "NEEDS_ATTENTION_VIEW", details: { patients: 0 } });
+      return [];
+    }
+    const inClinics = Prisma.join(clinicIds);
+    const liveOnly = Prisma.sql`e."patientId" NOT IN (SELECT "id" FROM "Patient" WHERE "deletedAt" IS NOT NULL)`;
+    const episodes = await tx.$queryRaw<AttentionFactRow[]>`
+      SELECT e."patientId", e."clinicId", e."id", e."occurredAt", e."durationSeconds", e."muscleGroup", e."triggers",
+             e."consciousnessImpaired", e."classification", e."suggestedClassification"
+      FROM "Episode" e
+      WHERE e."clinicId" IN (${inClinics}) AND e."deletedAt" IS NULL AND e."occurredAt" >= ${windowStart} AND e."occurredAt" <= ${asOf} AND ${liveOnly}`;
+    const reviews = await tx.$queryRaw<{ patientId: string; clinicId: string; n: number | bigint }[]>`
+      SELECT e."patientId", e."clinicId", COUNT(*) AS "n"
+      FROM "Episode" e
+      WHERE e."clinicId" IN (${inClinics}) AND e."needsReview" = ${true} AND e."deletedAt" IS NULL AND ${liveOnly}
+      GROUP BY e."patientId", e."clinicId"`;
+    const clinics = new Map((await tx.clinic.findMany({ where: { id: { in: clinicIds } }, select: { id: true, name: true, timeZone: true } })).map((c) => [c.id, c]));
+
+    const byPatient = new Map<string, { clinicId: string; facts: EpisodeFacts[] }>();
     for (const e of episodes) {
-      const list = byPatient.get(e.patientId) ?? [];
-      list.push(toEpisodeFacts(e));
-      byPatient.set(e.patientId, list);
+      let entry = byPatient.get(e.patientId);
+      if (!entry) byPatient.set(e.patientId, (entry = { clinicId: e.clinicId, facts: [] }));
+      entry.facts.push(toEpisodeFacts({ ...e, occurredAt: new Date(e.occurredAt), consciousnessImpaired: Boolean(e.consciousnessImpaired) }));
     }
-    const reviewCounts = new Map(reviews.map((r) => [r.patientId, r._count._all]));
-    const ids = [...new Set([...byPatient.keys(), ...reviewCounts.keys()])];
-    const patients = await tx.patient.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, givenName: true, familyName: true, mrn: true, clinic: { select: { name: true, timeZone: true } } },
-    });
-    const items: AttentionItem[] = [];
-    for (const p of patients) {
-      const eps = byPatient.get(p.id) ?? [];
-      const redFlags = eps.length ? computeRedFlags({ episodes: eps, asOf, timeZone: p.clinic.timeZone }) : [];
-      const reviewCount = reviewCounts.get(p.id) ?? 0;
+    const reviewCounts = new Map(reviews.map((r) => [r.patientId, { clinicId: r.clinicId, n: Number(r.n) }]));
+    type Candidate = Omit<AttentionItem, "name" | "mrn"> & { rank: number[] };
+    const candidates: Candidate[] = [];
+    for (const patientId of new Set([...byPatient.keys(), ...reviewCounts.keys()])) {
+      const eps = byPatient.get(patientId);
+      const clinic = clinics.get(eps?.clinicId ?? reviewCounts.get(patientId)!.clinicId)!;
+      const redFlags = eps ? computeRedFlags({ episodes: eps.facts, asOf, timeZone: clinic.timeZone }) : [];
+      const reviewCount = reviewCounts.get(patientId)?.n ?? 0;
       if (!redFlags.length && !reviewCount) continue;
-      const last = eps.reduce<Date | null>((m, e) => (!m || e.occurredAt > m ? e.occurredAt : m), null);
-      items.push({ patientId: p.id, name: `${p.familyName}, ${p.givenName}`, mrn: p.mrn, clinicName: p.clinic.name, timeZone: p.clinic.timeZone, redFlags, reviewCount, lastEpisodeAt: last });
+      const last = (eps?.facts ?? []).reduce<Date | null>((m, e) => (!m || e.occurredAt > m ? e.occurredAt : m), null);
+      const item = { patientId, clinicName: clinic.name, timeZone: clinic.timeZone, redFlags, reviewCount, lastEpisodeAt: last };
+      candidates.push({ ...item, rank: attentionRank({ ...item, name: "", mrn: "" }) });
     }
-    items.sort((a, b) => {
-      const ra = attentionRank(a);
-      const rb = attentionRank(b);
-      for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] - rb[i];
-      return a.name.localeCompare(b.name);
+    candidates.sort((a, b) => compareRanks(a.rank, b.rank));
+    // The list, plus every candidate tied with its last entry (names decide among those).
+    const edge = candidates[Math.min(limit, candidates.length) - 1];
+    const shown = edge ? candidates.filter((c, i) => i < limit || compareRanks(c.rank, edge.rank) === 0) : [];
+    const names = new Map(
+      (await tx.patient.findMany({ where: { id: { in: shown.map((c) => c.patientId) } }, select: { id: true, givenName: true, familyName: true, mrn: true } })).map((p) => [p.id, p]),
+    );
+    const items: AttentionItem[] = shown.map((c) => {
+      const p = names.get(c.patientId)!;
+      return {
+        patientId: c.patientId,
+        name: `${p.familyName}, ${p.givenName}`,
+        mrn: p.mrn,
+        clinicName: c.clinicName,
+        timeZone: c.timeZone,
+        redFlags: c.redFlags,
+        reviewCount: c.reviewCount,
+        lastEpisodeAt: c.lastEpisodeAt,
+      };
     });
-    await appendAudit(tx, actor, { action: "NEEDS_ATTENTION_VIEW", details: { patients: items.length } });
+    items.sort((a, b) => compareRanks(attentionRank(a), attentionRank(b)) || a.name.localeCompare(b.name));
+    await appendAudit(tx, actor, { action: "NEEDS_ATTENTION_VIEW", details: { patients: candidates.length } });
     return items.slice(0, limit);
   });
 }

@@ -7,7 +7,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import { wallClockToInstant } from "@/lib/clinical/time";
 import { appendAudit } from "./audit";
 import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
-import { decodeCursor, finishKeysetPage, keysetQuery, type Page } from "./pagination";
+import { cappedCount, decodeCursor, finishKeysetPage, keysetQuery, type CappedCount, type Cursor, type Page } from "./pagination";
 import { requirePatientInScope, splitList } from "./patients";
 import { checkIdempotencyKey, createOnce, retryOnKeyConflict, type CreateOptions } from "./idempotency";
 import { guarded, type Tx } from "./transaction";
@@ -268,7 +268,7 @@ export async function listEpisodes(
       ...(query.review ? { needsReview: true } : {}),
       AND: [typeFilter(query.type), dateRange(query, timeZone)],
     };
-    const page = keysetQuery(query.sort, query.dir, cursor, query.limit, keysetValue(query.sort));
+    const page = keysetQuery(query.sort, query.dir, cursor, query.limit, keysetValue(query.sort), { constantPrefix: ["deletedAt"] });
     const [rows, total] = await Promise.all([
       tx.episode.findMany({ where: { AND: [scope, page.where] }, orderBy: page.orderBy, take: page.take }),
       tx.episode.count({ where: scope }),
@@ -287,35 +287,47 @@ export interface ReviewItem extends EpisodeView {
   timeZone: string;
 }
 
+/** Clinics read one by one (each an index range in page order) and merged, up to this many. */
+const MERGE_CLINICS_UP_TO = 8;
+
 /** Episodes whose clinician label disagrees with the suggestion, across the actor's clinics. */
 export async function listReviewQueue(
   actor: Actor,
   rawQuery: { cursor?: string; limit?: number },
-): Promise<Page<ReviewItem> & { total: number }> {
+): Promise<Page<ReviewItem> & CappedCount> {
   const cursor = decodeCursor(rawQuery.cursor);
   const limit = Math.min(Math.max(Number(rawQuery.limit) || 25, 1), 100);
   return guarded(actor, "clinical:read", { action: "REVIEW_QUEUE_VIEW" }, async (tx) => {
-    const scope: Prisma.EpisodeWhereInput = {
-      clinicId: { in: actor.clinicIds },
+    // Episodes of deleted patients are left out as "not one of the few deleted patients'": a short
+    // list, where "one of the live patients'" would be every patient of the network.
+    const scope = (clinicId: Prisma.EpisodeWhereInput["clinicId"]): Prisma.EpisodeWhereInput => ({
+      clinicId,
       needsReview: true,
       deletedAt: null,
-      patient: { deletedAt: null },
-    };
-    const page = keysetQuery("occurredAt", "desc", cursor, limit, keysetValue("occurredAt"));
-    const [rows, total] = await Promise.all([
+      NOT: { patient: { deletedAt: { not: null } } },
+    });
+    const page = keysetQuery("occurredAt", "desc", cursor, limit, keysetValue("occurredAt"), { constantPrefix: ["deletedAt"] });
+    const read = (clinicId: Prisma.EpisodeWhereInput["clinicId"]) =>
       tx.episode.findMany({
-        where: { AND: [scope, page.where] },
+        where: { AND: [scope(clinicId), page.where] },
         orderBy: page.orderBy,
         take: page.take,
         include: { patient: { select: { givenName: true, familyName: true, mrn: true, clinic: { select: { timeZone: true } } } } },
-      }),
-      tx.episode.count({ where: scope }),
-    ]);
+      });
+    // One query per clinic, each reading its (clinicId, needsReview, deletedAt, occurredAt) index in
+    // order, then merged: a single query over several clinics makes both databases sort every
+    // flagged episode of the network for each page.
+    const clinics = actor.clinicIds;
+    const rows =
+      clinics.length > 1 && clinics.length <= MERGE_CLINICS_UP_TO
+        ? mergeByOccurredAt(await Promise.all(clinics.map((c) => read(c))), cursor, page.take)
+        : await read({ in: clinics });
+    const count = await cappedCount((take) => tx.episode.count({ where: scope({ in: clinics }), take, orderBy: { deletedAt: "asc" } }));
     const result = finishKeysetPage(rows, cursor, limit, (r) => r.occurredAt.toISOString());
     await appendAudit(tx, actor, { action: "REVIEW_QUEUE_VIEW", details: { returned: result.items.length } });
     return {
       ...result,
-      total,
+      ...count,
       items: result.items.map((r) => ({
         ...toEpisodeView(r),
         patientName: `${r.patient.familyName}, ${r.patient.givenName}`,
@@ -324,4 +336,16 @@ export async function listReviewQueue(
       })),
     };
   });
+}
+
+/**
+ * Merges pages read in (occurredAt, id) order (newest first, or oldest first when reading back
+ * from `cursor`) into one page of `take` rows in the same order. Ids are compared by code unit,
+ * which is the databases' order for the ids the app writes (lower-case letters and digits).
+ */
+function mergeByOccurredAt<T extends { id: string; occurredAt: Date }>(parts: T[][], cursor: Cursor | null, take: number): T[] {
+  const sign = cursor?.back ? 1 : -1;
+  const all = parts.flat();
+  all.sort((a, b) => sign * (a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  return all.slice(0, take);
 }

@@ -8,9 +8,10 @@ import {
   type PatientListQuery,
 } from "@/lib/validation/patient";
 import { parseWith } from "@/lib/validation/common";
+import { Prisma } from "@/generated/prisma/client";
 import { appendAudit } from "./audit";
 import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
-import { decodeCursor, finishKeysetPage, keysetQuery, type Page } from "./pagination";
+import { cappedCount, decodeCursor, finishKeysetPage, keysetQuery, type CappedCount, type Page } from "./pagination";
 import { checkIdempotencyKey, createOnce, retryOnKeyConflict, type CreateOptions } from "./idempotency";
 import { guarded, isUniqueViolation, type Tx } from "./transaction";
 
@@ -54,13 +55,17 @@ async function loadPatient(tx: Tx, actor: Actor, id: string) {
 }
 
 /** The patient if the actor may see it; otherwise NOT_FOUND (a foreign record is not confirmed to exist). */
-export async function requirePatientInScope(tx: Tx, actor: Actor, id: string) {
-  const row = await tx.patient.findFirst({
-    where: { id, clinicId: { in: actor.clinicIds }, deletedAt: null },
-    select: { id: true, clinicId: true, clinic: { select: { timeZone: true } } },
-  });
-  if (!row) throw notFound("Patient");
-  return row;
+export async function requirePatientInScope(tx: Tx, actor: Actor, id: string): Promise<{ id: string; clinicId: string; clinic: { timeZone: string } }> {
+  // One statement with the clinic joined (Prisma would read the clinic in a second query): every
+  // patient-page read starts here.
+  const rows = actor.clinicIds.length
+    ? await tx.$queryRaw<{ id: string; clinicId: string; timeZone: string }[]>`
+        SELECT p."id", p."clinicId", c."timeZone" FROM "Patient" p JOIN "Clinic" c ON c."id" = p."clinicId"
+        WHERE p."id" = ${id} AND p."deletedAt" IS NULL AND p."clinicId" IN (${Prisma.join(actor.clinicIds)})`
+    : [];
+  if (!rows.length) throw notFound("Patient");
+  const { timeZone, ...row } = rows[0];
+  return { ...row, clinic: { timeZone } };
 }
 
 function toDetail(row: PatientRow): PatientDetail {
@@ -103,7 +108,7 @@ const SORT_FIELDS = { name: "searchText", mrn: "mrn", birthDate: "birthDate", cr
 export async function listPatients(
   actor: Actor,
   rawQuery: Partial<Record<keyof PatientListQuery, unknown>>,
-): Promise<Page<PatientSummary> & { total: number }> {
+): Promise<Page<PatientSummary> & CappedCount> {
   const query = patientListQuerySchema.parse(rawQuery);
   const cursor = decodeCursor(query.cursor);
   const field = SORT_FIELDS[query.sort];
@@ -113,17 +118,22 @@ export async function listPatients(
     ...(query.q ? { searchText: { contains: query.q.toLowerCase() } } : {}),
   };
   return guarded(actor, "clinical:read", { action: "PATIENT_LIST" }, async (tx) => {
-    const page = keysetQuery(field, query.dir, cursor, query.limit, (v) =>
-      field === "createdAt" && typeof v === "string" ? new Date(v) : v,
+    const page = keysetQuery(
+      field,
+      query.dir,
+      cursor,
+      query.limit,
+      (v) => (field === "createdAt" && typeof v === "string" ? new Date(v) : v),
+      { constantPrefix: ["deletedAt"] },
     );
-    const [rows, total] = await Promise.all([
+    const [rows, count] = await Promise.all([
       tx.patient.findMany({
         where: { AND: [scope, page.where] },
         orderBy: page.orderBy,
         take: page.take,
         include: { clinic: { select: { name: true } } },
       }),
-      tx.patient.count({ where: scope }),
+      cappedCount((take) => tx.patient.count({ where: scope, take, orderBy: { deletedAt: "asc" } })),
     ]);
     const result = finishKeysetPage(rows, cursor, query.limit, (r) =>
       field === "createdAt" ? r.createdAt.toISOString() : (r[field] as string),
@@ -134,7 +144,7 @@ export async function listPatients(
     });
     return {
       ...result,
-      total,
+      ...count,
       items: result.items.map((r) => ({
         id: r.id,
         mrn: r.mrn,
