@@ -23,8 +23,23 @@ export interface VisitView {
   version: number;
 }
 
-const include = { labs: { orderBy: { analyte: "asc" as const } }, _count: { select: { episodes: { where: { deletedAt: null } } } } };
-type VisitRow = Prisma.VisitGetPayload<{ include: typeof include }>;
+const include = { labs: { orderBy: { analyte: "asc" as const } } };
+type VisitRow = Prisma.VisitGetPayload<{ include: typeof include }> & { episodeCount: number };
+
+/**
+ * Episode counts per visit by one grouped query on the visit index. (Prisma's `_count` include
+ * with a filter aggregates the whole Episode table first: 650 ms per page at a million episodes.)
+ */
+async function withEpisodeCounts(tx: Tx, rows: Prisma.VisitGetPayload<{ include: typeof include }>[]): Promise<VisitRow[]> {
+  if (!rows.length) return [];
+  const counts = await tx.episode.groupBy({
+    by: ["visitId"],
+    where: { visitId: { in: rows.map((r) => r.id) }, deletedAt: null },
+    _count: { _all: true },
+  });
+  const byVisit = new Map(counts.map((c) => [c.visitId, c._count._all]));
+  return rows.map((r) => ({ ...r, episodeCount: byVisit.get(r.id) ?? 0 }));
+}
 
 function toVisitView(v: VisitRow): VisitView {
   return {
@@ -37,7 +52,7 @@ function toVisitView(v: VisitRow): VisitView {
     temperatureC: v.temperatureC,
     labs: v.labs.map((l) => ({ analyte: l.analyte as Analyte, value: l.value, unit: l.unit })),
     notes: v.notes,
-    episodeCount: v._count.episodes,
+    episodeCount: v.episodeCount,
     version: v.version,
   };
 }
@@ -48,7 +63,7 @@ async function loadVisitInScope(tx: Tx, actor: Actor, id: string) {
     include,
   });
   if (!row) throw notFound("Visit");
-  return row;
+  return (await withEpisodeCounts(tx, [row]))[0];
 }
 
 /** A visit and its lab results are written together or not at all (one transaction). */
@@ -149,12 +164,12 @@ export async function getVisit(actor: Actor, id: string): Promise<VisitView & { 
 export async function listVisits(actor: Actor, patientId: string, limit = 50): Promise<VisitView[]> {
   return guarded(actor, "clinical:read", { action: "VISIT_LIST", patientId }, async (tx) => {
     await requirePatientInScope(tx, actor, patientId);
-    const rows = await tx.visit.findMany({
+    const rows = await withEpisodeCounts(tx, await tx.visit.findMany({
       where: { patientId, deletedAt: null },
       orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
       take: limit,
       include,
-    });
+    }));
     await appendAudit(tx, actor, { action: "VISIT_LIST", patientId, details: { returned: rows.length } });
     return rows.map(toVisitView);
   });

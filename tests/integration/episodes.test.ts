@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createPatient } from "@/lib/data/patients";
 import { createEpisode, deleteEpisode, listEpisodes, listReviewQueue, updateEpisode } from "@/lib/data/episodes";
-import { createVisit, updateVisit } from "@/lib/data/visits";
+import { createVisit, listVisits, updateVisit } from "@/lib/data/visits";
 import { DataError } from "@/lib/data/errors";
 import { createWorld, validPatient } from "../factories/world";
 
@@ -129,6 +129,10 @@ describe("visits", () => {
     expect(visit.labs).toEqual([{ analyte: "MAGNESIUM", value: 0.62, unit: "mmol/L" }]);
     const e = await createEpisode(world.actors.clinician, patientId, episode({ visitId: visit.id }));
     expect(e.visitId).toBe(visit.id);
+    const listed = (await listVisits(world.actors.reader, patientId)).find((v) => v.id === visit.id);
+    expect(listed?.episodeCount).toBe(1);
+    await deleteEpisode(world.actors.clinician, e.id, e.version);
+    expect((await listVisits(world.actors.reader, patientId)).find((v) => v.id === visit.id)?.episodeCount).toBe(0);
   });
 
   it("checks blood pressure pairs and plausible ranges", async () => {
