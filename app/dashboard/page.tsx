@@ -8,11 +8,10 @@ import { listNeedsAttention } from "@/lib/data/assessment";
 import { getClinicDashboard, getSuggestedCauses } from "@/lib/data/trends";
 import { parseWith } from "@/lib/validation/common";
 import { DEFAULT_TREND_PERIOD, pickTrendParams, TREND_PARAMS, TREND_PERIOD_LABELS, trendsQuerySchema } from "@/lib/validation/trends";
-import { CategoryBars } from "@/app/_components/charts/category-bars";
 import { ChartFrame } from "@/app/_components/charts/chart-frame";
+import { CategoryBars, WeeklyStackedBars } from "@/app/_components/charts/lazy";
 import { typeSeries, weeklyTypeRows, weeklyTypeTable } from "@/app/_components/charts/episode-series";
 import { formatWeek, OKABE_ITO, type BarSeries } from "@/app/_components/charts/palette";
-import { WeeklyStackedBars } from "@/app/_components/charts/weekly-stacked-bars";
 import styles from "@/app/_components/charts/charts.module.css";
 import { PeriodPicker } from "@/app/_components/period-picker";
 

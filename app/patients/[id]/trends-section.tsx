@@ -4,8 +4,8 @@ import { pageData } from "@/lib/data/page-data";
 import { getPatientTrends } from "@/lib/data/trends";
 import { parseWith } from "@/lib/validation/common";
 import { DEFAULT_TREND_PERIOD, pickTrendParams, TREND_PARAMS, TREND_PERIOD_LABELS, trendsQuerySchema } from "@/lib/validation/trends";
-import { CategoryBars } from "@/app/_components/charts/category-bars";
 import { ChartFrame } from "@/app/_components/charts/chart-frame";
+import { CategoryBars, WeeklyLines, WeeklyStackedBars } from "@/app/_components/charts/lazy";
 import {
   chartMarkers,
   COUNT_SERIES,
@@ -26,8 +26,6 @@ import {
   weeklyTypeTable,
 } from "@/app/_components/charts/episode-series";
 import { MARKER_STYLE, type ChartMarker } from "@/app/_components/charts/palette";
-import { WeeklyLines } from "@/app/_components/charts/weekly-lines";
-import { WeeklyStackedBars } from "@/app/_components/charts/weekly-stacked-bars";
 import styles from "@/app/_components/charts/charts.module.css";
 import { PeriodPicker } from "@/app/_components/period-picker";
 
