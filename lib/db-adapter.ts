@@ -45,3 +45,8 @@ export function createAdapterFactory(url: string) {
   }
   return new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
 }
+
+/** A database URL fit for logs: the user and password of a server URL are hidden. */
+export function redactDatabaseUrl(url: string): string {
+  return url.startsWith("file:") ? url : url.replace(/\/\/[^@/]*@/, "//***@");
+}

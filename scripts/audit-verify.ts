@@ -9,7 +9,7 @@
  * is what finds their changes. Deleting only the newest rows leaves the rest of the chain intact,
  * so keep the printed head somewhere else and pass it back with --anchor next time.
  */
-import { DEFAULT_DATABASE_URL } from "../lib/db-adapter";
+import { DEFAULT_DATABASE_URL, redactDatabaseUrl } from "../lib/db-adapter";
 
 function parseArgs(argv: string[]) {
   let anchor: { seq: number; hash: string } | null = null;
@@ -40,8 +40,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-  // Only the scheme and host: the URL may carry a password.
-  const where = url.startsWith("file:") ? url : url.replace(/\/\/[^@/]*@/, "//***@");
+  const where = redactDatabaseUrl(url);
   const { verifyAuditChain } = await import("../lib/data/audit-log");
   const { db } = await import("../lib/db");
   const started = Date.now();

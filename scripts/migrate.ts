@@ -1,10 +1,10 @@
 // `npm run db:migrate`: applies pending migrations to DATABASE_URL (SQLite or PostgreSQL).
-import { DEFAULT_DATABASE_URL } from "../lib/db-adapter";
+import { DEFAULT_DATABASE_URL, redactDatabaseUrl } from "../lib/db-adapter";
 import { migrateDatabase } from "../lib/migrations/runner";
 
 const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 // Only the scheme and host: the URL may carry a password.
-const where = url.startsWith("file:") ? url : url.replace(/\/\/[^@/]*@/, "//***@");
+const where = redactDatabaseUrl(url);
 
 migrateDatabase(url, { log: (line) => console.log(line) })
   .then(({ applied }) => {

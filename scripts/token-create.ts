@@ -4,7 +4,7 @@
  * user's role and clinics; revoke it on /account/tokens. Exits 0 on success, 1 when the user
  * cannot have a token (unknown or deactivated), 2 on bad arguments or when the database fails.
  */
-import { DEFAULT_DATABASE_URL } from "../lib/db-adapter";
+import { DEFAULT_DATABASE_URL, redactDatabaseUrl } from "../lib/db-adapter";
 
 const USAGE = "Usage: npm run token:create -- --email <user> [--name <label>]";
 
@@ -36,7 +36,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-  const where = url.startsWith("file:") ? url : url.replace(/\/\/[^@/]*@/, "//***@");
+  const where = redactDatabaseUrl(url);
   const { createApiTokenForEmail } = await import("../lib/data/api-tokens");
   const { isDataError } = await import("../lib/data/errors");
   const { db } = await import("../lib/db");

@@ -8,22 +8,13 @@ import type { Prisma } from "@/generated/prisma/client";
 import { csvLine } from "@/lib/export/csv";
 import { auditFilterSchema, type AuditFilters } from "@/lib/validation/audit";
 import { parseWith } from "@/lib/validation/common";
-import { appendAudit, auditHash, GENESIS_HASH } from "./audit";
+import { appendAudit, auditHash, GENESIS_HASH, type AuditRowContent } from "./audit";
 import { invalid } from "./errors";
 import { guarded, inTransaction, type Tx } from "./transaction";
 
-export interface AuditEventRow {
+/** A stored audit row: the hashed content plus its place in the chain. */
+export interface AuditEventRow extends AuditRowContent {
   seq: number;
-  at: Date;
-  userId: string | null;
-  userEmail: string | null;
-  action: string;
-  outcome: string;
-  patientId: string | null;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  details: string;
   prevHash: string;
   hash: string;
 }
