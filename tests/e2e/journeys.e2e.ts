@@ -73,7 +73,9 @@ describe("journeys: audit log, read-only user, session timeout", () => {
     // The clock cannot be moved in a running server; moving the session's last activity back is the same to it.
     await db.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(Date.now() - 16 * 60_000) } });
     // The next request (or the idle warning's own check, whichever comes first) ends the session.
-    await page.goto("/patients");
+    // The idle warning may send the browser to sign-in first, aborting this navigation: either way
+    // the user must land on the sign-in page with the idle reason.
+    await page.goto("/patients").catch(() => {});
     await page.waitForURL(/\/signin\?ended=IDLE_TIMEOUT/);
     await page.getByText("You were signed out after 15 minutes without activity.").waitFor();
     const ended = await db.session.findUniqueOrThrow({ where: { id: session.id } });
