@@ -14,6 +14,13 @@ const runs: { label: string; args: string[]; env?: Record<string, string> }[] = 
   { label: "integration (PostgreSQL)", args: ["--project", "integration"], env: { TEST_DB: "postgresql" } },
 ];
 
+// The PDF tests render every page with poppler's pdftoppm and read it back with pdftotext.
+const missingTools = ["pdftoppm", "pdftotext"].filter((tool) => spawnSync(tool, ["-v"], { stdio: "ignore" }).error);
+if (missingTools.length) {
+  console.error(`npm test needs ${missingTools.join(" and ")} (Debian: apt-get install -y poppler-utils).`);
+  process.exit(1);
+}
+
 const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), "cramp-vitest-"));
 const failedRuns: string[] = [];
 let passed = 0;
