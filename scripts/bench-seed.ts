@@ -25,7 +25,7 @@ import pg from "pg";
 import { databaseKind, DEFAULT_DATABASE_URL, sqlitePath } from "../lib/db-adapter";
 import { hashPassword } from "../lib/auth/password";
 import { migrateDatabase } from "../lib/migrations/runner";
-import { BENCH_PASSWORD, BENCH_USERS, defaultOptions, fillNetwork, openBulkDriver } from "./bench/synthetic";
+import { BENCH_PASSWORD, BENCH_USERS, computeAttention, defaultOptions, fillNetwork, openBulkDriver } from "./bench/synthetic";
 
 function parseArgs(argv: string[]) {
   const args = { url: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, reset: false, force: false, episodes: 1_000_000, patients: 10_000, seed: 20261125, now: null as Date | null };
@@ -103,6 +103,8 @@ async function main() {
       defaultOptions({ seed: args.seed, now, patients: args.patients, episodes: args.episodes, users: BENCH_USERS, passwordHash: await hashPassword(BENCH_PASSWORD) }),
       log,
     );
+    process.env.DATABASE_URL = args.url;
+    log(`  red flags and review marks per patient (PatientAttention) in ${(await computeAttention(args.url, now)).toFixed(1)} s`);
     log("  ANALYZE");
     await driver.exec(kind === "sqlite" ? "ANALYZE" : "VACUUM ANALYZE");
     if (kind === "sqlite") await driver.exec("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -133,7 +133,8 @@ async function dbChild(url: string, outFile: string): Promise<void> {
   };
   const { listPatients } = await import("../lib/data/patients");
   const { listEpisodes, listReviewQueue } = await import("../lib/data/episodes");
-  const { getAssessment, getChecklistHistory, listNeedsAttention } = await import("../lib/data/assessment");
+  const { getAssessment, getChecklistHistory } = await import("../lib/data/assessment");
+  const { listNeedsAttention } = await import("../lib/data/attention");
   const { listAuditEvents } = await import("../lib/data/audit-log");
   const pagination = (await import("../lib/data/pagination")) as typeof import("../lib/data/pagination") & { LIST_COUNT_CAP?: number };
   const { encodeCursor } = pagination;
@@ -326,36 +327,34 @@ async function dbChild(url: string, outFile: string): Promise<void> {
   } else {
     log("lib/data/trends.ts is missing: dashboard and trends skipped");
   }
-  const floorAttention = async () => {
-    const episodes = await run(
-      (p) => `SELECT e."patientId", e."id", e."occurredAt", e."durationSeconds", e."muscleGroup", e."triggers", e."consciousnessImpaired", e."classification", e."suggestedClassification",
-              p."givenName", p."familyName", p."mrn", c."name" AS "clinicName", c."timeZone"
-       FROM "Episode" e JOIN "Patient" p ON p."id" = e."patientId" JOIN "Clinic" c ON c."id" = p."clinicId"
-       WHERE e."clinicId" IN (${p.list(clinicIds)}) AND e."deletedAt" IS NULL AND p."deletedAt" IS NULL AND e."occurredAt" >= ${p.v(windowStart)} AND e."occurredAt" <= ${p.v(now)}`,
+  const floorAttention = () =>
+    run(
+      (p) => `SELECT a."patientId", a."flagCodes", a."reviewCount", a."lastEpisodeAt", p."givenName", p."familyName", p."mrn"
+       FROM "PatientAttention" a JOIN "Patient" p ON p."id" = a."patientId"
+       WHERE a."clinicId" IN (${p.list(clinicIds)}) AND p."deletedAt" IS NULL AND (a."flagCodes" <> '' OR a."reviewCount" > 0)`,
     );
-    const reviews = await run(
-      (p) => `SELECT e."patientId", COUNT(*) AS "n", p."givenName", p."familyName", p."mrn", c."name" AS "clinicName", c."timeZone"
-       FROM "Episode" e JOIN "Patient" p ON p."id" = e."patientId" JOIN "Clinic" c ON c."id" = p."clinicId"
-       WHERE e."clinicId" IN (${p.list(clinicIds)}) AND e."needsReview" = ${p.v(true)} AND e."deletedAt" IS NULL AND p."deletedAt" IS NULL
-       GROUP BY e."patientId", p."givenName", p."familyName", p."mrn", c."name", c."timeZone"`,
-    );
-    return { episodes, reviews };
+  const sameAttention = (a: Awaited<ReturnType<typeof listNeedsAttention>>, f: Record<string, unknown>[]) => {
+    if (a.total !== f.length) return `${a.total} patients vs ${f.length}`;
+    const flagged = f.filter((r) => r.flagCodes !== "").length;
+    return a.withRedFlags === flagged ? null : `${a.withRedFlags} with red flags vs ${flagged}`;
   };
-  await pair(
-    "dashboard",
-    "needs attention (whole network, last 30 days)",
-    () => listNeedsAttention(actor, now),
-    floorAttention,
-    (a, f) => {
-      const reviewed = new Set(f.reviews.map((r) => String(r.patientId)));
-      const missing = a.filter((x) => x.reviewCount > 0 && !reviewed.has(x.patientId));
-      return missing.length ? `${missing.length} patients with review marks the floor does not have` : null;
-    },
-    {
-      rows: (a) => a.length,
-      note: "floor: the rules' inputs in 2 queries (the window's episodes, review counts per patient); the app adds the red-flag rules (JavaScript)",
-    },
-  );
+  await pair("dashboard", "needs attention (whole network, last 30 days)", () => listNeedsAttention(actor, now), floorAttention, sameAttention, {
+    rows: (a) => a.total,
+    note: "each patient's stored red flags and review marks (PatientAttention); the app also checks for answers that ran out, ranks, and reads the names of the 100 listed",
+  });
+  // The same view when every stored answer has run out (as after a clinic's time-zone change, or
+  // the first view after the migration): the rules run again for every patient with recent episodes.
+  const { db: client } = await import("../lib/db");
+  const outOfDate = () => client.patientAttention.updateMany({ data: { validUntil: new Date(0) } });
+  const recomputeTimes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await outOfDate();
+    const t0 = performance.now();
+    await listNeedsAttention(actor, now);
+    recomputeTimes.push(performance.now() - t0);
+  }
+  figures.push({ group: "dashboard", name: "needs attention, every stored answer out of date (one-off)", app: stats(recomputeTimes), floor: null, rows: null, note: "recomputes and stores every patient's answer; happens once after a time-zone change, not per view", load: load1() });
+  log(`dashboard: needs attention, all out of date: ${stats(recomputeTimes).median.toFixed(2)} ms`);
   const reviewWhere = (p: Params, e: string, pt: string) =>
     `${e}."clinicId" IN (${p.list(clinicIds)}) AND ${e}."needsReview" = ${p.v(true)} AND ${e}."deletedAt" IS NULL AND ${pt}."deletedAt" IS NULL`;
   const floorReview = (before: { at: Date; id: string } | null) =>

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireActor } from "@/lib/auth/session";
-import { RED_FLAG_LABELS } from "@/lib/clinical/red-flags";
+import { RED_FLAG_LABELS, RED_FLAG_URGENCY } from "@/lib/clinical/red-flags";
 import { formatInZone } from "@/lib/clinical/time";
-import { listNeedsAttention } from "@/lib/data/assessment";
+import { listNeedsAttention } from "@/lib/data/attention";
 
 export const metadata: Metadata = { title: "Needs attention" };
 
@@ -11,11 +11,14 @@ const URGENCY_CLASS = { URGENT: "danger", HIGH: "warn", ROUTINE: "" } as const;
 
 export default async function AttentionPage() {
   const actor = await requireActor();
-  const items = await listNeedsAttention(actor);
+  const { items, total } = await listNeedsAttention(actor);
   return (
     <>
-      <h1>Needs attention <span className="muted">({items.length})</span></h1>
-      <p className="muted">Patients with red flags in the last 30 days or episodes marked for review. Possible seizures and prolonged episodes come first.</p>
+      <h1>Needs attention <span className="muted">({total.toLocaleString("en-US")})</span></h1>
+      <p className="muted">
+        Patients with red flags in the last 30 days or episodes marked for review. Possible seizures and prolonged episodes come first.
+        {total > items.length && ` The ${items.length} most urgent of ${total.toLocaleString("en-US")} are listed.`}
+      </p>
       <div className="table-wrap">
         <table className="data" data-testid="attention">
           <caption className="sr-only">Patients needing attention, most urgent first</caption>
@@ -33,8 +36,8 @@ export default async function AttentionPage() {
               <tr key={i.patientId}>
                 <td><Link href={`/patients/${i.patientId}#assessment`}>{i.name}</Link> <span className="muted">{i.mrn}</span></td>
                 <td>
-                  {i.redFlags.map((f) => (
-                    <span key={f.code} className={`badge ${URGENCY_CLASS[f.urgency]}`} style={{ margin: "0 .25rem .25rem 0" }}>{RED_FLAG_LABELS[f.code]}</span>
+                  {i.redFlags.map((code) => (
+                    <span key={code} className={`badge ${URGENCY_CLASS[RED_FLAG_URGENCY[code]]}`} style={{ margin: "0 .25rem .25rem 0" }}>{RED_FLAG_LABELS[code]}</span>
                   ))}
                   {i.redFlags.length === 0 && <span className="muted">—</span>}
                 </td>

@@ -4,7 +4,7 @@ import { Suspense } from "react";
 import type { Actor } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { RED_FLAG_CODES, RED_FLAG_LABELS } from "@/lib/clinical/red-flags";
-import { listNeedsAttention } from "@/lib/data/assessment";
+import { listNeedsAttention } from "@/lib/data/attention";
 import { getClinicDashboard, getSuggestedCauses } from "@/lib/data/trends";
 import { parseWith } from "@/lib/validation/common";
 import { DEFAULT_TREND_PERIOD, pickTrendParams, TREND_PARAMS, TREND_PERIOD_LABELS, trendsQuerySchema } from "@/lib/validation/trends";
@@ -20,16 +20,13 @@ export const metadata: Metadata = { title: "Clinic dashboard" };
 const PATIENT_SERIES: BarSeries[] = [{ key: "count", label: "New patients", color: OKABE_ITO.green, pattern: "solid" }];
 const CAUSE_SERIES: BarSeries[] = [{ key: "patients", label: "Patients", color: OKABE_ITO.purple, pattern: "solid" }];
 
-/** Patients with active red flags: the rules of lib/clinical over every patient's last 30 days (streamed in). */
+/** Patients with active red flags: each patient's stored answer of the rules over the last 30 days (streamed in). */
 async function RedFlagCount({ actor }: { actor: Actor }) {
-  const flagged = (await listNeedsAttention(actor)).filter((a) => a.redFlags.length > 0);
-  const byFlag = RED_FLAG_CODES.map((code) => ({
-    code,
-    patients: flagged.filter((a) => a.redFlags.some((f) => f.code === code)).length,
-  })).filter((f) => f.patients > 0);
+  const { withRedFlags, patientsByFlag } = await listNeedsAttention(actor, new Date(), 0);
+  const byFlag = RED_FLAG_CODES.map((code) => ({ code, patients: patientsByFlag[code] })).filter((f) => f.patients > 0);
   return (
     <>
-      <p className={styles.kpiValue}>{flagged.length}</p>
+      <p className={styles.kpiValue}>{withRedFlags.toLocaleString("en-US")}</p>
       <p className={styles.kpiLabel}>
         <Link href="/attention">Patients with active red flags</Link> (last 30 days)
       </p>

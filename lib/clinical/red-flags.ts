@@ -147,6 +147,24 @@ export function episodesInWindow<T extends { occurredAt: Date }>(episodes: T[], 
   });
 }
 
+/**
+ * The first moment after `asOf` at which the window's episodes change with time alone: the oldest
+ * episode in the window leaves it (one millisecond after occurredAt + windowDays, the window being
+ * inclusive), or an episode dated after asOf enters it. Null when no episode would ever change it.
+ * Results computed from the window hold for every moment in [asOf, this).
+ */
+export function windowUnchangedUntil(occurredAt: Date[], asOf: Date, windowDays: number): Date | null {
+  const end = asOf.getTime();
+  const start = end - windowDays * DAY_MS;
+  let until = Infinity;
+  for (const d of occurredAt) {
+    const t = d.getTime();
+    if (t > end) until = Math.min(until, t);
+    else if (t >= start) until = Math.min(until, t + windowDays * DAY_MS + 1);
+  }
+  return until === Infinity ? null : new Date(until);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Wording helpers
 
@@ -219,8 +237,9 @@ export function computeRedFlags(
   const inWindow = episodesInWindow(input.episodes, asOf, thresholds.windowDays);
   const dated: Dated<EpisodeFacts>[] = inWindow
     .map((ep) => {
-      const day = localDate(ep.occurredAt, timeZone);
-      return { ep, day, dayNum: dayNumber(day), hour: localHour(ep.occurredAt, timeZone) };
+      const { year, month, day: dd, hour } = localParts(ep.occurredAt, timeZone);
+      const day = `${year}-${month}-${dd}`;
+      return { ep, day, dayNum: dayNumber(day), hour };
     })
     .sort((a, b) => a.dayNum - b.dayNum || a.ep.occurredAt.getTime() - b.ep.occurredAt.getTime());
 

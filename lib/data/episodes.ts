@@ -5,6 +5,7 @@ import { parseWith } from "@/lib/validation/common";
 import { episodeCreateSchema, episodeListQuerySchema, episodeUpdateSchema, type EpisodeListQuery } from "@/lib/validation/episode";
 import type { Prisma } from "@/generated/prisma/client";
 import { wallClockToInstant } from "@/lib/clinical/time";
+import { refreshAttention } from "./attention";
 import { appendAudit } from "./audit";
 import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
 import { cappedCount, decodeCursor, finishKeysetPage, keysetQuery, type CappedCount, type Cursor, type Page } from "./pagination";
@@ -156,6 +157,7 @@ export async function createEpisode(actor: Actor, patientId: string, input: unkn
               ...suggestionColumns(e),
             },
           });
+          await refreshAttention(tx, [patientId]);
           await appendAudit(tx, actor, { action: "EPISODE_CREATE", patientId, targetType: "Episode", targetId: created.id });
           return created.id;
         });
@@ -199,6 +201,7 @@ export async function updateEpisode(actor: Actor, id: string, input: unknown): P
     if (changes.visitId !== undefined) data.visitId = changes.visitId;
     const { count } = await tx.episode.updateMany({ where: { id, version, deletedAt: null }, data });
     if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    await refreshAttention(tx, [current.patientId]);
     await appendAudit(tx, actor, {
       action: "EPISODE_UPDATE",
       patientId: current.patientId,
@@ -218,6 +221,7 @@ export async function deleteEpisode(actor: Actor, id: string, version: number): 
       data: { deletedAt: new Date(), deletedById: actor.userId, version: { increment: 1 } },
     });
     if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    await refreshAttention(tx, [current.patientId]);
     await appendAudit(tx, actor, { action: "EPISODE_DELETE", patientId: current.patientId, targetType: "Episode", targetId: id });
   });
 }

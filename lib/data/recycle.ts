@@ -15,6 +15,7 @@ import { databaseKind, DEFAULT_DATABASE_URL } from "@/lib/db-adapter";
 import { db } from "@/lib/db";
 import { parseWith } from "@/lib/validation/common";
 import { purgeSchema } from "@/lib/validation/recycle";
+import { refreshAttention } from "./attention";
 import { appendAudit } from "./audit";
 import { conflict, invalid, notFound } from "./errors";
 import { guarded, type Tx } from "./transaction";
@@ -189,6 +190,7 @@ export async function restoreEpisode(actor: Actor, id: string): Promise<void> {
       data: { deletedAt: null, deletedById: null, version: { increment: 1 } },
     });
     if (count === 0) throw conflict("This episode is not deleted (someone may have restored it already).");
+    await refreshAttention(tx, [row.patientId]);
     await appendAudit(tx, actor, { action: "EPISODE_RESTORE", patientId: row.patientId, targetType: "Episode", targetId: id, details: deletionDetails(row) });
   });
 }
@@ -241,6 +243,7 @@ export async function purgePatient(actor: Actor, id: string, reason: string, opt
     removed.ChecklistHistory = await tx.$executeRaw`
       DELETE FROM "ChecklistHistory" WHERE "patientId" = ${id} OR "itemId" IN (SELECT "id" FROM "ChecklistItem" WHERE "patientId" = ${id})`;
     removed.ChecklistItem = (await tx.checklistItem.deleteMany({ where: { patientId: id } })).count;
+    removed.PatientAttention = (await tx.patientAttention.deleteMany({ where: { patientId: id } })).count;
     removed.Episode = (await tx.episode.deleteMany({ where: { patientId: id } })).count;
     removed.LabResult = await tx.$executeRaw`
       DELETE FROM "LabResult" WHERE "patientId" = ${id} OR "visitId" IN (SELECT "id" FROM "Visit" WHERE "patientId" = ${id})`;

@@ -547,3 +547,22 @@ export async function fillNetwork(driver: BulkDriver, opts: SyntheticOptions, lo
     },
   };
 }
+
+/**
+ * Computes every patient's stored attention (lib/data/attention.ts) as of `asOf`, as the app's
+ * episode writes would have: the bulk fill above bypasses them. DATABASE_URL must already be `url`
+ * (the data layer reads it for the dialect). Returns the seconds it took.
+ */
+export async function computeAttention(url: string, asOf: Date): Promise<number> {
+  const { createPrismaClient } = await import("../../lib/db");
+  const { refreshAttention } = await import("../../lib/data/attention");
+  const client = createPrismaClient(url);
+  try {
+    const started = performance.now();
+    const ids = (await client.patient.findMany({ select: { id: true } })).map((p) => p.id);
+    await client.$transaction((tx) => refreshAttention(tx, ids, asOf), { timeout: 600_000 });
+    return (performance.now() - started) / 1000;
+  } finally {
+    await client.$disconnect();
+  }
+}

@@ -3,7 +3,8 @@ import { db, createPrismaClient } from "@/lib/db";
 import { createPatient } from "@/lib/data/patients";
 import { createEpisode } from "@/lib/data/episodes";
 import { createVisit } from "@/lib/data/visits";
-import { getAssessment, getChecklistHistory, listNeedsAttention, setChecklistStatus } from "@/lib/data/assessment";
+import { getAssessment, getChecklistHistory, setChecklistStatus } from "@/lib/data/assessment";
+import { listNeedsAttention } from "@/lib/data/attention";
 import { setClinicTimeZone } from "@/lib/data/clinics";
 import { CAUSES } from "@/lib/clinical/checklist";
 import { DataError } from "@/lib/data/errors";
@@ -104,9 +105,9 @@ describe("assessment", () => {
     await createEpisode(world.actors.clinician, quiet.id, { occurredAt: ago(2), durationSeconds: 30, side: "LEFT", movement: "SUSTAINED_CONTRACTION" });
     await createVisit(world.actors.clinician, quiet.id, { occurredAt: ago(1) });
 
-    const list = await listNeedsAttention(world.actors.clinician);
+    const list = (await listNeedsAttention(world.actors.clinician)).items;
     const mrns = list.map((i) => i.mrn).filter((m) => m.startsWith("NA-"));
     expect(mrns).toEqual(["NA-SEIZURE", "NA-LONG", "NA-REVIEW"]);
-    expect(await listNeedsAttention(world.actors.outsider)).toEqual([]);
+    expect((await listNeedsAttention(world.actors.outsider)).items).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import {
   localDate,
   localHour,
   RED_FLAG_CODES,
+  windowUnchangedUntil,
   CONSECUTIVE_DAYS_ADVICE,
   DEFAULT_RED_FLAG_ADVICE,
   type EpisodeFacts,
@@ -86,6 +87,29 @@ describe('episodesInWindow', () => {
     const e = { occurredAt: new Date(ASOF.getTime() - 10 * DAY) };
     expect(episodesInWindow([e], ASOF, 7)).toHaveLength(0);
     expect(episodesInWindow([e], ASOF, 10)).toHaveLength(1);
+  });
+});
+
+describe('windowUnchangedUntil', () => {
+  const at = (ms: number) => new Date(ASOF.getTime() + ms);
+  it.each<[string, Date[], Date | null]>([
+    ['no episodes', [], null],
+    ['only episodes already out of the window', [at(-30 * DAY - 1), at(-40 * DAY)], null],
+    ['one episode exactly 30 days old: leaves 1 ms later', [at(-30 * DAY)], at(1)],
+    ['one episode at asOf: leaves 30 days + 1 ms later', [ASOF], at(30 * DAY + 1)],
+    ['the oldest episode in the window decides', [at(-DAY), at(-10 * DAY), at(-2 * DAY)], at(20 * DAY + 1)],
+    ['an episode 1 ms after asOf enters first', [at(-10 * DAY), at(1)], at(1)],
+    ['a later-dated episode after the oldest leaves', [at(-29 * DAY), at(5 * DAY)], at(DAY + 1)],
+  ])('%s', (_name, occurredAt, until) => {
+    expect(windowUnchangedUntil(occurredAt, ASOF, 30)).toEqual(until);
+  });
+
+  it('the window before it gives the same episodes at every moment up to it', () => {
+    const eps = [at(-3 * DAY), at(-29 * DAY), at(2 * DAY)].map((occurredAt) => ({ occurredAt }));
+    const until = windowUnchangedUntil(eps.map((e) => e.occurredAt), ASOF, 30)!;
+    const ids = (t: Date) => episodesInWindow(eps, t, 30).map((e) => e.occurredAt.getTime());
+    expect(ids(new Date(until.getTime() - 1))).toEqual(ids(ASOF));
+    expect(ids(until)).not.toEqual(ids(ASOF));
   });
 });
 

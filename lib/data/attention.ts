@@ -1,0 +1,202 @@
+/**
+ * Which patients need attention: active red flags (the rules of lib/clinical over the last 30
+ * days) or episodes marked for review.
+ *
+ * Each patient's answer is kept in PatientAttention and recomputed in the transaction of every
+ * episode write (create, edit, delete, restore), so a view of the whole network reads one row
+ * per patient instead of running the rules over every recent episode. A row holds until its
+ * `validUntil` (an episode leaving the window, or a later-dated one entering it); reads recompute
+ * the rows that have run out, and a clinic's time-zone change marks its rows out of date.
+ */
+import type { Actor } from "@/lib/auth/actor";
+import { computeRedFlags, RED_FLAG_CODES, RED_FLAG_URGENCY, windowUnchangedUntil, type RedFlagCode } from "@/lib/clinical/red-flags";
+import { DEFAULT_THRESHOLDS } from "@/lib/clinical/thresholds";
+import { databaseKind, DEFAULT_DATABASE_URL } from "@/lib/db-adapter";
+import { episodeFactSelect, toEpisodeFacts } from "./assessment";
+import { appendAudit } from "./audit";
+import { guarded, type Tx } from "./transaction";
+
+const DAY_MS = 24 * 3600 * 1000;
+const CHUNK = 500;
+/** Far enough in the past that every read finds the row out of date. */
+const OUT_OF_DATE = new Date(0);
+
+export interface AttentionItem {
+  patientId: string;
+  name: string;
+  mrn: string;
+  clinicName: string;
+  timeZone: string;
+  /** Codes of the active red flags, most urgent first. */
+  redFlags: RedFlagCode[];
+  reviewCount: number;
+  /** The latest episode inside the red-flag window. */
+  lastEpisodeAt: Date | null;
+}
+
+export interface NeedsAttention {
+  /** The most urgent patients first, at most `limit`. */
+  items: AttentionItem[];
+  /** Every patient with red flags or review marks, not only those listed. */
+  total: number;
+  withRedFlags: number;
+  patientsByFlag: Record<RedFlagCode, number>;
+}
+
+function chunks<T>(xs: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+const onPostgres = () => databaseKind(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL) === "postgresql";
+
+/**
+ * Recomputes the stored attention of these patients as of `asOf`, in the caller's transaction.
+ * On PostgreSQL the patients are locked first (transaction-scoped advisory locks, in key order), so
+ * two writers of one patient cannot each store an answer that misses the other's episode. SQLite
+ * runs one writer at a time.
+ */
+export async function refreshAttention(tx: Tx, patientIds: string[], asOf: Date = new Date()): Promise<void> {
+  const ids = [...new Set(patientIds)].sort();
+  const windowDays = DEFAULT_THRESHOLDS.windowDays;
+  const windowStart = new Date(asOf.getTime() - windowDays * DAY_MS);
+  for (const part of chunks(ids)) {
+    if (onPostgres()) {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtext('attention:' || id) AS k FROM unnest(${part}::text[]) AS id ORDER BY 1) AS keys`;
+    }
+    const patients = await tx.patient.findMany({ where: { id: { in: part } }, select: { id: true, clinicId: true, clinic: { select: { timeZone: true } } } });
+    // From the window's start on, later-dated episodes included: they decide how long the answer holds.
+    const episodes = await tx.episode.findMany({
+      where: { patientId: { in: part }, deletedAt: null, occurredAt: { gte: windowStart } },
+      select: { ...episodeFactSelect, patientId: true },
+    });
+    // Through the (clinicId, needsReview, deletedAt, …) index: the patients' own index would visit every one of their episodes.
+    const clinicIds = [...new Set(patients.map((p) => p.clinicId))];
+    const reviews = await tx.episode.groupBy({
+      by: ["patientId"],
+      where: { clinicId: { in: clinicIds }, needsReview: true, deletedAt: null, patientId: { in: part } },
+      _count: { _all: true },
+    });
+    const reviewCounts = new Map(reviews.map((r) => [r.patientId, r._count._all]));
+    const byPatient = new Map<string, typeof episodes>();
+    for (const e of episodes) {
+      const list = byPatient.get(e.patientId);
+      if (list) list.push(e);
+      else byPatient.set(e.patientId, [e]);
+    }
+    const rows = patients.map((p) => {
+      const eps = byPatient.get(p.id) ?? [];
+      const inWindow = eps.filter((e) => e.occurredAt <= asOf);
+      const flags = inWindow.length ? computeRedFlags({ episodes: inWindow.map(toEpisodeFacts), asOf, timeZone: p.clinic.timeZone }) : [];
+      const last = inWindow.reduce<Date | null>((m, e) => (!m || e.occurredAt > m ? e.occurredAt : m), null);
+      return {
+        patientId: p.id,
+        clinicId: p.clinicId,
+        flagCodes: flags.map((f) => f.code).join(","),
+        reviewCount: reviewCounts.get(p.id) ?? 0,
+        lastEpisodeAt: last,
+        computedAt: asOf,
+        validUntil: windowUnchangedUntil(
+          eps.map((e) => e.occurredAt),
+          asOf,
+          windowDays,
+        ),
+      };
+    });
+    await tx.patientAttention.deleteMany({ where: { patientId: { in: part } } });
+    if (rows.length) await tx.patientAttention.createMany({ data: rows });
+  }
+}
+
+/** A clinic's local days changed (its time zone): every stored answer of its patients is recomputed on the next read. */
+export async function markClinicAttentionOutOfDate(tx: Tx, clinicId: string): Promise<void> {
+  await tx.patientAttention.updateMany({ where: { clinicId }, data: { validUntil: OUT_OF_DATE } });
+}
+
+const URGENCY_RANK = { URGENT: 0, HIGH: 1, ROUTINE: 2 } as const;
+const TOP_CODES: RedFlagCode[] = ["IMPAIRED_CONSCIOUSNESS", "PROLONGED_EPISODE"];
+
+/** Rank: impaired consciousness, then prolonged episodes, then other urgency, then review marks, then the latest episode. */
+function attentionRank(codes: RedFlagCode[], reviewCount: number, lastEpisodeAt: Date | null): number[] {
+  const top = TOP_CODES.findIndex((c) => codes.includes(c));
+  const bestUrgency = Math.min(3, ...codes.map((c) => URGENCY_RANK[RED_FLAG_URGENCY[c]]));
+  return [top === -1 ? TOP_CODES.length : top, bestUrgency, -codes.length, -reviewCount, -(lastEpisodeAt?.getTime() ?? 0)];
+}
+
+/** The rank keys compared in order (lower first); ties after them go by name. */
+function compareRanks(ra: number[], rb: number[]): number {
+  for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] - rb[i];
+  return 0;
+}
+
+function emptyByFlag(): Record<RedFlagCode, number> {
+  return Object.fromEntries(RED_FLAG_CODES.map((c) => [c, 0])) as Record<RedFlagCode, number>;
+}
+
+/**
+ * Patients of the actor's clinics with active red flags or episodes marked for review, most
+ * urgent first (at most `limit`; ties at the cut decided by name), with the totals for all of them.
+ */
+export async function listNeedsAttention(actor: Actor, asOf: Date = new Date(), limit = 100): Promise<NeedsAttention> {
+  return guarded(actor, "clinical:read", { action: "NEEDS_ATTENTION_VIEW" }, async (tx) => {
+    const clinicIds = actor.clinicIds;
+    const result: NeedsAttention = { items: [], total: 0, withRedFlags: 0, patientsByFlag: emptyByFlag() };
+    if (clinicIds.length > 0) {
+      const outOfDate = await tx.patientAttention.findMany({
+        where: { clinicId: { in: clinicIds }, OR: [{ computedAt: { gt: asOf } }, { validUntil: { lte: asOf } }] },
+        select: { patientId: true },
+      });
+      if (outOfDate.length) await refreshAttention(tx, outOfDate.map((r) => r.patientId), asOf);
+
+      const rows = await tx.patientAttention.findMany({
+        where: { clinicId: { in: clinicIds }, OR: [{ flagCodes: { not: "" } }, { reviewCount: { gt: 0 } }], patient: { deletedAt: null } },
+        select: { patientId: true, flagCodes: true, reviewCount: true, lastEpisodeAt: true },
+      });
+      const candidates = rows.map((r) => {
+        const codes = (r.flagCodes ? r.flagCodes.split(",") : []) as RedFlagCode[];
+        return { ...r, codes, rank: attentionRank(codes, r.reviewCount, r.lastEpisodeAt) };
+      });
+      for (const c of candidates) {
+        if (c.codes.length) result.withRedFlags++;
+        for (const code of c.codes) result.patientsByFlag[code]++;
+      }
+      result.total = candidates.length;
+
+      candidates.sort((a, b) => compareRanks(a.rank, b.rank));
+      // The list, plus every candidate tied with its last entry (names decide among those).
+      const edge = limit > 0 ? candidates[Math.min(limit, candidates.length) - 1] : undefined;
+      const shown = edge ? candidates.filter((c, i) => i < limit || compareRanks(c.rank, edge.rank) === 0) : [];
+      const patients = new Map(
+        (
+          await tx.patient.findMany({
+            where: { id: { in: shown.map((c) => c.patientId) } },
+            select: { id: true, givenName: true, familyName: true, mrn: true, clinic: { select: { name: true, timeZone: true } } },
+          })
+        ).map((p) => [p.id, p]),
+      );
+      result.items = shown
+        .map((c) => {
+          const p = patients.get(c.patientId)!;
+          return {
+            item: {
+              patientId: c.patientId,
+              name: `${p.familyName}, ${p.givenName}`,
+              mrn: p.mrn,
+              clinicName: p.clinic.name,
+              timeZone: p.clinic.timeZone,
+              redFlags: c.codes,
+              reviewCount: c.reviewCount,
+              lastEpisodeAt: c.lastEpisodeAt,
+            },
+            rank: c.rank,
+          };
+        })
+        .sort((a, b) => compareRanks(a.rank, b.rank) || a.item.name.localeCompare(b.item.name))
+        .slice(0, limit)
+        .map((x) => x.item);
+    }
+    await appendAudit(tx, actor, { action: "NEEDS_ATTENTION_VIEW", details: { patients: result.total } });
+    return result;
+  });
+}

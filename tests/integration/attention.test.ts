@@ -1,0 +1,180 @@
+/**
+ * Each patient's stored red flags and review marks (lib/data/attention.ts) must always give what
+ * the rules give when run afresh (tests/helpers/attention-reference.ts): after every kind of
+ * episode write, as time moves episodes out of the window, for an earlier moment, after a clinic's
+ * time-zone change, and with two clinicians writing for one patient at the same moment.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import type { Actor } from "@/lib/auth/actor";
+import { listNeedsAttention } from "@/lib/data/attention";
+import { setClinicTimeZone } from "@/lib/data/clinics";
+import { createEpisode, deleteEpisode, updateEpisode } from "@/lib/data/episodes";
+import { createPatient } from "@/lib/data/patients";
+import { restoreEpisode } from "@/lib/data/recycle";
+import { RED_FLAG_CODES } from "@/lib/clinical/red-flags";
+import { createRandom } from "../factories/random";
+import { actorFor, createClinic, createUser } from "../factories/users";
+import { TEST_PASSWORD, validPatient } from "../factories/world";
+import { referenceAttention } from "../helpers/attention-reference";
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const bare = (mrn: string, familyName: string) =>
+  validPatient({ mrn, familyName, givenName: "Test", pregnant: false, conditions: [], lifestyle: [], medications: [], heightCm: null });
+const episode = (occurredAt: Date, extra: Record<string, unknown> = {}) => ({
+  occurredAt: occurredAt.toISOString(),
+  durationSeconds: 40,
+  side: "LEFT",
+  muscleGroup: "CALF",
+  movement: "SUSTAINED_CONTRACTION",
+  ...extra,
+});
+/** The stored list in the reference's shape. */
+const stored = async (actor: Actor, asOf: Date, limit = 1000) =>
+  (await listNeedsAttention(actor, asOf, limit)).items.map((i) => ({
+    patientId: i.patientId,
+    name: i.name,
+    redFlags: i.redFlags,
+    reviewCount: i.reviewCount,
+    lastEpisodeAt: i.lastEpisodeAt,
+  }));
+const flagsOf = async (actor: Actor, patientId: string, asOf: Date) =>
+  (await listNeedsAttention(actor, asOf, 1000)).items.find((i) => i.patientId === patientId)?.redFlags ?? [];
+
+/** Each test gets clinics of its own, so the lists hold only its patients. */
+async function setUp(name: string, timeZones: string[] = ["Europe/Berlin", "UTC"]) {
+  const clinics = [];
+  for (const [i, tz] of timeZones.entries()) clinics.push(await createClinic(db, `${name} ${i}`, tz));
+  const ids = clinics.map((c) => c.id);
+  const mk = (role: "ADMIN" | "CLINICIAN") =>
+    createUser(db, { email: `${name.toLowerCase()}-${role.toLowerCase()}@test.clinic`, name: `${name} ${role}`, role, clinicIds: ids, password: TEST_PASSWORD });
+  return { clinics, clinician: actorFor(await mk("CLINICIAN"), ids), admin: actorFor(await mk("ADMIN"), ids) };
+}
+
+let now: Date;
+beforeAll(() => {
+  now = new Date();
+});
+
+describe("stored attention", () => {
+  it("gives what the rules give afresh after every create, edit, delete and restore", async () => {
+    const { clinics, clinician, admin } = await setUp("Writes");
+    const rnd = createRandom(42);
+    const patients: string[] = [];
+    for (let i = 0; i < 6; i++) patients.push((await createPatient(clinician, { ...bare(`W-${i}`, `Writes${i}`), clinicId: clinics[i % 2].id })).id);
+    const live: { id: string; version: number }[] = [];
+    const deleted: string[] = [];
+    for (let step = 0; step < 60; step++) {
+      const op = live.length < 4 ? "create" : rnd.pick(["create", "create", "update", "update", "delete", "restore"]);
+      if (op === "create") {
+        const e = await createEpisode(
+          clinician,
+          rnd.pick(patients),
+          episode(new Date(now.getTime() - rnd.int(0, 40) * DAY - rnd.int(0, 23) * HOUR), {
+            durationSeconds: rnd.pick([20, 60, 300, 600]),
+            muscleGroup: rnd.pick(["CALF", "FOOT", "THIGH"]),
+            consciousnessImpaired: rnd.chance(0.05),
+            triggers: rnd.some(["EXERTION", "COLD"], 0.4),
+            movement: rnd.pick(["SUSTAINED_CONTRACTION", "TWITCHES"]),
+            classification: rnd.pick([null, "TONIC"]),
+          }),
+        );
+        live.push({ id: e.id, version: e.version });
+      } else if (op === "update") {
+        const target = rnd.pick(live);
+        const e = await updateEpisode(clinician, target.id, {
+          version: target.version,
+          ...rnd.pick([
+            { occurredAt: new Date(now.getTime() - rnd.int(0, 40) * DAY).toISOString() },
+            { durationSeconds: rnd.pick([30, 400]) },
+            { consciousnessImpaired: rnd.chance(0.5) },
+            { classification: rnd.pick(["TONIC", "CLONIC", null]) },
+          ]),
+        });
+        target.version = e.version;
+      } else if (op === "delete") {
+        const target = live.splice(rnd.int(0, live.length - 1), 1)[0];
+        await deleteEpisode(clinician, target.id, target.version);
+        deleted.push(target.id);
+      } else if (deleted.length) {
+        const id = deleted.shift()!;
+        await restoreEpisode(admin, id);
+        const row = await db.episode.findUniqueOrThrow({ where: { id } });
+        live.push({ id, version: row.version });
+      }
+      expect(await stored(clinician, now), `after step ${step} (${op})`).toEqual(await referenceAttention(clinician, now, 1000));
+    }
+    const flagged = (await referenceAttention(clinician, now, 1000)).filter((r) => r.redFlags.length).length;
+    expect(flagged, "the random writes flag some patients").toBeGreaterThan(0);
+  });
+
+  it("lets an answer run out when its episode leaves the window, and answers for an earlier moment", async () => {
+    const { clinician } = await setUp("Window", ["UTC"]);
+    const p = await createPatient(clinician, bare("WIN-1", "Window"));
+    const at = new Date(now.getTime() - 29 * DAY - 23 * HOUR);
+    await createEpisode(clinician, p.id, episode(at, { durationSeconds: 400 }));
+    const leaves = new Date(at.getTime() + 30 * DAY + 1);
+    expect((await db.patientAttention.findUniqueOrThrow({ where: { patientId: p.id } })).validUntil).toEqual(leaves);
+    expect(await flagsOf(clinician, p.id, now)).toEqual(["PROLONGED_EPISODE"]);
+    expect(await flagsOf(clinician, p.id, new Date(leaves.getTime() - 1)), "the window is inclusive").toEqual(["PROLONGED_EPISODE"]);
+    expect(await flagsOf(clinician, p.id, leaves)).toEqual([]);
+    expect((await db.patientAttention.findUniqueOrThrow({ where: { patientId: p.id } })).computedAt).toEqual(leaves);
+    // Before the episode happened, and back again.
+    expect(await flagsOf(clinician, p.id, new Date(at.getTime() - 1))).toEqual([]);
+    expect(await flagsOf(clinician, p.id, now)).toEqual(["PROLONGED_EPISODE"]);
+  });
+
+  it("recomputes a clinic's answers when its time zone changes the calendar days", async () => {
+    const { clinics, clinician, admin } = await setUp("Zone", ["UTC"]);
+    const p = await createPatient(clinician, bare("ZONE-1", "Zone"));
+    const midnight = Math.floor(now.getTime() / DAY) * DAY - 10 * DAY;
+    // UTC days D, D+1, D+3; one hour further west they are D, D+1, D+2.
+    for (const t of [midnight + 23.5 * HOUR, midnight + DAY + 23.5 * HOUR, midnight + 3 * DAY + 0.5 * HOUR]) {
+      await createEpisode(clinician, p.id, episode(new Date(t)));
+    }
+    expect(await flagsOf(clinician, p.id, now)).not.toContain("CONSECUTIVE_DAYS");
+    await setClinicTimeZone(admin, clinics[0].id, "Etc/GMT+1");
+    expect(await flagsOf(clinician, p.id, now)).toContain("CONSECUTIVE_DAYS");
+    expect(await stored(clinician, now)).toEqual(await referenceAttention(clinician, now, 1000));
+  });
+
+  it("keeps both episodes when two clinicians record one patient's at the same moment", async () => {
+    const { clinician } = await setUp("Race", ["UTC"]);
+    const day = (k: number) => new Date(Math.floor(now.getTime() / DAY) * DAY - k * DAY + 12 * HOUR);
+    for (let round = 0; round < 8; round++) {
+      const p = await createPatient(clinician, bare(`RACE-${round}`, `Race${round}`));
+      await createEpisode(clinician, p.id, episode(day(1)));
+      await createEpisode(clinician, p.id, episode(day(4)));
+      // Each alone makes two days in a row; together four.
+      await Promise.all([createEpisode(clinician, p.id, episode(day(2))), createEpisode(clinician, p.id, episode(day(3)))]);
+      expect(await flagsOf(clinician, p.id, now), `round ${round}`).toContain("CONSECUTIVE_DAYS");
+    }
+  });
+
+  it("counts every patient with red flags for the dashboard, not only those listed", async () => {
+    const { clinician } = await setUp("Count", ["UTC"]);
+    for (let i = 0; i < 5; i++) {
+      const p = await createPatient(clinician, bare(`COUNT-${i}`, `Count${i}`));
+      await createEpisode(clinician, p.id, episode(new Date(now.getTime() - DAY), { durationSeconds: i < 3 ? 400 : 30, muscleGroup: i === 4 ? "THIGH" : "CALF" }));
+    }
+    const result = await listNeedsAttention(clinician, now, 2);
+    const reference = await referenceAttention(clinician, now, 1000);
+    expect(result.items).toHaveLength(2);
+    expect(result.total).toBe(reference.length);
+    expect(result.withRedFlags).toBe(4);
+    const byFlag = Object.fromEntries(RED_FLAG_CODES.map((c) => [c, reference.filter((r) => r.redFlags.includes(c)).length]));
+    expect(result.patientsByFlag).toEqual(byFlag);
+    expect(result.patientsByFlag.PROLONGED_EPISODE).toBe(3);
+    expect(result.patientsByFlag.OUTSIDE_CALF_FOOT).toBe(1);
+  });
+
+  it("computes the answers it finds out of date, as after the migration that added them", async () => {
+    const { clinician } = await setUp("Stale", ["Asia/Tokyo"]);
+    const p = await createPatient(clinician, bare("STALE-1", "Stale"));
+    for (const k of [1, 2, 3]) await createEpisode(clinician, p.id, episode(new Date(now.getTime() - k * DAY)));
+    await db.patientAttention.updateMany({ where: { patientId: p.id }, data: { flagCodes: "", reviewCount: 0, validUntil: new Date(0) } });
+    expect(await stored(clinician, now)).toEqual(await referenceAttention(clinician, now, 1000));
+    expect(await flagsOf(clinician, p.id, now)).toContain("FREQUENT_EPISODES");
+  });
+});
