@@ -15,6 +15,7 @@ import { databaseKind, DEFAULT_DATABASE_URL } from "@/lib/db-adapter";
 import { episodeFactSelect, toEpisodeFacts } from "./assessment";
 import { appendAudit } from "./audit";
 import { guarded, type Tx } from "./transaction";
+import { Prisma } from "@/generated/prisma/client";
 
 const DAY_MS = 24 * 3600 * 1000;
 const CHUNK = 500;
@@ -90,12 +91,14 @@ export async function refreshAttention(tx: Tx, patientIds: string[], asOf: Date 
       const inWindow = eps.filter((e) => e.occurredAt <= asOf);
       const flags = inWindow.length ? computeRedFlags({ episodes: inWindow.map(toEpisodeFacts), asOf, timeZone: p.clinic.timeZone }) : [];
       const last = inWindow.reduce<Date | null>((m, e) => (!m || e.occurredAt > m ? e.occurredAt : m), null);
+      const codes = flags.map((f) => f.code);
       return {
         patientId: p.id,
         clinicId: p.clinicId,
-        flagCodes: flags.map((f) => f.code).join(","),
+        flagCodes: codes.join(","),
         reviewCount: reviewCounts.get(p.id) ?? 0,
         lastEpisodeAt: last,
+        ...flagOrder(codes),
         computedAt: asOf,
         validUntil: windowUnchangedUntil(
           eps.map((e) => e.occurredAt),
@@ -115,16 +118,40 @@ export async function markClinicAttentionOutOfDate(tx: Tx, clinicId: string): Pr
 }
 
 const URGENCY_RANK = { URGENT: 0, HIGH: 1, ROUTINE: 2 } as const;
+const NO_URGENCY = 3;
 const TOP_CODES: RedFlagCode[] = ["IMPAIRED_CONSCIOUSNESS", "PROLONGED_EPISODE"];
 
-/** Rank: impaired consciousness, then prolonged episodes, then other urgency, then review marks, then the latest episode. */
-function attentionRank(codes: RedFlagCode[], reviewCount: number, lastEpisodeAt: Date | null): number[] {
+/** The stored order keys of a patient's flags: possible seizure first, then prolonged episodes, then the most urgent flag, then more flags. */
+function flagOrder(codes: RedFlagCode[]): { topFlagRank: number; urgencyRank: number; flagCount: number } {
   const top = TOP_CODES.findIndex((c) => codes.includes(c));
-  const bestUrgency = Math.min(3, ...codes.map((c) => URGENCY_RANK[RED_FLAG_URGENCY[c]]));
-  return [top === -1 ? TOP_CODES.length : top, bestUrgency, -codes.length, -reviewCount, -(lastEpisodeAt?.getTime() ?? 0)];
+  return {
+    topFlagRank: top === -1 ? TOP_CODES.length : top,
+    urgencyRank: Math.min(NO_URGENCY, ...codes.map((c) => URGENCY_RANK[RED_FLAG_URGENCY[c]])),
+    flagCount: codes.length,
+  };
 }
 
-/** The rank keys compared in order (lower first); ties after them go by name. */
+type ListedRow = {
+  patientId: string;
+  flagCodes: string;
+  reviewCount: number | bigint;
+  lastEpisodeAt: Date | string | null;
+  topFlagRank: number | bigint;
+  urgencyRank: number | bigint;
+  flagCount: number | bigint;
+  givenName: string;
+  familyName: string;
+  mrn: string;
+  clinicName: string;
+  timeZone: string;
+};
+
+/** The order keys compared in turn (lower first), as the SQL below orders; ties after them go by name. */
+function rankOf(r: ListedRow): number[] {
+  const last = r.lastEpisodeAt === null ? 0 : new Date(r.lastEpisodeAt).getTime();
+  return [Number(r.topFlagRank), Number(r.urgencyRank), -Number(r.flagCount), -Number(r.reviewCount), -last];
+}
+
 function compareRanks(ra: number[], rb: number[]): number {
   for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] - rb[i];
   return 0;
@@ -137,6 +164,8 @@ function emptyByFlag(): Record<RedFlagCode, number> {
 /**
  * Patients of the actor's clinics with active red flags or episodes marked for review, most
  * urgent first (at most `limit`; ties at the cut decided by name), with the totals for all of them.
+ * The database counts and orders the stored rows; only the listed ones (and any tied with the
+ * last) are read.
  */
 export async function listNeedsAttention(actor: Actor, asOf: Date = new Date(), limit = 100): Promise<NeedsAttention> {
   return guarded(actor, "clinical:read", { action: "NEEDS_ATTENTION_VIEW" }, async (tx) => {
@@ -149,52 +178,56 @@ export async function listNeedsAttention(actor: Actor, asOf: Date = new Date(), 
       });
       if (outOfDate.length) await refreshAttention(tx, outOfDate.map((r) => r.patientId), asOf);
 
-      const rows = await tx.patientAttention.findMany({
-        where: { clinicId: { in: clinicIds }, OR: [{ flagCodes: { not: "" } }, { reviewCount: { gt: 0 } }], patient: { deletedAt: null } },
-        select: { patientId: true, flagCodes: true, reviewCount: true, lastEpisodeAt: true },
-      });
-      const candidates = rows.map((r) => {
-        const codes = (r.flagCodes ? r.flagCodes.split(",") : []) as RedFlagCode[];
-        return { ...r, codes, rank: attentionRank(codes, r.reviewCount, r.lastEpisodeAt) };
-      });
-      for (const c of candidates) {
-        if (c.codes.length) result.withRedFlags++;
-        for (const code of c.codes) result.patientsByFlag[code]++;
-      }
-      result.total = candidates.length;
-
-      candidates.sort((a, b) => compareRanks(a.rank, b.rank));
-      // The list, plus every candidate tied with its last entry (names decide among those).
-      const edge = limit > 0 ? candidates[Math.min(limit, candidates.length) - 1] : undefined;
-      const shown = edge ? candidates.filter((c, i) => i < limit || compareRanks(c.rank, edge.rank) === 0) : [];
-      const patients = new Map(
-        (
-          await tx.patient.findMany({
-            where: { id: { in: shown.map((c) => c.patientId) } },
-            select: { id: true, givenName: true, familyName: true, mrn: true, clinic: { select: { name: true, timeZone: true } } },
-          })
-        ).map((p) => [p.id, p]),
+      // Deleted patients are left out by a short list (their index range), so the counts and the
+      // order read PatientAttention alone; names are joined for the listed rows only.
+      const listed = Prisma.sql`a."clinicId" IN (${Prisma.join(clinicIds)}) AND (a."flagCodes" <> '' OR a."reviewCount" > 0)
+        AND a."patientId" NOT IN (SELECT "id" FROM "Patient" WHERE "deletedAt" IS NOT NULL)`;
+      const perFlag = RED_FLAG_CODES.map(
+        (code) => Prisma.sql`SUM(CASE WHEN (',' || a."flagCodes" || ',') LIKE ${`%,${code},%`} THEN 1 ELSE 0 END) AS ${Prisma.raw(`"${code}"`)}`,
       );
-      result.items = shown
-        .map((c) => {
-          const p = patients.get(c.patientId)!;
-          return {
+      const [counts] = await tx.$queryRaw<Record<string, number | bigint | null>[]>`
+        SELECT COUNT(*) AS "total", SUM(CASE WHEN a."flagCodes" <> '' THEN 1 ELSE 0 END) AS "withRedFlags", ${Prisma.join(perFlag)}
+        FROM "PatientAttention" a WHERE ${listed}`;
+      result.total = Number(counts.total ?? 0);
+      result.withRedFlags = Number(counts.withRedFlags ?? 0);
+      for (const code of RED_FLAG_CODES) result.patientsByFlag[code] = Number(counts[code] ?? 0);
+
+      if (limit > 0 && result.total > 0) {
+        const named = (rows: Prisma.Sql) => Prisma.sql`
+          SELECT a."patientId", a."flagCodes", a."reviewCount", a."lastEpisodeAt", a."topFlagRank", a."urgencyRank", a."flagCount",
+                 p."givenName", p."familyName", p."mrn", c."name" AS "clinicName", c."timeZone"
+          FROM (${rows}) a JOIN "Patient" p ON p."id" = a."patientId" JOIN "Clinic" c ON c."id" = a."clinicId"`;
+        const top = await tx.$queryRaw<ListedRow[]>(
+          named(Prisma.sql`SELECT * FROM "PatientAttention" a WHERE ${listed}
+            ORDER BY a."topFlagRank", a."urgencyRank", a."flagCount" DESC, a."reviewCount" DESC, a."lastEpisodeAt" DESC NULLS LAST LIMIT ${limit}`),
+        );
+        // Every row tied with the last one listed: names decide among those.
+        const edge = top.reduce((worst, r) => (compareRanks(rankOf(r), rankOf(worst)) > 0 ? r : worst));
+        const tied = await tx.$queryRaw<ListedRow[]>(
+          named(Prisma.sql`SELECT * FROM "PatientAttention" a WHERE ${listed}
+            AND a."topFlagRank" = ${Number(edge.topFlagRank)} AND a."urgencyRank" = ${Number(edge.urgencyRank)} AND a."flagCount" = ${Number(edge.flagCount)}
+            AND a."reviewCount" = ${Number(edge.reviewCount)}
+            AND ${edge.lastEpisodeAt === null ? Prisma.sql`a."lastEpisodeAt" IS NULL` : Prisma.sql`a."lastEpisodeAt" = ${edge.lastEpisodeAt}`}`),
+        );
+        const rows = new Map([...top, ...tied].map((r) => [r.patientId, r]));
+        result.items = [...rows.values()]
+          .map((r) => ({
+            rank: rankOf(r),
             item: {
-              patientId: c.patientId,
-              name: `${p.familyName}, ${p.givenName}`,
-              mrn: p.mrn,
-              clinicName: p.clinic.name,
-              timeZone: p.clinic.timeZone,
-              redFlags: c.codes,
-              reviewCount: c.reviewCount,
-              lastEpisodeAt: c.lastEpisodeAt,
+              patientId: r.patientId,
+              name: `${r.familyName}, ${r.givenName}`,
+              mrn: r.mrn,
+              clinicName: r.clinicName,
+              timeZone: r.timeZone,
+              redFlags: (r.flagCodes ? r.flagCodes.split(",") : []) as RedFlagCode[],
+              reviewCount: Number(r.reviewCount),
+              lastEpisodeAt: r.lastEpisodeAt === null ? null : new Date(r.lastEpisodeAt),
             },
-            rank: c.rank,
-          };
-        })
-        .sort((a, b) => compareRanks(a.rank, b.rank) || a.item.name.localeCompare(b.item.name))
-        .slice(0, limit)
-        .map((x) => x.item);
+          }))
+          .sort((a, b) => compareRanks(a.rank, b.rank) || a.item.name.localeCompare(b.item.name))
+          .slice(0, limit)
+          .map((x) => x.item);
+      }
     }
     await appendAudit(tx, actor, { action: "NEEDS_ATTENTION_VIEW", details: { patients: result.total } });
     return result;

@@ -169,6 +169,18 @@ describe("stored attention", () => {
     expect(result.patientsByFlag.OUTSIDE_CALF_FOOT).toBe(1);
   });
 
+  it("cuts inside patients tied on flags and on the instant of their last episode by name", async () => {
+    const { clinician } = await setUp("Tied", ["UTC"]);
+    const at = new Date(now.getTime() - 2 * DAY);
+    for (const name of ["Delta", "Alpha", "Charlie", "Bravo"]) {
+      const p = await createPatient(clinician, bare(`TIED-${name}`, name));
+      await createEpisode(clinician, p.id, episode(at, { durationSeconds: 400 }));
+    }
+    const result = await listNeedsAttention(clinician, now, 2);
+    expect(result.items.map((i) => i.name)).toEqual(["Alpha, Test", "Bravo, Test"]);
+    expect(result.total).toBe(4);
+  });
+
   it("computes the answers it finds out of date, as after the migration that added them", async () => {
     const { clinician } = await setUp("Stale", ["Asia/Tokyo"]);
     const p = await createPatient(clinician, bare("STALE-1", "Stale"));
