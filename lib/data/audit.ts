@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Actor } from "@/lib/auth/actor";
 import { databaseKind, DEFAULT_DATABASE_URL } from "@/lib/db-adapter";
+import { sharedRead } from "./read-together";
 import type { Tx } from "./transaction";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -54,6 +55,12 @@ const AUDIT_CHAIN_LOCK = 7_310_001;
 
 /** Appends one audit row inside the caller's transaction, so it commits or rolls back with the change. */
 export async function appendAudit(tx: Tx, actor: Actor | null, input: AuditInput): Promise<void> {
+  const shared = sharedRead.getStore();
+  if (shared && shared.tx === tx) {
+    // One of several reads in one transaction: written with the others when they are done.
+    shared.audits.push({ actor, input });
+    return;
+  }
   if (databaseKind(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL) === "postgresql") {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
   }

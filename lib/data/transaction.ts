@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import type { Prisma } from "@/generated/prisma/client";
 import { appendAudit, type AuditInput } from "./audit";
 import { forbidden, isDataError } from "./errors";
+import { sharedRead, type SharedRead } from "./read-together";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -32,6 +33,20 @@ export async function guarded<T>(
   refusal: AuditInput,
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
+  const shared = sharedRead.getStore();
+  if (shared) {
+    if (!permission.endsWith(":read")) throw new Error(`readTogether is for reads; ${refusal.action} needs ${permission}`);
+    if (!can(actor, permission)) {
+      shared.refusal ??= { actor, input: refusal, reason: "FORBIDDEN" };
+      throw forbidden();
+    }
+    try {
+      return await fn(shared.tx);
+    } catch (error) {
+      if (isDataError(error) && error.code === "NOT_FOUND") shared.refusal ??= { actor, input: refusal, reason: "NOT_FOUND" };
+      throw error;
+    }
+  }
   if (!can(actor, permission)) {
     await auditRefusal(actor, refusal, "FORBIDDEN");
     throw forbidden();
@@ -40,6 +55,29 @@ export async function guarded<T>(
     return await inTransaction(fn);
   } catch (error) {
     if (isDataError(error) && error.code === "NOT_FOUND") await auditRefusal(actor, refusal, "NOT_FOUND");
+    throw error;
+  }
+}
+
+/**
+ * Runs the reads of one page (data-layer calls, one after another) in one transaction. Each still
+ * checks its permission and scope and records its own audit row, but the rows are appended together
+ * when the reads are done: one commit (one fsync on SQLite) instead of one per read, and on
+ * PostgreSQL the audit chain's lock is held only for those last inserts. A refused read rolls the
+ * whole back and is audited as it would be alone. Reads only: a write inside throws.
+ */
+export async function readTogether<T>(fn: () => Promise<T>): Promise<T> {
+  let state: SharedRead | null = null;
+  try {
+    return await inTransaction(async (tx) => {
+      const current: SharedRead = (state = { tx, audits: [], refusal: null });
+      const result = await sharedRead.run(current, fn);
+      for (const audit of current.audits) await appendAudit(tx, audit.actor, audit.input);
+      return result;
+    });
+  } catch (error) {
+    const refused = (state as SharedRead | null)?.refusal;
+    if (refused) await auditRefusal(refused.actor, refused.input, refused.reason);
     throw error;
   }
 }

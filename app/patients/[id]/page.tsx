@@ -10,6 +10,7 @@ import { ANALYTE_LABELS, CLASSIFICATION_LABELS, CLASSIFICATIONS, CONDITION_LABEL
 import { getAssessment, getChecklistHistory } from "@/lib/data/assessment";
 import { listEpisodes } from "@/lib/data/episodes";
 import { pageData } from "@/lib/data/page-data";
+import { readTogether } from "@/lib/data/transaction";
 import { getPatient } from "@/lib/data/patients";
 import { listVisits } from "@/lib/data/visits";
 import { episodeListQuerySchema } from "@/lib/validation/episode";
@@ -29,9 +30,17 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
   const { id } = await params;
   const query = await searchParams;
   const actor = await requireActor();
-  const p = await pageData(getPatient(actor, id));
   const episodeQuery = episodeListQuerySchema.parse(query);
-  const [visits, episodes, assessment, history] = await Promise.all([listVisits(actor, id), pageData(listEpisodes(actor, id, episodeQuery)), getAssessment(actor, id), getChecklistHistory(actor, id)]);
+  // One transaction for the page's reads (each still audited): one commit instead of five.
+  const { p, visits, episodes, assessment, history } = await pageData(
+    readTogether(async () => ({
+      p: await getPatient(actor, id),
+      visits: await listVisits(actor, id),
+      episodes: await listEpisodes(actor, id, episodeQuery),
+      assessment: await getAssessment(actor, id),
+      history: await getChecklistHistory(actor, id),
+    })),
+  );
   const tz = episodes.timeZone;
   const canWrite = can(actor, "clinical:write");
   const current = p.medications.filter((m) => m.active);
