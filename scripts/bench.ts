@@ -342,8 +342,8 @@ async function dbChild(url: string, outFile: string): Promise<void> {
     rows: (a) => a.total,
     note: "each patient's stored red flags and review marks (PatientAttention); the app also checks for answers that ran out, ranks, and reads the names of the 100 listed",
   });
-  // The same view when every stored answer has run out (as after a clinic's time-zone change, or
-  // the first view after the migration): the rules run again for every patient with recent episodes.
+  // The same view when every stored answer has run out (the first view after the migration that
+  // added them): the rules run again for every patient with recent episodes.
   const { db: client } = await import("../lib/db");
   const outOfDate = () => client.patientAttention.updateMany({ data: { validUntil: new Date(0) } });
   const recomputeTimes: number[] = [];
@@ -353,7 +353,7 @@ async function dbChild(url: string, outFile: string): Promise<void> {
     await listNeedsAttention(actor, now);
     recomputeTimes.push(performance.now() - t0);
   }
-  figures.push({ group: "dashboard", name: "needs attention, every stored answer out of date (one-off)", app: stats(recomputeTimes), floor: null, rows: null, note: "recomputes and stores every patient's answer; happens once after a time-zone change, not per view", load: load1() });
+  figures.push({ group: "dashboard", name: "needs attention, every stored answer out of date (one-off)", app: stats(recomputeTimes), floor: null, rows: null, note: "recomputes and stores every patient's answer: once, on the first view after the migration", load: load1() });
   log(`dashboard: needs attention, all out of date: ${stats(recomputeTimes).median.toFixed(2)} ms`);
   const reviewWhere = (p: Params, e: string, pt: string) =>
     `${e}."clinicId" IN (${p.list(clinicIds)}) AND ${e}."needsReview" = ${p.v(true)} AND ${e}."deletedAt" IS NULL AND ${pt}."deletedAt" IS NULL`;

@@ -6,7 +6,7 @@
  * episode write (create, edit, delete, restore), so a view of the whole network reads one row
  * per patient instead of running the rules over every recent episode. A row holds until its
  * `validUntil` (an episode leaving the window, or a later-dated one entering it); reads recompute
- * the rows that have run out, and a clinic's time-zone change marks its rows out of date.
+ * the rows that have run out, and a clinic's time-zone change recomputes its rows.
  */
 import type { Actor } from "@/lib/auth/actor";
 import { computeRedFlags, RED_FLAG_CODES, RED_FLAG_URGENCY, windowUnchangedUntil, type RedFlagCode } from "@/lib/clinical/red-flags";
@@ -19,8 +19,6 @@ import { Prisma } from "@/generated/prisma/client";
 
 const DAY_MS = 24 * 3600 * 1000;
 const CHUNK = 500;
-/** Far enough in the past that every read finds the row out of date. */
-const OUT_OF_DATE = new Date(0);
 
 export interface AttentionItem {
   patientId: string;
@@ -112,9 +110,13 @@ export async function refreshAttention(tx: Tx, patientIds: string[], asOf: Date 
   }
 }
 
-/** A clinic's local days changed (its time zone): every stored answer of its patients is recomputed on the next read. */
-export async function markClinicAttentionOutOfDate(tx: Tx, clinicId: string): Promise<void> {
-  await tx.patientAttention.updateMany({ where: { clinicId }, data: { validUntil: OUT_OF_DATE } });
+/**
+ * A clinic's local days changed (its time zone): its patients' answers are recomputed now, in the
+ * change's transaction, so the next clinician to open the list does not wait for them.
+ */
+export async function recomputeClinicAttention(tx: Tx, clinicId: string): Promise<void> {
+  const rows = await tx.patientAttention.findMany({ where: { clinicId }, select: { patientId: true } });
+  await refreshAttention(tx, rows.map((r) => r.patientId));
 }
 
 const URGENCY_RANK = { URGENT: 0, HIGH: 1, ROUTINE: 2 } as const;

@@ -135,6 +135,8 @@ describe("stored attention", () => {
     }
     expect(await flagsOf(clinician, p.id, now)).not.toContain("CONSECUTIVE_DAYS");
     await setClinicTimeZone(admin, clinics[0].id, "Etc/GMT+1");
+    // Recomputed by the change itself, before anyone reads.
+    expect((await db.patientAttention.findUniqueOrThrow({ where: { patientId: p.id } })).flagCodes).toContain("CONSECUTIVE_DAYS");
     expect(await flagsOf(clinician, p.id, now)).toContain("CONSECUTIVE_DAYS");
     expect(await stored(clinician, now)).toEqual(await referenceAttention(clinician, now, 1000));
   });
