@@ -11,13 +11,7 @@
  */
 import Database from "better-sqlite3";
 import pg from "pg";
-import type { DatabaseKind } from "@/lib/db-adapter";
-
-/**
- * Where the batches are read from: resolved by the caller from DATABASE_URL, so the reader (which
- * runs in the export's worker thread) loads neither Prisma nor its adapters.
- */
-export type BatchSource = { kind: "sqlite"; file: string } | { kind: "postgresql"; url: string };
+import { databaseKind, DEFAULT_DATABASE_URL, sqlitePath, type DatabaseKind } from "@/lib/db-adapter";
 
 /** A statement's text per dialect comes from one builder: `v(x)` appends a value and gives its placeholder. */
 export class SqlParams {
@@ -37,10 +31,10 @@ export interface BatchReader {
   close(): Promise<void>;
 }
 
-export async function openBatchReader(source: BatchSource): Promise<BatchReader> {
-  const kind = source.kind;
-  if (source.kind === "sqlite") {
-    const conn = new Database(source.file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+export async function openBatchReader(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Promise<BatchReader> {
+  const kind = databaseKind(url);
+  if (kind === "sqlite") {
+    const conn = new Database(sqlitePath(url), { readonly: true, fileMustExist: true, timeout: 10_000 });
     // A forward scan gains nothing from better-sqlite3's 16 MB page cache; 2 MB keeps the
     // patients' pages (the join) and leaves the rest of the memory to the app.
     conn.pragma("cache_size = -2000");
@@ -57,7 +51,7 @@ export async function openBatchReader(source: BatchSource): Promise<BatchReader>
       close: async () => void conn.close(),
     };
   }
-  const client = new pg.Client({ connectionString: source.url });
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   return {
     kind,

@@ -13,9 +13,8 @@ import type { Actor } from "@/lib/auth/actor";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Analyte, ChecklistStatus, Condition, LifestyleFlag, Sex } from "@/lib/clinical/vocabulary";
 import type { CauseId } from "@/lib/clinical/checklist";
-import { patientCsvHeader, patientCsvLine } from "@/lib/export/columns";
+import { episodeCsvHeader, episodeCsvWriter, patientCsvHeader, patientCsvLine, type EpisodeCsvRow } from "@/lib/export/columns";
 import type { FhirExportData } from "@/lib/export/fhir";
-import type { CsvChunk } from "@/lib/export/stream";
 import { describePeriod, periodBounds, resolvePeriod, todayIn } from "@/lib/export/period";
 import type { HandoutData, ReportData, ReportEpisode } from "@/lib/export/report-data";
 import { parseWith } from "@/lib/validation/common";
@@ -30,8 +29,7 @@ import { getAssessment } from "./assessment";
 import { appendAudit, type AuditInput } from "./audit";
 import { invalid } from "./errors";
 import { requirePatientInScope, splitList } from "./patients";
-import { BOM, type EpisodeScope } from "./episode-csv";
-import { batchSource, episodeCsvChunks } from "./export-thread";
+import { openBatchReader, type SqlParams } from "./export-reader";
 import { guarded, inTransaction, type Tx } from "./transaction";
 
 /**
@@ -41,18 +39,30 @@ import { guarded, inTransaction, type Tx } from "./transaction";
  */
 export const CSV_BATCH_SIZE = 500;
 
+/** The byte-order mark makes spreadsheets read the file as UTF-8. */
+const BOM = "\uFEFF";
+
 export interface CsvExport {
   /** A file name without personal data in it (downloads folders are not private). */
   filename: string;
   /** Rows the export holds, counted when it was recorded. */
   rows: number;
-  chunks: AsyncGenerator<CsvChunk, void, undefined>;
+  chunks: AsyncGenerator<string, void, undefined>;
 }
 
 const stamp = (d: Date) => d.toISOString().slice(0, 10);
 
 function occurredWhere(bounds: { gte?: Date; lt?: Date }): Prisma.EpisodeWhereInput {
   return bounds.gte || bounds.lt ? { occurredAt: bounds } : {};
+}
+
+/** Which episodes a CSV export holds: one patient's, or those of the actor's clinics. */
+interface EpisodeScope {
+  patientId?: string;
+  /** Each clinic with the instants its period covers on its own clock. */
+  clinics: { id: string; bounds: { gte?: Date; lt?: Date } }[];
+  /** Rows created after the export was recorded are left out, so the audited count holds. */
+  createdUpTo: Date;
 }
 
 function episodeScopeWhere(scope: EpisodeScope): Prisma.EpisodeWhereInput {
@@ -67,9 +77,75 @@ function episodeScopeWhere(scope: EpisodeScope): Prisma.EpisodeWhereInput {
   };
 }
 
-/** Episodes as CSV, read and written by ./episode-csv.ts (in a worker thread on PostgreSQL: ./export-thread.ts). */
-function episodeCsv(scope: EpisodeScope, zones: Map<string, string>, withPatient: boolean, batchSize: number): AsyncGenerator<CsvChunk, void, undefined> {
-  return episodeCsvChunks({ source: batchSource(), scope, zones, withPatient, batchSize });
+/** One clinic's part of the scope as SQL (the batches read one clinic after another). */
+function clinicScopeSql(p: SqlParams, scope: EpisodeScope, clinic: EpisodeScope["clinics"][number]): string {
+  const b = clinic.bounds;
+  return `e."clinicId" = ${p.v(clinic.id)} AND e."deletedAt" IS NULL AND p."deletedAt" IS NULL AND e."createdAt" <= ${p.v(scope.createdUpTo)}
+    ${scope.patientId ? `AND e."patientId" = ${p.v(scope.patientId)}` : ""}
+    ${b.gte ? `AND e."occurredAt" >= ${p.v(b.gte)}` : ""}
+    ${b.lt ? `AND e."occurredAt" < ${p.v(b.lt)}` : ""}`;
+}
+
+type EpisodeCsvDbRow = EpisodeCsvRow & { clinicId: string; mrn: string; givenName: string; familyName: string };
+
+/**
+ * Episodes clinic by clinic, each clinic's in (occurredAt, id) order, one batch per yield. Each
+ * batch starts after the last row of the one before, so rows are neither repeated nor skipped
+ * however many there are, and each batch is an index range read (constant cost per batch).
+ *
+ * Read with one SQL statement per batch through the bare driver on a connection of the export's
+ * own (./export-reader.ts): a million-row export spends most of its time here, and the Prisma
+ * client's per-row work cost a third of the speed and half the memory. The query is shaped for
+ * both planners:
+ * - CROSS JOIN makes SQLite walk the episodes in index order (a plain JOIN may start from the
+ *   patients and sort every episode before returning the first batch); PostgreSQL plans it as the
+ *   same inner join.
+ * - ORDER BY starts with "deletedAt" (always NULL here): PostgreSQL does not treat `IS NULL` as an
+ *   equality, so only this lets it read the (clinicId, deletedAt, occurredAt) index in order
+ *   instead of sorting the rest of the table for every batch.
+ * - The batch edge is `occurredAt >= edge AND NOT (occurredAt = edge AND id <= last id)`: a range
+ *   start for the index (an OR there makes SQLite read its branches apart and sort).
+ */
+async function* episodeCsvBatches(scope: EpisodeScope, zones: Map<string, string>, withPatient: boolean, batchSize: number): AsyncGenerator<string, void, undefined> {
+  yield BOM + episodeCsvHeader(withPatient);
+  const write = episodeCsvWriter(withPatient);
+  const reader = await openBatchReader();
+  try {
+    for (const clinic of scope.clinics) {
+      const timeZone = zones.get(clinic.id) ?? "UTC";
+      let edge: { occurredAt: Date; id: string } | null = null;
+      for (;;) {
+        const after: { occurredAt: Date; id: string } | null = edge;
+        const rows: EpisodeCsvDbRow[] = await reader.all<EpisodeCsvDbRow>(
+          (p): string => `
+          SELECT e."id", e."patientId", e."clinicId", e."visitId", e."occurredAt", e."durationSeconds", e."side", e."muscleGroup",
+                 e."movement", e."rhythm", e."voluntaryControl", e."urgeToMove", e."worseAtRestOrEvening", e."reliefByMovement",
+                 e."consciousnessImpaired", e."duringSleep", e."painScore", e."triggers", e."relief", e."classification",
+                 e."suggestedClassification", e."needsReview", e."notes", p."mrn", p."givenName", p."familyName"
+          FROM "Episode" e CROSS JOIN "Patient" p
+          WHERE p."id" = e."patientId" AND ${clinicScopeSql(p, scope, clinic)}
+            ${after ? `AND e."occurredAt" >= ${p.v(after.occurredAt)} AND NOT (e."occurredAt" = ${p.v(after.occurredAt)} AND e."id" <= ${p.v(after.id)})` : ""}
+          ORDER BY e."deletedAt", e."occurredAt", e."id"
+          LIMIT ${p.v(batchSize)}`,
+        );
+        if (rows.length) {
+          let text = "";
+          for (const r of rows) {
+            // SQLite gives instants as text (and flags as 0/1, which the writer reads as well).
+            if (!(r.occurredAt instanceof Date)) r.occurredAt = new Date(r.occurredAt);
+            if (withPatient) r.patient = r;
+            text += write(r, timeZone);
+          }
+          yield text;
+        }
+        if (rows.length < batchSize) break;
+        const last: EpisodeCsvDbRow = rows[rows.length - 1];
+        edge = { occurredAt: last.occurredAt, id: last.id };
+      }
+    }
+  } finally {
+    await reader.close();
+  }
 }
 
 /** One patient's episodes (optionally in a period) as CSV. */
@@ -98,7 +174,7 @@ export async function exportPatientEpisodesCsv(
   return {
     filename: `episodes-${patientId}-${period.from ?? "start"}-to-${period.to ?? stamp(startedAt)}.csv`,
     rows,
-    chunks: episodeCsv(scope, zones, false, opts.batchSize ?? CSV_BATCH_SIZE),
+    chunks: episodeCsvBatches(scope, zones, false, opts.batchSize ?? CSV_BATCH_SIZE),
   };
 }
 
@@ -122,7 +198,12 @@ export async function exportEpisodesCsv(actor: Actor, input: unknown, opts: { ba
     });
     return { scope, zones: new Map(clinics.map((c) => [c.id, c.timeZone])), rows, period };
   });
-  const chunks = episodeCsv(scope, zones, true, opts.batchSize ?? CSV_BATCH_SIZE);
+  const chunks =
+    scope.clinics.length === 0
+      ? (async function* () {
+          yield BOM + episodeCsvHeader(true);
+        })()
+      : episodeCsvBatches(scope, zones, true, opts.batchSize ?? CSV_BATCH_SIZE);
   return { filename: `episodes-${period.from ?? "start"}-to-${period.to ?? stamp(startedAt)}.csv`, rows, chunks };
 }
 

@@ -5,17 +5,14 @@
  */
 const encoder = new TextEncoder();
 
-/** A piece of an export: text, or bytes already encoded as UTF-8 (the episodes CSV's worker sends bytes). */
-export type CsvChunk = string | Uint8Array;
-
-export function textStream(chunks: AsyncGenerator<CsvChunk, void, undefined>, onError: (error: unknown) => void = () => {}): ReadableStream<Uint8Array> {
+export function textStream(chunks: AsyncGenerator<string, void, undefined>, onError: (error: unknown) => void = () => {}): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         try {
           const { value, done } = await chunks.next();
           if (done) controller.close();
-          else controller.enqueue(typeof value === "string" ? encoder.encode(value) : value);
+          else controller.enqueue(encoder.encode(value));
         } catch (error) {
           onError(error);
           // The reader sees a broken download (never a stack trace); what went wrong goes to the log.
@@ -32,9 +29,8 @@ export function textStream(chunks: AsyncGenerator<CsvChunk, void, undefined>, on
 }
 
 /** Reads a whole async generator of text (for tests and small exports). */
-export async function collectText(chunks: AsyncIterable<CsvChunk>): Promise<string> {
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+export async function collectText(chunks: AsyncIterable<string>): Promise<string> {
   let out = "";
-  for await (const chunk of chunks) out += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
-  return out + decoder.decode();
+  for await (const chunk of chunks) out += chunk;
+  return out;
 }

@@ -6,7 +6,6 @@
  * would carry the TypeScript loader's memory as well (about 30 MB more).
  */
 import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ExportResult } from "./export-child";
@@ -15,43 +14,23 @@ export type { ExportResult };
 
 let bundled: string | null = null;
 
-/**
- * Bundles the child and, beside it, the export's worker thread (lib/data/export-worker.ts): the
- * built server's bundler compiles `new Worker(new URL("./export-worker.ts", import.meta.url))` to
- * the worker's own bundle, and so does this (esbuild leaves the URL alone, so it is pointed at the
- * compiled file here).
- */
 async function childEntry(): Promise<string> {
   if (bundled) return bundled;
   const { build } = await import("esbuild");
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const root = path.resolve(here, "..", "..");
-  const outdir = path.join(root, "tmp", "bench");
+  const out = path.resolve(here, "..", "..", "tmp", "bench", "export-child.mjs");
   await build({
-    entryPoints: { "export-child": path.join(here, "export-child.ts"), "export-worker": path.join(root, "lib", "data", "export-worker.ts") },
-    outdir,
-    outExtension: { ".js": ".mjs" },
+    entryPoints: [path.join(here, "export-child.ts")],
+    outfile: out,
     bundle: true,
     platform: "node",
     format: "esm",
     target: "node20",
     packages: "external",
     logLevel: "warning",
-    alias: { "@": root },
-    plugins: [
-      {
-        name: "export-worker-url",
-        setup(b) {
-          b.onLoad({ filter: /lib[\\/]data[\\/]export-thread\.ts$/ }, async (args) => ({
-            contents: (await fs.promises.readFile(args.path, "utf8")).replace('"./export-worker.ts"', '"./export-worker.mjs"'),
-            loader: "ts",
-            resolveDir: path.dirname(args.path),
-          }));
-        },
-      },
-    ],
+    alias: { "@": path.resolve(here, "..", "..") },
   });
-  return (bundled = path.join(outdir, "export-child.mjs"));
+  return (bundled = out);
 }
 
 export interface ExportRunOptions {
