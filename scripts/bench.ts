@@ -321,6 +321,9 @@ async function dbChild(url: string, outFile: string): Promise<void> {
     await pair("dashboard", "clinic dashboard, last 90 days (all clinics)", () => trends.getClinicDashboard(actor, { period: "90d" }, now), null, null, {
       note: "no floor here: see npm run bench:trends",
     });
+    await pair("dashboard", "clinic dashboard, last year (all clinics)", () => trends.getClinicDashboard(actor, { period: "1y" }, now), null, null, {
+      note: "no floor here: see npm run bench:trends",
+    });
     await pair("dashboard", "suggested causes (dashboard, streamed in)", () => trends.getSuggestedCauses(actor, now), null, null, {
       note: "the checklist rules for the 200 most recently active patients",
     });
