@@ -61,22 +61,37 @@ export async function appendAudit(tx: Tx, actor: Actor | null, input: AuditInput
     shared.audits.push({ actor, input });
     return;
   }
+  await appendAudits(tx, [{ actor, input }]);
+}
+
+/** Appends audit rows in order, chained to the last row and to each other, with one insert. */
+export async function appendAudits(tx: Tx, entries: { actor: Actor | null; input: AuditInput }[]): Promise<void> {
+  if (!entries.length) return;
   if (databaseKind(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL) === "postgresql") {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
   }
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const row: AuditRowContent = {
-    at: new Date(),
-    userId: actor?.userId ?? null,
-    userEmail: actor?.email ?? null,
-    action: input.action,
-    outcome: input.outcome ?? "SUCCESS",
-    patientId: input.patientId ?? null,
-    targetType: input.targetType ?? null,
-    targetId: input.targetId ?? null,
-    ip: actor?.ip ?? input.ip ?? null,
-    details: JSON.stringify(input.details ?? {}),
-  };
-  await tx.auditEvent.create({ data: { ...row, prevHash, hash: auditHash(prevHash, row) } });
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const at = new Date();
+  const data = entries.map(({ actor, input }) => {
+    const row: AuditRowContent = {
+      at,
+      userId: actor?.userId ?? null,
+      userEmail: actor?.email ?? null,
+      action: input.action,
+      outcome: input.outcome ?? "SUCCESS",
+      patientId: input.patientId ?? null,
+      targetType: input.targetType ?? null,
+      targetId: input.targetId ?? null,
+      ip: actor?.ip ?? input.ip ?? null,
+      details: JSON.stringify(input.details ?? {}),
+    };
+    const hash = auditHash(prevHash, row);
+    const linked = { ...row, prevHash, hash };
+    prevHash = hash;
+    return linked;
+  });
+  // One multi-row INSERT: both databases number its rows (seq) in the order given.
+  if (data.length === 1) await tx.auditEvent.create({ data: data[0] });
+  else await tx.auditEvent.createMany({ data });
 }

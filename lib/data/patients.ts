@@ -14,6 +14,7 @@ import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
 import { cappedCount, decodeCursor, finishKeysetPage, keysetQuery, type CappedCount, type Page } from "./pagination";
 import { checkIdempotencyKey, createOnce, retryOnKeyConflict, type CreateOptions } from "./idempotency";
 import { guarded, isUniqueViolation, type Tx } from "./transaction";
+import { sharedRead } from "./read-together";
 
 export interface PatientSummary {
   id: string;
@@ -56,6 +57,11 @@ async function loadPatient(tx: Tx, actor: Actor, id: string) {
 
 /** The patient if the actor may see it; otherwise NOT_FOUND (a foreign record is not confirmed to exist). */
 export async function requirePatientInScope(tx: Tx, actor: Actor, id: string): Promise<{ id: string; clinicId: string; clinic: { timeZone: string } }> {
+  // The page's other reads in the same transaction (readTogether) checked it already.
+  const shared = sharedRead.getStore();
+  const key = `${actor.userId}\u0000${actor.clinicIds.join(",")}\u0000${id}`;
+  const known = shared?.tx === tx ? shared.patientsInScope.get(key) : undefined;
+  if (known) return known;
   // One statement with the clinic joined (Prisma would read the clinic in a second query): every
   // patient-page read starts here.
   const rows = actor.clinicIds.length
@@ -65,7 +71,9 @@ export async function requirePatientInScope(tx: Tx, actor: Actor, id: string): P
     : [];
   if (!rows.length) throw notFound("Patient");
   const { timeZone, ...row } = rows[0];
-  return { ...row, clinic: { timeZone } };
+  const found = { ...row, clinic: { timeZone } };
+  if (shared?.tx === tx) shared.patientsInScope.set(key, found);
+  return found;
 }
 
 function toDetail(row: PatientRow): PatientDetail {

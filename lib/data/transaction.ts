@@ -2,7 +2,7 @@ import type { Actor, Permission } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/generated/prisma/client";
-import { appendAudit, type AuditInput } from "./audit";
+import { appendAudit, appendAudits, type AuditInput } from "./audit";
 import { forbidden, isDataError } from "./errors";
 import { sharedRead, type SharedRead } from "./read-together";
 
@@ -70,9 +70,9 @@ export async function readTogether<T>(fn: () => Promise<T>): Promise<T> {
   let state: SharedRead | null = null;
   try {
     return await inTransaction(async (tx) => {
-      const current: SharedRead = (state = { tx, audits: [], refusal: null });
+      const current: SharedRead = (state = { tx, audits: [], patientsInScope: new Map(), refusal: null });
       const result = await sharedRead.run(current, fn);
-      for (const audit of current.audits) await appendAudit(tx, audit.actor, audit.input);
+      await appendAudits(tx, current.audits);
       return result;
     });
   } catch (error) {
