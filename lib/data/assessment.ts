@@ -1,6 +1,6 @@
 import type { Actor } from "@/lib/auth/actor";
 import { CAUSE_IDS, CAUSES_BY_ID, suggestChecklist, type CauseId, type ChecklistSuggestion, type PatientFacts } from "@/lib/clinical/checklist";
-import { computeRedFlags, RED_FLAG_URGENCY, type EpisodeFacts, type RedFlag } from "@/lib/clinical/red-flags";
+import { computeRedFlags, type EpisodeFacts, type RedFlag } from "@/lib/clinical/red-flags";
 import { DEFAULT_THRESHOLDS } from "@/lib/clinical/thresholds";
 import type { Analyte, ChecklistStatus, Classification, Condition, LifestyleFlag, MuscleGroup, Trigger } from "@/lib/clinical/vocabulary";
 import { parseWith } from "@/lib/validation/common";
@@ -9,7 +9,6 @@ import { appendAudit } from "./audit";
 import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
 import { requirePatientInScope, splitList } from "./patients";
 import { guarded, isUniqueViolation, type Tx } from "./transaction";
-import { Prisma } from "@/generated/prisma/client";
 
 const DAY_MS = 24 * 3600 * 1000;
 
