@@ -7,25 +7,23 @@
  *      SQLite, INSERT ... SELECT FROM unnest(arrays) on PostgreSQL, in transactions, with the
  *      secondary indexes built after the load): 2 clinics (Europe/Berlin, America/New_York),
  *      10,000 patients, 1,000,000 episodes over 3 years, with one busy patient;
- *   2. applies the index change proposed for the schema (PROPOSED_INDEXES), then ANALYZE;
+ *   2. computes each patient's stored red flags, then ANALYZE;
  *   3. times each query through the app (lib/data/trends.ts, Prisma with its driver adapter) and a
  *      floor: the same result from one hand-written SQL query through the bare driver, checking
  *      both give the same rows; then the whole data-layer calls (transaction and audit row
  *      included), whose floor is the sum of their queries' floors;
  *   4. reports the median of RUNS runs after WARMUP runs.
  *
- * Options: --episodes N  --patients N  --runs N  --dialects sqlite,postgresql  --no-extra-indexes  --keep
+ * Options: --episodes N  --patients N  --runs N  --dialects sqlite,postgresql  --keep
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { computeAttention } from "./bench/synthetic";
+import { computeAttention, listSecondaryIndexes, openBulkDriver, sqliteInstant, cols, type BulkDriver, type Column } from "./bench/synthetic";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -50,16 +48,6 @@ const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? "postgresql://postgres@12
  * index gains the columns the dashboard reads, so its weekly counts and the active-patient list
  * read the index alone; it replaces Episode(clinicId, deletedAt, occurredAt), its prefix.
  */
-export const PROPOSED_INDEXES = [
-  {
-    name: "Episode_clinic_trends_idx",
-    table: "Episode",
-    columns: ["clinicId", "deletedAt", "occurredAt", "patientId", "classification", "suggestedClassification"],
-    replaces: "Episode_clinicId_deletedAt_occurredAt_idx",
-    prisma: "@@index([clinicId, deletedAt, occurredAt, patientId, classification, suggestedClassification], map: \"Episode_clinic_trends_idx\")",
-  },
-];
-
 type Dialect = "sqlite" | "postgresql";
 
 interface Timing {
@@ -77,7 +65,6 @@ interface ChildResult {
   counts: Record<string, number>;
   busyEpisodesInYear: number;
   timings: Timing[];
-  extraIndexes: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,7 +86,7 @@ function printReport(results: ChildResult[]) {
     console.log(
       `\n### ${r.dialect === "sqlite" ? "SQLite" : "PostgreSQL"} (load ${r.loadSeconds.toFixed(0)} s; ${Object.entries(r.counts)
         .map(([k, v]) => `${v.toLocaleString("en")} ${k}`)
-        .join(", ")}; busy patient: ${r.busyEpisodesInYear} episodes in the last year; proposed index: ${r.extraIndexes ? "yes" : "no"})\n`,
+        .join(", ")}; busy patient: ${r.busyEpisodesInYear} episodes in the last year)\n`,
     );
     console.log("| query | rows | app (ms, median) | floor (ms, median) | app / floor | under 200 ms |");
     console.log("|---|---:|---:|---:|---:|:---:|");
@@ -146,23 +133,16 @@ async function runChild(dialect: Dialect, outFile: string) {
     const { migrateDatabase } = await import("../lib/migrations/runner");
     await migrateDatabase(url);
     log(`database ${dialect === "sqlite" ? url : name}: loading ${EPISODES.toLocaleString("en")} episodes …`);
-    const driver = await openDriver(dialect, url);
+    const driver = await openBulkDriver(url);
     const started = Date.now();
     const world = await load(driver, log);
     const loadSeconds = (Date.now() - started) / 1000;
-    const extraIndexes = !flag("no-extra-indexes");
-    if (extraIndexes) {
-      for (const ix of PROPOSED_INDEXES) {
-        await driver.exec(`CREATE INDEX "${ix.name}" ON "${ix.table}" (${ix.columns.map((c) => `"${c}"`).join(", ")})`);
-        await driver.exec(`DROP INDEX "${ix.replaces}"`);
-      }
-    }
     // The bulk load bypasses the episode writes that keep each patient's red flags.
     log(`red flags per patient (PatientAttention) computed in ${(await computeAttention(url, new Date())).toFixed(1)} s`);
     await driver.exec(dialect === "sqlite" ? "ANALYZE" : "VACUUM ANALYZE");
     log(`loaded in ${loadSeconds.toFixed(0)} s; timing …`);
     const timings = await timeQueries(dialect, driver, world);
-    const result: ChildResult = { dialect, loadSeconds, counts: world.counts, busyEpisodesInYear: world.busyInYear, timings, extraIndexes };
+    const result: ChildResult = { dialect, loadSeconds, counts: world.counts, busyEpisodesInYear: world.busyInYear, timings };
     fs.writeFileSync(outFile, JSON.stringify(result));
     await driver.close();
     const { db } = await import("../lib/db");
@@ -171,80 +151,6 @@ async function runChild(dialect: Dialect, outFile: string) {
     if (keep) log(`kept: ${url}`);
     else await cleanup();
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The bare drivers
-
-interface Driver {
-  dialect: Dialect;
-  exec(sql: string): Promise<void>;
-  all(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
-  /** Inserts rows (arrays in `columns` order) in one transaction. */
-  insert(table: string, columns: { name: string; pg: string }[], rows: unknown[][]): Promise<void>;
-  close(): Promise<void>;
-}
-
-const iso = (d: Date) => d.toISOString().replace("Z", "+00:00"); // the text Prisma's SQLite adapter stores
-
-async function openDriver(dialect: Dialect, url: string): Promise<Driver> {
-  if (dialect === "sqlite") {
-    // The SQLite library of the app's adapter (see tests/helpers/raw-db.ts for why not another copy).
-    const requireFromAdapter = createRequire(createRequire(import.meta.url).resolve("@prisma/adapter-better-sqlite3"));
-    const Database = requireFromAdapter("better-sqlite3") as typeof BetterSqlite3;
-    const sqlite = new Database(url.slice("file:".length));
-    sqlite.pragma("journal_mode = WAL");
-    sqlite.pragma("synchronous = OFF"); // a throwaway benchmark file
-    const statements = new Map<string, BetterSqlite3.Statement>();
-    const value = (v: unknown) => (v instanceof Date ? iso(v) : typeof v === "boolean" ? (v ? 1 : 0) : v);
-    return {
-      dialect,
-      exec: async (sql) => void sqlite.exec(sql),
-      all: async (sql, params = []) => sqlite.prepare(sql).all(...(params as unknown[]).map(value)) as Record<string, unknown>[],
-      insert: async (table, columns, rows) => {
-        const per = Math.max(1, Math.floor(30000 / columns.length));
-        const tx = sqlite.transaction(() => {
-          for (let i = 0; i < rows.length; i += per) {
-            const chunk = rows.slice(i, i + per);
-            const key = `${table}:${chunk.length}`;
-            let st = statements.get(key);
-            if (!st) {
-              const tuple = `(${columns.map(() => "?").join(",")})`;
-              st = sqlite.prepare(
-                `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(",")}) VALUES ${Array(chunk.length).fill(tuple).join(",")}`,
-              );
-              statements.set(key, st);
-            }
-            st.run(...chunk.flat().map(value));
-          }
-        });
-        tx();
-      },
-      close: async () => void sqlite.close(),
-    };
-  }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  return {
-    dialect,
-    exec: async (sql) => void (await client.query(sql)),
-    all: async (sql, params = []) => (await client.query(sql, params as unknown[])).rows as Record<string, unknown>[],
-    insert: async (table, columns, rows) => {
-      await client.query("BEGIN");
-      const per = 20000;
-      for (let i = 0; i < rows.length; i += per) {
-        const chunk = rows.slice(i, i + per);
-        const arrays = columns.map((_, j) => chunk.map((r) => (r[j] instanceof Date ? (r[j] as Date).toISOString() : r[j])));
-        const unnest = columns.map((c, j) => `$${j + 1}::${c.pg}[]`).join(", ");
-        await client.query(
-          `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(",")}) SELECT * FROM unnest(${unnest})`,
-          arrays,
-        );
-      }
-      await client.query("COMMIT");
-    },
-    close: () => client.end(),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,7 +190,7 @@ const MOVEMENTS = Object.keys(MOVEMENT_SUGGESTION);
 const TRIGGER_CODES = ["EXERTION", "COLD", "HEAT_SWEATING", "TIGHT_FOOTWEAR", "STRESS", "PROLONGED_REST", "UNKNOWN"];
 const DAY = 86_400_000;
 
-async function load(driver: Driver, log: (m: string) => void): Promise<World> {
+async function load(driver: BulkDriver, log: (m: string) => void): Promise<World> {
   const r = prng(20261125);
   const now = Date.now();
   const start = now - YEARS * 365 * DAY;
@@ -293,7 +199,7 @@ async function load(driver: Driver, log: (m: string) => void): Promise<World> {
     { id: "bench-clinic-newyork", name: "Bench New York", timeZone: "America/New_York" },
   ];
   // Secondary indexes are built after the load (much faster than maintaining them row by row).
-  const indexes = await listIndexes(driver, ["Patient", "Visit", "LabResult", "Episode", "Medication", "PatientCondition"]);
+  const indexes = await listSecondaryIndexes(driver, ["Patient", "Visit", "LabResult", "Episode", "Medication", "PatientCondition"]);
   for (const ix of indexes) await driver.exec(`DROP INDEX "${ix.name}"`);
 
   await driver.insert(
@@ -396,7 +302,7 @@ async function load(driver: Driver, log: (m: string) => void): Promise<World> {
     "Visit",
     ["id", "patientId", "occurredAt", "systolic", "diastolic", "weightKg", "temperatureC", "createdAt", "updatedAt"].map((name, j) => ({
       name,
-      pg: ["text", "text", "timestamptz", "int4", "int4", "float8", "float8", "timestamptz", "timestamptz"][j],
+      pg: (["text", "text", "timestamptz", "int4", "int4", "float8", "float8", "timestamptz", "timestamptz"] as Column["pg"][])[j],
     })),
     visitRows,
   );
@@ -404,7 +310,7 @@ async function load(driver: Driver, log: (m: string) => void): Promise<World> {
     "LabResult",
     ["id", "visitId", "patientId", "analyte", "value", "unit", "takenAt"].map((name, j) => ({
       name,
-      pg: ["text", "text", "text", "text", "float8", "text", "timestamptz"][j],
+      pg: (["text", "text", "text", "text", "float8", "text", "timestamptz"] as Column["pg"][])[j],
     })),
     labRows,
   );
@@ -427,7 +333,7 @@ async function load(driver: Driver, log: (m: string) => void): Promise<World> {
     "Medication",
     ["id", "patientId", "name", "active", "startedOn", "stoppedOn"].map((name, j) => ({
       name,
-      pg: ["text", "text", "text", "boolean", "text", "text"][j],
+      pg: (["text", "text", "text", "boolean", "text", "text"] as Column["pg"][])[j],
     })),
     medRows,
   );
@@ -438,7 +344,7 @@ async function load(driver: Driver, log: (m: string) => void): Promise<World> {
   );
 
   // Episodes in time order (as a clinic records them), in batches.
-  const episodeColumns = [
+  const episodeColumns = cols([
     ["id", "text"],
     ["patientId", "text"],
     ["clinicId", "text"],
@@ -456,7 +362,7 @@ async function load(driver: Driver, log: (m: string) => void): Promise<World> {
     ["deletedAt", "timestamptz"],
     ["createdAt", "timestamptz"],
     ["updatedAt", "timestamptz"],
-  ].map(([name, type]) => ({ name, pg: type }));
+  ]);
   const batch = 50_000;
   let busyInYear = 0;
   let written = 0;
@@ -510,21 +416,6 @@ async function load(driver: Driver, log: (m: string) => void): Promise<World> {
   };
 }
 
-async function listIndexes(driver: Driver, tables: string[]): Promise<{ name: string; sql: string }[]> {
-  if (driver.dialect === "sqlite") {
-    const rows = await driver.all(
-      `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => "?").join(",")})`,
-      tables,
-    );
-    return rows.map((x) => ({ name: String(x.name), sql: String(x.sql) }));
-  }
-  const rows = await driver.all(
-    `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY($1) AND indexname NOT LIKE '%_pkey'
-       AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype = 'u')`,
-    [tables],
-  );
-  return rows.map((x) => ({ name: String(x.name), sql: String(x.sql) }));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Timing
@@ -560,7 +451,7 @@ function canonical(rows: Record<string, unknown>[]): string {
   return norm.sort().join("\n");
 }
 
-async function timeQueries(dialect: Dialect, driver: Driver, world: World): Promise<Timing[]> {
+async function timeQueries(dialect: Dialect, driver: BulkDriver, world: World): Promise<Timing[]> {
   const trends = await import("../lib/data/trends");
   const { listNeedsAttention } = await import("../lib/data/attention");
   const { db } = await import("../lib/db");
@@ -787,12 +678,12 @@ function handWritten(
         ? String(segments[0].offsetSeconds)
         : `CASE ${segments
             .filter((s) => s.until)
-            .map((s) => `WHEN occurredAt < ${q(iso(s.until!))} THEN ${s.offsetSeconds}`)
+            .map((s) => `WHEN occurredAt < ${q(sqliteInstant(s.until!))} THEN ${s.offsetSeconds}`)
             .join(" ")} ELSE ${segments.at(-1)!.offsetSeconds} END`;
     const local = (col: string) => `(unixepoch(${col}) + ${offset.replaceAll("occurredAt", col)})`;
     const where = (col: string) => `${col} = ? AND deletedAt IS NULL AND occurredAt >= ? AND occurredAt < ?`;
     return {
-      range: [iso(bounds.start), iso(bounds.end)],
+      range: [sqliteInstant(bounds.start), sqliteInstant(bounds.end)],
       weekly: (col: "patientId" | "clinicId") =>
         col === "patientId"
           ? `SELECT ((${local("occurredAt")} / 86400 + 3) / 7) AS week, COALESCE(classification, suggestedClassification, 'UNCLASSIFIED') AS type,

@@ -55,7 +55,8 @@ export interface Column {
   pg: "text" | "int4" | "float8" | "boolean" | "timestamptz";
 }
 
-const cols = (spec: [string, Column["pg"]][]): Column[] => spec.map(([name, type]) => ({ name, pg: type }));
+/** Columns from [name, PostgreSQL type] pairs. */
+export const cols = (spec: [string, Column["pg"]][]): Column[] => spec.map(([name, type]) => ({ name, pg: type }));
 
 /** The text Prisma's SQLite adapter stores for a DateTime. */
 export const sqliteInstant = (d: Date) => d.toISOString().replace("Z", "+00:00");
