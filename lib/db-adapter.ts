@@ -13,6 +13,11 @@ export function databaseKind(url: string): DatabaseKind {
   throw new Error("DATABASE_URL must start with file:, postgres:// or postgresql://");
 }
 
+/** The database the app's client talks to (DATABASE_URL). */
+export function currentDatabaseKind(): DatabaseKind {
+  return databaseKind(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+}
+
 /** Path of a SQLite database file from a `file:` URL, relative to the working directory. */
 export function sqlitePath(url: string): string {
   const raw = url.slice("file:".length).split("?")[0];

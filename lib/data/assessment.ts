@@ -79,6 +79,17 @@ async function loadFacts(tx: Tx, patientId: string, asOf: Date): Promise<Patient
   return loaded.facts;
 }
 
+/** Rows of several patients, by patient, in their order. */
+export function groupByPatient<T extends { patientId: string }>(rows: T[]): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = m.get(r.patientId);
+    if (list) list.push(r);
+    else m.set(r.patientId, [r]);
+  }
+  return m;
+}
+
 /** The rules' input for several patients in a few queries (the dashboard's suggested causes). */
 export async function loadFactsBatch(tx: Tx, patientIds: string[], asOf: Date): Promise<Map<string, { facts: PatientFacts; timeZone: string }>> {
   const windowStart = new Date(asOf.getTime() - DEFAULT_THRESHOLDS.windowDays * DAY_MS);
@@ -108,18 +119,9 @@ export async function loadFactsBatch(tx: Tx, patientIds: string[], asOf: Date): 
     where: { patientId: { in: patientIds }, deletedAt: null, occurredAt: { gte: windowStart, lte: asOf } },
     select: { ...episodeFactSelect, patientId: true },
   });
-  const group = <T extends { patientId: string }>(rows: T[]) => {
-    const m = new Map<string, T[]>();
-    for (const r of rows) {
-      const list = m.get(r.patientId);
-      if (list) list.push(r);
-      else m.set(r.patientId, [r]);
-    }
-    return m;
-  };
-  const visitsBy = group(visits);
-  const labsBy = group(labs);
-  const episodesBy = group(episodes);
+  const visitsBy = groupByPatient(visits);
+  const labsBy = groupByPatient(labs);
+  const episodesBy = groupByPatient(episodes);
   return new Map(
     patients.map((p) => [
       p.id,

@@ -11,8 +11,8 @@
 import type { Actor } from "@/lib/auth/actor";
 import { computeRedFlags, RED_FLAG_CODES, RED_FLAG_URGENCY, windowUnchangedUntil, type RedFlagCode } from "@/lib/clinical/red-flags";
 import { DEFAULT_THRESHOLDS } from "@/lib/clinical/thresholds";
-import { databaseKind, DEFAULT_DATABASE_URL } from "@/lib/db-adapter";
-import { episodeFactSelect, toEpisodeFacts } from "./assessment";
+import { currentDatabaseKind } from "@/lib/db-adapter";
+import { episodeFactSelect, groupByPatient, toEpisodeFacts } from "./assessment";
 import { appendAudit } from "./audit";
 import { guarded, type Tx } from "./transaction";
 import { Prisma } from "@/generated/prisma/client";
@@ -48,8 +48,6 @@ function chunks<T>(xs: T[], size = CHUNK): T[][] {
   return out;
 }
 
-const onPostgres = () => databaseKind(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL) === "postgresql";
-
 /**
  * Recomputes the stored attention of these patients as of `asOf`, in the caller's transaction.
  * On PostgreSQL the patients are locked first (transaction-scoped advisory locks, in key order), so
@@ -61,7 +59,7 @@ export async function refreshAttention(tx: Tx, patientIds: string[], asOf: Date 
   const windowDays = DEFAULT_THRESHOLDS.windowDays;
   const windowStart = new Date(asOf.getTime() - windowDays * DAY_MS);
   for (const part of chunks(ids)) {
-    if (onPostgres()) {
+    if (currentDatabaseKind() === "postgresql") {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtext('attention:' || id) AS k FROM unnest(${part}::text[]) AS id ORDER BY 1) AS keys`;
     }
     const patients = await tx.patient.findMany({ where: { id: { in: part } }, select: { id: true, clinicId: true, clinic: { select: { timeZone: true } } } });
@@ -78,12 +76,7 @@ export async function refreshAttention(tx: Tx, patientIds: string[], asOf: Date 
       _count: { _all: true },
     });
     const reviewCounts = new Map(reviews.map((r) => [r.patientId, r._count._all]));
-    const byPatient = new Map<string, typeof episodes>();
-    for (const e of episodes) {
-      const list = byPatient.get(e.patientId);
-      if (list) list.push(e);
-      else byPatient.set(e.patientId, [e]);
-    }
+    const byPatient = groupByPatient(episodes);
     const rows = patients.map((p) => {
       const eps = byPatient.get(p.id) ?? [];
       const inWindow = eps.filter((e) => e.occurredAt <= asOf);
@@ -98,11 +91,7 @@ export async function refreshAttention(tx: Tx, patientIds: string[], asOf: Date 
         lastEpisodeAt: last,
         ...flagOrder(codes),
         computedAt: asOf,
-        validUntil: windowUnchangedUntil(
-          eps.map((e) => e.occurredAt),
-          asOf,
-          windowDays,
-        ),
+        validUntil: windowUnchangedUntil(eps.map((e) => e.occurredAt), asOf, windowDays),
       };
     });
     await tx.patientAttention.deleteMany({ where: { patientId: { in: part } } });

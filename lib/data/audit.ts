@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Actor } from "@/lib/auth/actor";
-import { databaseKind, DEFAULT_DATABASE_URL } from "@/lib/db-adapter";
+import { currentDatabaseKind } from "@/lib/db-adapter";
 import { sharedRead } from "./read-together";
 import type { Tx } from "./transaction";
 
@@ -67,7 +67,7 @@ export async function appendAudit(tx: Tx, actor: Actor | null, input: AuditInput
 /** Appends audit rows in order, chained to the last row and to each other, with one insert. */
 export async function appendAudits(tx: Tx, entries: { actor: Actor | null; input: AuditInput }[]): Promise<void> {
   if (!entries.length) return;
-  if (databaseKind(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL) === "postgresql") {
+  if (currentDatabaseKind() === "postgresql") {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
   }
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });

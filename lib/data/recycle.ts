@@ -11,7 +11,7 @@
  * and the purge itself is recorded as PATIENT_PURGE with the reason.
  */
 import type { Actor } from "@/lib/auth/actor";
-import { databaseKind, DEFAULT_DATABASE_URL } from "@/lib/db-adapter";
+import { currentDatabaseKind } from "@/lib/db-adapter";
 import { db } from "@/lib/db";
 import { parseWith } from "@/lib/validation/common";
 import { purgeSchema } from "@/lib/validation/recycle";
@@ -201,8 +201,6 @@ export interface PurgeResult {
   removed: Record<string, number>;
 }
 
-const isSqlite = () => databaseKind(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL) === "sqlite";
-
 /**
  * Legal erasure: hard-deletes a deleted patient and every row about it (conditions, medications,
  * visits, lab results, episodes, checklist items and their history, idempotency keys naming
@@ -219,7 +217,7 @@ const isSqlite = () => databaseKind(process.env.DATABASE_URL ?? DEFAULT_DATABASE
  */
 export async function purgePatient(actor: Actor, id: string, reason: string, options: { confirmMrn?: string } = {}): Promise<PurgeResult> {
   const parsed = parseWith(purgeSchema, { reason, confirmMrn: options.confirmMrn });
-  const sqlite = isSqlite();
+  const sqlite = currentDatabaseKind() === "sqlite";
   const result = await guarded(actor, "data:restore", { action: "PATIENT_PURGE", patientId: id, targetType: "Patient", targetId: id }, async (tx) => {
     const patient = await tx.patient.findFirst({
       where: { id, clinicId: { in: actor.clinicIds } },

@@ -27,7 +27,7 @@ import {
   type Side,
   type Trigger,
 } from "@/lib/clinical/vocabulary";
-import { databaseKind, DEFAULT_DATABASE_URL, type DatabaseKind } from "@/lib/db-adapter";
+import { currentDatabaseKind, type DatabaseKind } from "@/lib/db-adapter";
 import { parseWith } from "@/lib/validation/common";
 import { TREND_PERIOD_DAYS, trendsQuerySchema, type TrendPeriod, type TrendsQuery } from "@/lib/validation/trends";
 import { loadFactsBatch } from "./assessment";
@@ -149,10 +149,6 @@ export function offsetSegments(start: Date, end: Date, timeZone: string): Offset
 
 // ---------------------------------------------------------------------------------------------
 // SQL building blocks (both dialects)
-
-export function currentDatabaseKind(): DatabaseKind {
-  return databaseKind(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
-}
 
 export interface LocalTimeSql {
   /** Local calendar day of the instant, as days since 1970-01-01 (integer). */
