@@ -25,7 +25,7 @@ import pg from "pg";
 import { databaseKind, DEFAULT_DATABASE_URL, sqlitePath } from "../lib/db-adapter";
 import { hashPassword } from "../lib/auth/password";
 import { migrateDatabase } from "../lib/migrations/runner";
-import { BENCH_PASSWORD, BENCH_USERS, computeAttention, defaultOptions, fillNetwork, openBulkDriver } from "./bench/synthetic";
+import { BENCH_PASSWORD, BENCH_USERS, computeAttention, computeDayCounts, defaultOptions, fillNetwork, openBulkDriver } from "./bench/synthetic";
 
 function parseArgs(argv: string[]) {
   const args = { url: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, reset: false, force: false, episodes: 1_000_000, patients: 10_000, seed: 20261125, now: null as Date | null };
@@ -105,6 +105,7 @@ async function main() {
     );
     process.env.DATABASE_URL = args.url;
     log(`  red flags and review marks per patient (PatientAttention) in ${(await computeAttention(args.url, now)).toFixed(1)} s`);
+    log(`  episodes per clinic, local day and type (EpisodeDayCount) in ${(await computeDayCounts(args.url)).toFixed(1)} s`);
     log("  ANALYZE");
     await driver.exec(kind === "sqlite" ? "ANALYZE" : "VACUUM ANALYZE");
     if (kind === "sqlite") await driver.exec("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -23,7 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { computeAttention, listSecondaryIndexes, openBulkDriver, sqliteInstant, cols, type BulkDriver, type Column } from "./bench/synthetic";
+import { computeAttention, computeDayCounts, listSecondaryIndexes, openBulkDriver, sqliteInstant, cols, type BulkDriver, type Column } from "./bench/synthetic";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -139,6 +139,7 @@ async function runChild(dialect: Dialect, outFile: string) {
     const loadSeconds = (Date.now() - started) / 1000;
     // The bulk load bypasses the episode writes that keep each patient's red flags.
     log(`red flags per patient (PatientAttention) computed in ${(await computeAttention(url, new Date())).toFixed(1)} s`);
+    log(`episodes per clinic and local day (EpisodeDayCount) computed in ${(await computeDayCounts(url)).toFixed(1)} s`);
     await driver.exec(dialect === "sqlite" ? "ANALYZE" : "VACUUM ANALYZE");
     log(`loaded in ${loadSeconds.toFixed(0)} s; timing …`);
     const timings = await timeQueries(dialect, driver, world);
@@ -453,6 +454,7 @@ function canonical(rows: Record<string, unknown>[]): string {
 
 async function timeQueries(dialect: Dialect, driver: BulkDriver, world: World): Promise<Timing[]> {
   const trends = await import("../lib/data/trends");
+  const { offsetSegments } = await import("../lib/data/episode-sql");
   const { listNeedsAttention } = await import("../lib/data/attention");
   const { db } = await import("../lib/db");
   const { DEFAULT_THRESHOLDS } = await import("../lib/clinical/thresholds");
@@ -499,7 +501,7 @@ async function timeQueries(dialect: Dialect, driver: BulkDriver, world: World): 
   for (const period of ["1y", "90d"] as const) {
     const p = trends.resolvePeriod({ period }, berlin.timeZone, now);
     const bounds = trends.zonedBounds(p, berlin.timeZone);
-    const floor = handWritten(dialect, bounds, trends.offsetSegments(bounds.start, bounds.end, bounds.timeZone));
+    const floor = handWritten(dialect, bounds, offsetSegments(bounds.start, bounds.end, bounds.timeZone));
     const group = `patient ${period}`;
     const f1 = await pair(
       group,
@@ -538,17 +540,17 @@ async function timeQueries(dialect: Dialect, driver: BulkDriver, world: World): 
     let floorSum = 0;
     for (const c of world.clinics) {
       const bounds = trends.zonedBounds(p, c.timeZone);
-      const floor = handWritten(dialect, bounds, trends.offsetSegments(bounds.start, bounds.end, bounds.timeZone));
+      const floor = handWritten(dialect, bounds, offsetSegments(bounds.start, bounds.end, bounds.timeZone));
       const label = c.timeZone.split("/")[1].replace("_", " ");
       floorSum += await pair(
         group,
         `weekly by type, ${label} clinic`,
-        async () => (await trends.queryClinicWeekly(tx, dialect, c.id, bounds)).map(({ week, type, count }) => ({ week, type, count })),
+        async () => (await trends.queryClinicWeekly(tx, dialect, c.id, p, c.timeZone)).map(({ week, type, count }) => ({ week, type, count })),
         floor.weekly("clinicId"),
         [c.id, ...floor.range, c.id],
         {
           merge: (rows) => mergeRows(rows, ["week", "type"]).filter((r) => Number(r.count) !== 0),
-          note: "app: all episodes minus deleted patients' (2 queries)",
+          note: "app: the clinic's day counts (EpisodeDayCount) minus deleted patients' episodes (2 queries); floor: every episode of the period",
         },
       );
       floorSum += await pair(

@@ -1,6 +1,7 @@
 import type { Actor } from "@/lib/auth/actor";
 import { recomputeClinicAttention } from "./attention";
 import { appendAudit } from "./audit";
+import { rebuildDayCounts } from "./day-counts";
 import { invalid, notFound } from "./errors";
 import { guarded } from "./transaction";
 
@@ -26,8 +27,9 @@ export async function setClinicTimeZone(actor: Actor, clinicId: string, timeZone
     if (!isTimeZone(timeZone)) throw invalid({ timeZone: "Not a known time zone (use a name such as Europe/Berlin)" });
     const before = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId } });
     await tx.clinic.update({ where: { id: clinicId }, data: { timeZone } });
-    // Red flags count local days: the clinic's stored answers are recomputed with the new zone.
+    // Red flags and the day counts use local days: both are recomputed with the new zone.
     await recomputeClinicAttention(tx, clinicId);
+    await rebuildDayCounts(tx, clinicId);
     await appendAudit(tx, actor, { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId, details: { timeZone: { from: before.timeZone, to: timeZone } } });
   });
 }

@@ -6,6 +6,7 @@ import { episodeCreateSchema, episodeListQuerySchema, episodeUpdateSchema, type 
 import type { Prisma } from "@/generated/prisma/client";
 import { wallClockToInstant } from "@/lib/clinical/time";
 import { refreshAttention } from "./attention";
+import { countEpisodeChanges } from "./day-counts";
 import { appendAudit } from "./audit";
 import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
 import { cappedCount, decodeCursor, finishKeysetPage, keysetQuery, type CappedCount, type Cursor, type Page } from "./pagination";
@@ -158,6 +159,7 @@ export async function createEpisode(actor: Actor, patientId: string, input: unkn
             },
           });
           await refreshAttention(tx, [patientId]);
+          await countEpisodeChanges(tx, created.clinicId, [], [created]);
           await appendAudit(tx, actor, { action: "EPISODE_CREATE", patientId, targetType: "Episode", targetId: created.id });
           return created.id;
         });
@@ -201,7 +203,9 @@ export async function updateEpisode(actor: Actor, id: string, input: unknown): P
     if (changes.visitId !== undefined) data.visitId = changes.visitId;
     const { count } = await tx.episode.updateMany({ where: { id, version, deletedAt: null }, data });
     if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    const updated = await tx.episode.findUniqueOrThrow({ where: { id } });
     await refreshAttention(tx, [current.patientId]);
+    await countEpisodeChanges(tx, current.clinicId, [current], [updated]);
     await appendAudit(tx, actor, {
       action: "EPISODE_UPDATE",
       patientId: current.patientId,
@@ -209,7 +213,7 @@ export async function updateEpisode(actor: Actor, id: string, input: unknown): P
       targetId: id,
       details: { fields: Object.keys(changes) },
     });
-    return toEpisodeView(await tx.episode.findUniqueOrThrow({ where: { id } }));
+    return toEpisodeView(updated);
   });
 }
 
@@ -222,6 +226,7 @@ export async function deleteEpisode(actor: Actor, id: string, version: number): 
     });
     if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
     await refreshAttention(tx, [current.patientId]);
+    await countEpisodeChanges(tx, current.clinicId, [current], []);
     await appendAudit(tx, actor, { action: "EPISODE_DELETE", patientId: current.patientId, targetType: "Episode", targetId: id });
   });
 }

@@ -15,7 +15,7 @@ import { Prisma } from "@/generated/prisma/client";
 import { suggestChecklist, CAUSES_BY_ID, type CauseId } from "@/lib/clinical/checklist";
 import { dayNumber, localDate } from "@/lib/clinical/red-flags";
 import { DEFAULT_THRESHOLDS } from "@/lib/clinical/thresholds";
-import { wallClockToInstant, zoneOffsetMs } from "@/lib/clinical/time";
+import { wallClockToInstant } from "@/lib/clinical/time";
 import {
   CLASSIFICATIONS,
   DAY_PARTS,
@@ -32,8 +32,10 @@ import { parseWith } from "@/lib/validation/common";
 import { TREND_PERIOD_DAYS, trendsQuerySchema, type TrendPeriod, type TrendsQuery } from "@/lib/validation/trends";
 import { loadFactsBatch } from "./assessment";
 import { appendAudit } from "./audit";
+import { ensureDayCounts, queryDayCountsByWeek } from "./day-counts";
 import { invalid } from "./errors";
 import { requirePatientInScope } from "./patients";
+import { EFFECTIVE_TYPE, OCCURRED_AT, perRun, UNCLASSIFIED, weekIndexSql, type ZonedBounds } from "./episode-sql";
 import { guarded, type Tx } from "./transaction";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -41,7 +43,6 @@ const DAY_MS = 24 * 3600 * 1000;
 /** An episode's type on the charts: the clinician's label, else the suggestion, else unclassified. */
 export const EPISODE_TYPE_KEYS = [...CLASSIFICATIONS, "UNCLASSIFIED"] as const;
 export type EpisodeTypeKey = (typeof EPISODE_TYPE_KEYS)[number];
-const UNCLASSIFIED = "UNCLASSIFIED";
 
 /** How many patients the dashboard runs the checklist rules for (the most recently active ones). */
 export const DASHBOARD_CAUSE_PATIENT_LIMIT = 200;
@@ -55,13 +56,6 @@ export interface ResolvedPeriod {
   from: string;
   to: string;
   days: number;
-}
-
-export interface ZonedBounds {
-  timeZone: string;
-  /** Instants of local midnight at the start of `from` and after `to`: [start, end). */
-  start: Date;
-  end: Date;
 }
 
 export const isoOfDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
@@ -106,116 +100,6 @@ export function weeksOf(period: Pick<ResolvedPeriod, "from" | "to">): WeekSlot[]
   return out;
 }
 
-/** A run of instants with one UTC offset: applies before `until` (and from the previous segment's `until`). */
-export interface OffsetSegment {
-  until: Date | null;
-  offsetSeconds: number;
-}
-
-const SEGMENT_STEP_MS = 7 * DAY_MS;
-const segmentCache = new Map<string, OffsetSegment[]>();
-
-/**
- * The zone's UTC offsets over [start, end), split where they change. Steps a week at a time (no
- * zone changes its offset twice within a week) and pins each change to the second by bisection.
- * Remembered per zone and period: each chart query of a page asks for the same one.
- */
-export function offsetSegments(start: Date, end: Date, timeZone: string): OffsetSegment[] {
-  const key = `${timeZone}|${start.getTime()}|${end.getTime()}`;
-  const cached = segmentCache.get(key);
-  if (cached) return cached;
-  const offsetAt = (ms: number) => Math.round(zoneOffsetMs(new Date(ms), timeZone) / 1000);
-  const segments: OffsetSegment[] = [];
-  let current = offsetAt(start.getTime());
-  for (let t = start.getTime(); t < end.getTime(); t += SEGMENT_STEP_MS) {
-    const next = Math.min(t + SEGMENT_STEP_MS, end.getTime());
-    const after = offsetAt(next);
-    if (after === current) continue;
-    let lo = Math.floor(t / 1000); // offset `current` here
-    let hi = Math.floor(next / 1000); // offset `after` here
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (offsetAt(mid * 1000) === current) lo = mid;
-      else hi = mid;
-    }
-    segments.push({ until: new Date(hi * 1000), offsetSeconds: current });
-    current = after;
-  }
-  segments.push({ until: null, offsetSeconds: current });
-  if (segmentCache.size >= 200) segmentCache.delete(segmentCache.keys().next().value!);
-  segmentCache.set(key, segments);
-  return segments;
-}
-
-// ---------------------------------------------------------------------------------------------
-// SQL building blocks (both dialects)
-
-export interface LocalTimeSql {
-  /** Local calendar day of the instant, as days since 1970-01-01 (integer). */
-  day: Prisma.Sql;
-  /** Local hour of the instant, 0..23 (integer). */
-  hour: Prisma.Sql;
-}
-
-/** A stretch of the period, with the local day and hour of `column` for instants inside it. */
-interface OffsetRun {
-  start: Date;
-  end: Date;
-  local: LocalTimeSql;
-}
-
-/**
- * The period cut where the zone's offset changes. SQLite: one run per offset, each shifting by its
- * constant offset (unixepoch() reads the ISO 8601 text the adapter stores), so no per-row CASE is
- * needed. PostgreSQL: one run, converted with AT TIME ZONE.
- */
-export function offsetRuns(kind: DatabaseKind, column: Prisma.Sql, bounds: ZonedBounds): OffsetRun[] {
-  if (kind === "postgresql") {
-    const local = Prisma.sql`(${column} AT TIME ZONE ${bounds.timeZone}::text)`;
-    return [
-      {
-        start: bounds.start,
-        end: bounds.end,
-        local: {
-          day: Prisma.sql`(CAST(${local} AS date) - DATE '1970-01-01')`,
-          hour: Prisma.sql`CAST(EXTRACT(HOUR FROM ${local}) AS integer)`,
-        },
-      },
-    ];
-  }
-  const runs: OffsetRun[] = [];
-  let from = bounds.start;
-  for (const segment of offsetSegments(bounds.start, bounds.end, bounds.timeZone)) {
-    const to = segment.until ?? bounds.end;
-    // CAST: a bound JS number may arrive as REAL, and the divisions below must be integer ones.
-    const seconds = Prisma.sql`(unixepoch(${column}) + CAST(${segment.offsetSeconds} AS INTEGER))`;
-    runs.push({ start: from, end: to, local: { day: Prisma.sql`(${seconds} / 86400)`, hour: Prisma.sql`((${seconds} % 86400) / 3600)` } });
-    from = to;
-  }
-  return runs;
-}
-
-/**
- * `build(local, range)` for each run, glued with UNION ALL. Every query here is additive (counts,
- * sums, min and max), so the parts' rows for one group are merged afterwards (weekSeries etc.).
- */
-function perRun(
-  kind: DatabaseKind,
-  column: Prisma.Sql,
-  bounds: ZonedBounds,
-  build: (local: LocalTimeSql, range: Prisma.Sql) => Prisma.Sql,
-): Prisma.Sql {
-  const parts = offsetRuns(kind, column, bounds).map((run) =>
-    build(run.local, Prisma.sql`${column} >= ${run.start} AND ${column} < ${run.end}`),
-  );
-  return Prisma.join(parts, " UNION ALL ");
-}
-
-/** Monday-based week index of a local day number: week w starts on day 7w - 3. */
-const weekIndexSql = (day: Prisma.Sql) => Prisma.sql`((${day} + 3) / 7)`;
-
-const EFFECTIVE_TYPE = Prisma.sql`COALESCE(e."classification", e."suggestedClassification", ${UNCLASSIFIED})`;
-const OCCURRED_AT = Prisma.sql`e."occurredAt"`;
 
 /** Numbers from either driver (PostgreSQL's bigint and numeric arrive as BigInt or text). */
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -269,50 +153,55 @@ export async function queryPatientWeekly(tx: Tx, kind: DatabaseKind, patientId: 
 }
 
 /**
- * A clinic's episodes per week, one column per type (a single integer group key sorts faster than
- * (week, type) on large clinics). `deletedPatients`: only the episodes of the clinic's deleted
- * patients, which the caller subtracts: cheaper than testing every episode's patient, as deleted
- * patients are few.
+ * The episodes of a clinic's deleted patients per week, one column per type: the day counts
+ * (lib/data/day-counts.ts) include them, and the dashboard subtracts them here, live, as deleted
+ * patients are few. A single integer group key sorts faster than (week, type).
  */
-export function clinicWeeklySql(kind: DatabaseKind, clinicId: string, bounds: ZonedBounds, deletedPatients = false): Prisma.Sql {
+export function deletedPatientsWeeklySql(kind: DatabaseKind, clinicId: string, bounds: ZonedBounds): Prisma.Sql {
   const typeSums = EPISODE_TYPE_KEYS.map((k) => Prisma.sql`SUM(CASE WHEN t.ty = ${k} THEN 1 ELSE 0 END) AS ${Prisma.raw(`"${k}"`)}`);
-  const from = deletedPatients
-    ? Prisma.sql`"Patient" p CROSS JOIN "Episode" e WHERE p."clinicId" = ${clinicId} AND p."deletedAt" IS NOT NULL AND e."patientId" = p."id" AND`
-    : Prisma.sql`"Episode" e WHERE`;
   return perRun(
     kind,
     OCCURRED_AT,
     bounds,
     (local, range) => Prisma.sql`SELECT t.wk AS "week", COUNT(*) AS "count", ${Prisma.join(typeSums, ", ")}
     FROM (SELECT ${weekIndexSql(local.day)} AS wk, ${EFFECTIVE_TYPE} AS ty
-          FROM ${from} e."clinicId" = ${clinicId} AND e."deletedAt" IS NULL AND ${range}) t
+          FROM "Patient" p CROSS JOIN "Episode" e
+          WHERE p."clinicId" = ${clinicId} AND p."deletedAt" IS NOT NULL AND e."patientId" = p."id"
+            AND e."clinicId" = ${clinicId} AND e."deletedAt" IS NULL AND ${range}) t
     GROUP BY t.wk`,
   );
 }
 
-/** The clinic's (week, type) counts, its deleted patients' episodes left out (as negative rows). */
-export async function queryClinicWeekly(tx: Tx, kind: DatabaseKind, clinicId: string, bounds: ZonedBounds): Promise<WeeklyTypeRow[]> {
-  const rows: WeeklyTypeRow[] = [];
-  for (const [deleted, sign] of [
-    [false, 1],
-    [true, -1],
-  ] as const) {
-    for (const r of await tx.$queryRaw<Record<string, unknown>[]>(clinicWeeklySql(kind, clinicId, bounds, deleted))) {
-      for (const type of EPISODE_TYPE_KEYS) {
-        const n = num(r[type]);
-        if (n)
-          rows.push({
-            week: num(r.week),
-            type,
-            count: sign * n,
-            painCount: 0,
-            painSum: 0,
-            painMin: null,
-            painMax: null,
-            durationSum: 0,
-            durationMax: null,
-          });
-      }
+const countRow = (week: number, type: EpisodeTypeKey, count: number): WeeklyTypeRow => ({
+  week,
+  type,
+  count,
+  painCount: 0,
+  painSum: 0,
+  painMin: null,
+  painMax: null,
+  durationSum: 0,
+  durationMax: null,
+});
+
+/**
+ * The clinic's (week, type) counts over the period's local days: its day counts, less its deleted
+ * patients' episodes (as negative rows). The caller has built the day counts (ensureDayCounts).
+ */
+export async function queryClinicWeekly(
+  tx: Tx,
+  kind: DatabaseKind,
+  clinicId: string,
+  period: Pick<ResolvedPeriod, "from" | "to">,
+  timeZone: string,
+): Promise<WeeklyTypeRow[]> {
+  const rows = (await queryDayCountsByWeek(tx, clinicId, dayNumber(period.from), dayNumber(period.to))).map((r) =>
+    countRow(r.week, r.type as EpisodeTypeKey, r.count),
+  );
+  for (const r of await tx.$queryRaw<Record<string, unknown>[]>(deletedPatientsWeeklySql(kind, clinicId, zonedBounds(period, timeZone)))) {
+    for (const type of EPISODE_TYPE_KEYS) {
+      const n = num(r[type]);
+      if (n) rows.push(countRow(num(r.week), type, -n));
     }
   }
   return rows;
@@ -692,12 +581,12 @@ export async function getClinicDashboard(actor: Actor, rawQuery: unknown = {}, n
     const period = resolvePeriod(query, clinics[0]?.timeZone ?? "UTC", now);
     const kind = currentDatabaseKind();
     const clinicIds = clinics.map((c) => c.id);
+    await ensureDayCounts(tx, clinicIds);
     const perClinic: { weekly: WeeklyTypeRow[]; patients: { week: number; count: number }[] }[] = [];
     for (const c of clinics) {
-      const bounds = zonedBounds(period, c.timeZone);
       perClinic.push({
-        weekly: await queryClinicWeekly(tx, kind, c.id, bounds),
-        patients: await queryNewPatientsWeekly(tx, kind, c.id, bounds),
+        weekly: await queryClinicWeekly(tx, kind, c.id, period, c.timeZone),
+        patients: await queryNewPatientsWeekly(tx, kind, c.id, zonedBounds(period, c.timeZone)),
       });
     }
     const awaitingReview = clinicIds.length ? await queryAwaitingReview(tx, clinicIds) : 0;

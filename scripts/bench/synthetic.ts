@@ -567,3 +567,22 @@ export async function computeAttention(url: string, asOf: Date): Promise<number>
     await client.$disconnect();
   }
 }
+
+/**
+ * Builds every clinic's episode day counts (lib/data/day-counts.ts), as the first dashboard view
+ * would: the bulk fill bypasses the episode writes that keep them. Returns the seconds it took.
+ */
+export async function computeDayCounts(url: string): Promise<number> {
+  const { createPrismaClient } = await import("../../lib/db");
+  const { rebuildDayCounts } = await import("../../lib/data/day-counts");
+  const client = createPrismaClient(url);
+  try {
+    const started = performance.now();
+    for (const c of await client.clinic.findMany({ select: { id: true } })) {
+      await client.$transaction((tx) => rebuildDayCounts(tx, c.id), { timeout: 600_000 });
+    }
+    return (performance.now() - started) / 1000;
+  } finally {
+    await client.$disconnect();
+  }
+}

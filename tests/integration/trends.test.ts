@@ -4,7 +4,8 @@ import { createPatient, deletePatient } from "@/lib/data/patients";
 import { createEpisode, deleteEpisode } from "@/lib/data/episodes";
 import { createVisit } from "@/lib/data/visits";
 import { DataError } from "@/lib/data/errors";
-import { getClinicDashboard, getPatientTrends, getSuggestedCauses, offsetSegments, weeksOf, type PatientTrends } from "@/lib/data/trends";
+import { offsetSegments } from "@/lib/data/episode-sql";
+import { getClinicDashboard, getPatientTrends, getSuggestedCauses, weeksOf, type PatientTrends } from "@/lib/data/trends";
 import { createWorld, validPatient } from "../factories/world";
 import { actorFor, createClinic, createUser } from "../factories/users";
 

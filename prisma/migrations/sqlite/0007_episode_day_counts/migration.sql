@@ -1,0 +1,16 @@
+-- AlterTable
+ALTER TABLE "Clinic" ADD COLUMN "episodeDayCountsAt" DATETIME;
+
+-- CreateTable
+CREATE TABLE "EpisodeDayCount" (
+    "clinicId" TEXT NOT NULL,
+    "day" INTEGER NOT NULL,
+    "type" TEXT NOT NULL,
+    "count" INTEGER NOT NULL,
+
+    PRIMARY KEY ("clinicId", "day", "type"),
+    CONSTRAINT "EpisodeDayCount_clinicId_fkey" FOREIGN KEY ("clinicId") REFERENCES "Clinic" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- Every clinic's counts are built from its episodes on the first dashboard read after this
+-- migration (episodeDayCountsAt is null), as on any database that has not built them.
