@@ -455,7 +455,7 @@ function canonical(rows: Record<string, unknown>[]): string {
 async function timeQueries(dialect: Dialect, driver: BulkDriver, world: World): Promise<Timing[]> {
   const trends = await import("../lib/data/trends");
   const { offsetSegments } = await import("../lib/data/episode-sql");
-  const { listNeedsAttention } = await import("../lib/data/attention");
+  const { countAwaitingReview, listNeedsAttention } = await import("../lib/data/attention");
   const { db } = await import("../lib/db");
   const { DEFAULT_THRESHOLDS } = await import("../lib/clinical/thresholds");
   const tx = db as unknown as Parameters<typeof trends.queryPatientWeekly>[0];
@@ -545,12 +545,12 @@ async function timeQueries(dialect: Dialect, driver: BulkDriver, world: World): 
       floorSum += await pair(
         group,
         `weekly by type, ${label} clinic`,
-        async () => (await trends.queryClinicWeekly(tx, dialect, c.id, p, c.timeZone)).map(({ week, type, count }) => ({ week, type, count })),
+        async () => (await trends.queryClinicWeekly(tx, c.id, p)).map(({ week, type, count }) => ({ week, type, count })),
         floor.weekly("clinicId"),
         [c.id, ...floor.range, c.id],
         {
           merge: (rows) => mergeRows(rows, ["week", "type"]).filter((r) => Number(r.count) !== 0),
-          note: "app: the clinic's day counts (EpisodeDayCount) minus deleted patients' episodes (2 queries); floor: every episode of the period",
+          note: "app: the clinic's day counts (EpisodeDayCount); floor: every episode of the period",
         },
       );
       floorSum += await pair(
@@ -568,10 +568,10 @@ async function timeQueries(dialect: Dialect, driver: BulkDriver, world: World): 
       floorSum += await pair(
         group,
         "episodes awaiting review",
-        async () => [{ n: await trends.queryAwaitingReview(tx, ids) }],
+        async () => [{ n: await countAwaitingReview(tx, ids) }],
         `SELECT COUNT(*) AS n FROM "Episode" e JOIN "Patient" p ON p."id" = e."patientId" WHERE e."clinicId" IN (${ph(dialect, 1)}, ${ph(dialect, 2)}) AND e."needsReview" = ${dialect === "sqlite" ? 1 : "true"} AND e."deletedAt" IS NULL AND p."deletedAt" IS NULL`,
         ids,
-        { note: "app: all minus deleted patients' (2 queries)" },
+        { note: "app: the stored review marks per patient (PatientAttention); floor: every episode marked" },
       );
       const windowStart = new Date(now.getTime() - DEFAULT_THRESHOLDS.windowDays * DAY);
       await pair(

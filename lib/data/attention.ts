@@ -11,10 +11,9 @@
 import type { Actor } from "@/lib/auth/actor";
 import { computeRedFlags, RED_FLAG_CODES, RED_FLAG_URGENCY, windowUnchangedUntil, type RedFlagCode } from "@/lib/clinical/red-flags";
 import { DEFAULT_THRESHOLDS } from "@/lib/clinical/thresholds";
-import { currentDatabaseKind } from "@/lib/db-adapter";
 import { episodeFactSelect, groupByPatient, toEpisodeFacts } from "./assessment";
 import { appendAudit } from "./audit";
-import { guarded, type Tx } from "./transaction";
+import { guarded, lockPatients, type Tx } from "./transaction";
 import { Prisma } from "@/generated/prisma/client";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -59,9 +58,7 @@ export async function refreshAttention(tx: Tx, patientIds: string[], asOf: Date 
   const windowDays = DEFAULT_THRESHOLDS.windowDays;
   const windowStart = new Date(asOf.getTime() - windowDays * DAY_MS);
   for (const part of chunks(ids)) {
-    if (currentDatabaseKind() === "postgresql") {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtext('attention:' || id) AS k FROM unnest(${part}::text[]) AS id ORDER BY 1) AS keys`;
-    }
+    await lockPatients(tx, part);
     const patients = await tx.patient.findMany({ where: { id: { in: part } }, select: { id: true, clinicId: true, clinic: { select: { timeZone: true } } } });
     // From the window's start on, later-dated episodes included: they decide how long the answer holds.
     const episodes = await tx.episode.findMany({
@@ -106,6 +103,16 @@ export async function refreshAttention(tx: Tx, patientIds: string[], asOf: Date 
 export async function recomputeClinicAttention(tx: Tx, clinicId: string): Promise<void> {
   const rows = await tx.patientAttention.findMany({ where: { clinicId }, select: { patientId: true } });
   await refreshAttention(tx, rows.map((r) => r.patientId));
+}
+
+/** Episodes marked for review in the clinics, whatever their date, deleted patients' left out (from the stored review marks). */
+export async function countAwaitingReview(tx: Tx, clinicIds: string[]): Promise<number> {
+  if (!clinicIds.length) return 0;
+  const [row] = await tx.$queryRaw<{ n: number | bigint | null }[]>`
+    SELECT SUM(a."reviewCount") AS "n" FROM "PatientAttention" a
+    WHERE a."clinicId" IN (${Prisma.join(clinicIds)}) AND a."reviewCount" > 0
+      AND a."patientId" NOT IN (SELECT "id" FROM "Patient" WHERE "deletedAt" IS NOT NULL)`;
+  return Number(row?.n ?? 0);
 }
 
 const URGENCY_RANK = { URGENT: 0, HIGH: 1, ROUTINE: 2 } as const;

@@ -2,24 +2,27 @@
  * Each clinic's episodes per local calendar day and type (EpisodeDayCount), so the clinic
  * dashboard sums a few rows per day instead of aggregating every episode of its period.
  *
- * Counted: every episode not deleted, by its clinic's local day and its type on the charts,
- * whatever its patient's state (the dashboard subtracts deleted patients' episodes itself: they are
- * few). Kept:
- * - in the transaction of every episode create, edit, delete, restore and purge, as +1/-1 changes
- *   (countEpisodeChanges);
+ * Counted: the episodes the dashboard shows (not deleted, of a patient not deleted), by the
+ * clinic's local day and the episode's type on the charts. Kept:
+ * - in the transaction of every episode create, edit, delete and restore, and of a patient's
+ *   deletion and restoration, as +1/-1 changes;
  * - rebuilt from the episodes when the clinic's time zone changes, and before a read when they
  *   were never built (Clinic.episodeDayCountsAt null: a new clinic, the migration, a bulk load).
  *
- * On PostgreSQL a writer holds a shared advisory lock on its clinic and a rebuild an exclusive
- * one: a rebuild (a time-zone change) waits for the writes in flight, whose episodes it then counts
- * in the new zone, and a writer that waited for a rebuild reads the zone it set. Writers do not
- * wait for each other: each change is one atomic upsert. SQLite runs one writer at a time.
+ * On PostgreSQL:
+ * - a writer holds its patient's write lock (lockPatients), so an episode written while its
+ *   patient is deleted is counted by one of the two and not both or neither;
+ * - a writer holds a shared advisory lock on its clinic and a rebuild an exclusive one: a rebuild (a
+ *   time-zone change) waits for the writes in flight, whose episodes it then counts in the new
+ *   zone, and a writer that waited for a rebuild reads the zone it set.
+ * Writers of one clinic do not wait for each other: each change is one atomic upsert. SQLite runs
+ * one writer at a time.
  */
 import { Prisma } from "@/generated/prisma/client";
 import { dayNumber, localDate } from "@/lib/clinical/red-flags";
 import { currentDatabaseKind } from "@/lib/db-adapter";
 import { EFFECTIVE_TYPE, OCCURRED_AT, perRun, UNCLASSIFIED, weekIndexSql } from "./episode-sql";
-import type { Tx } from "./transaction";
+import { lockPatients, type Tx } from "./transaction";
 
 /** What the counts need of an episode. */
 export interface CountedEpisode {
@@ -37,11 +40,37 @@ async function lockClinic(tx: Tx, clinicId: string, mode: "shared" | "exclusive"
 }
 
 /**
- * Applies a write to the clinic's counts, in the writer's transaction: `removed` are episodes that
- * stop counting as they were (deleted, purged, or the state before an edit), `added` those that
- * start counting (created, restored, the state after an edit).
+ * Applies an episode write to its clinic's counts, in the writer's transaction: `removed` stop
+ * counting as they were (deleted, or the state before an edit), `added` start counting (created,
+ * restored, the state after an edit). Nothing to do while the patient is deleted.
  */
-export async function countEpisodeChanges(tx: Tx, clinicId: string, removed: CountedEpisode[], added: CountedEpisode[]): Promise<void> {
+export async function countEpisodeChanges(
+  tx: Tx,
+  owner: { clinicId: string; patientId: string },
+  removed: CountedEpisode[],
+  added: CountedEpisode[],
+): Promise<void> {
+  if (!removed.length && !added.length) return;
+  await lockPatients(tx, [owner.patientId]);
+  const patient = await tx.patient.findUniqueOrThrow({ where: { id: owner.patientId }, select: { deletedAt: true } });
+  if (patient.deletedAt) return;
+  await applyChanges(tx, owner.clinicId, removed, added);
+}
+
+/**
+ * A patient's deletion (-1) or restoration (+1), in its transaction after the patient row changed:
+ * the patient's episodes stop or start counting.
+ */
+export async function countPatientEpisodes(tx: Tx, patient: { id: string; clinicId: string }, sign: -1 | 1): Promise<void> {
+  await lockPatients(tx, [patient.id]);
+  const episodes = await tx.episode.findMany({
+    where: { patientId: patient.id, deletedAt: null },
+    select: { occurredAt: true, classification: true, suggestedClassification: true },
+  });
+  await applyChanges(tx, patient.clinicId, sign < 0 ? episodes : [], sign > 0 ? episodes : []);
+}
+
+async function applyChanges(tx: Tx, clinicId: string, removed: CountedEpisode[], added: CountedEpisode[]): Promise<void> {
   if (!removed.length && !added.length) return;
   await lockClinic(tx, clinicId, "shared");
   const clinic = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { timeZone: true, episodeDayCountsAt: true } });
@@ -86,6 +115,7 @@ export async function rebuildDayCounts(tx: Tx, clinicId: string): Promise<void> 
       bounds,
       (local, range) => Prisma.sql`SELECT ${local.day} AS d, ${EFFECTIVE_TYPE} AS ty, COUNT(*) AS n
         FROM "Episode" e WHERE e."clinicId" = ${clinicId} AND e."deletedAt" IS NULL AND ${range}
+          AND e."patientId" NOT IN (SELECT p."id" FROM "Patient" p WHERE p."clinicId" = ${clinicId} AND p."deletedAt" IS NOT NULL)
         GROUP BY 1, 2`,
     );
     await tx.$executeRaw`INSERT INTO "EpisodeDayCount" ("clinicId", "day", "type", "count")

@@ -159,7 +159,7 @@ export async function createEpisode(actor: Actor, patientId: string, input: unkn
             },
           });
           await refreshAttention(tx, [patientId]);
-          await countEpisodeChanges(tx, created.clinicId, [], [created]);
+          await countEpisodeChanges(tx, created, [], [created]);
           await appendAudit(tx, actor, { action: "EPISODE_CREATE", patientId, targetType: "Episode", targetId: created.id });
           return created.id;
         });
@@ -205,7 +205,7 @@ export async function updateEpisode(actor: Actor, id: string, input: unknown): P
     if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
     const updated = await tx.episode.findUniqueOrThrow({ where: { id } });
     await refreshAttention(tx, [current.patientId]);
-    await countEpisodeChanges(tx, current.clinicId, [current], [updated]);
+    await countEpisodeChanges(tx, current, [current], [updated]);
     await appendAudit(tx, actor, {
       action: "EPISODE_UPDATE",
       patientId: current.patientId,
@@ -226,7 +226,7 @@ export async function deleteEpisode(actor: Actor, id: string, version: number): 
     });
     if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
     await refreshAttention(tx, [current.patientId]);
-    await countEpisodeChanges(tx, current.clinicId, [current], []);
+    await countEpisodeChanges(tx, current, [current], []);
     await appendAudit(tx, actor, { action: "EPISODE_DELETE", patientId: current.patientId, targetType: "Episode", targetId: id });
   });
 }

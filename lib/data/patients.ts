@@ -15,6 +15,7 @@ import { cappedCount, decodeCursor, finishKeysetPage, keysetQuery, type CappedCo
 import { checkIdempotencyKey, createOnce, retryOnKeyConflict, type CreateOptions } from "./idempotency";
 import { guarded, isUniqueViolation, type Tx } from "./transaction";
 import { sharedRead } from "./read-together";
+import { countPatientEpisodes } from "./day-counts";
 
 export interface PatientSummary {
   id: string;
@@ -304,12 +305,13 @@ export async function updatePatient(actor: Actor, id: string, input: unknown): P
 
 export async function deletePatient(actor: Actor, id: string, version: number): Promise<void> {
   return guarded(actor, "clinical:write", { action: "PATIENT_DELETE", patientId: id, targetType: "Patient", targetId: id }, async (tx) => {
-    await loadPatient(tx, actor, id);
+    const patient = await loadPatient(tx, actor, id);
     const { count } = await tx.patient.updateMany({
       where: { id, version, deletedAt: null },
       data: { deletedAt: new Date(), deletedById: actor.userId, version: { increment: 1 } },
     });
     if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    await countPatientEpisodes(tx, { id, clinicId: patient.clinicId }, -1);
     await appendAudit(tx, actor, { action: "PATIENT_DELETE", patientId: id, targetType: "Patient", targetId: id });
   });
 }

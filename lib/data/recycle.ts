@@ -16,7 +16,7 @@ import { db } from "@/lib/db";
 import { parseWith } from "@/lib/validation/common";
 import { purgeSchema } from "@/lib/validation/recycle";
 import { refreshAttention } from "./attention";
-import { countEpisodeChanges } from "./day-counts";
+import { countEpisodeChanges, countPatientEpisodes } from "./day-counts";
 import { appendAudit } from "./audit";
 import { conflict, invalid, notFound } from "./errors";
 import { guarded, type Tx } from "./transaction";
@@ -146,7 +146,7 @@ export async function restorePatient(actor: Actor, id: string): Promise<void> {
   return guarded(actor, "data:restore", { action: "PATIENT_RESTORE", patientId: id, targetType: "Patient", targetId: id }, async (tx) => {
     const row = await tx.patient.findFirst({
       where: { id, clinicId: { in: actor.clinicIds } },
-      select: { deletedAt: true, deletedById: true },
+      select: { clinicId: true, deletedAt: true, deletedById: true },
     });
     if (!row) throw notFound("Patient");
     if (!row.deletedAt) throw conflict("This patient is not deleted (someone may have restored it already).");
@@ -155,6 +155,7 @@ export async function restorePatient(actor: Actor, id: string): Promise<void> {
       data: { deletedAt: null, deletedById: null, version: { increment: 1 } },
     });
     if (count === 0) throw conflict("This patient is not deleted (someone may have restored it already).");
+    await countPatientEpisodes(tx, { id, clinicId: row.clinicId }, 1);
     await appendAudit(tx, actor, { action: "PATIENT_RESTORE", patientId: id, targetType: "Patient", targetId: id, details: deletionDetails(row) });
   });
 }
@@ -201,7 +202,7 @@ export async function restoreEpisode(actor: Actor, id: string): Promise<void> {
     });
     if (count === 0) throw conflict("This episode is not deleted (someone may have restored it already).");
     await refreshAttention(tx, [row.patientId]);
-    await countEpisodeChanges(tx, row.clinicId, [], [row]);
+    await countEpisodeChanges(tx, row, [], [row]);
     await appendAudit(tx, actor, { action: "EPISODE_RESTORE", patientId: row.patientId, targetType: "Episode", targetId: id, details: deletionDetails(row) });
   });
 }
@@ -253,12 +254,6 @@ export async function purgePatient(actor: Actor, id: string, reason: string, opt
       DELETE FROM "ChecklistHistory" WHERE "patientId" = ${id} OR "itemId" IN (SELECT "id" FROM "ChecklistItem" WHERE "patientId" = ${id})`;
     removed.ChecklistItem = (await tx.checklistItem.deleteMany({ where: { patientId: id } })).count;
     removed.PatientAttention = (await tx.patientAttention.deleteMany({ where: { patientId: id } })).count;
-    // The clinic's day counts include a deleted patient's episodes (the dashboard subtracts them): they leave them now.
-    const counted = await tx.episode.findMany({
-      where: { patientId: id, deletedAt: null },
-      select: { occurredAt: true, classification: true, suggestedClassification: true },
-    });
-    await countEpisodeChanges(tx, patient.clinicId, counted, []);
     removed.Episode = (await tx.episode.deleteMany({ where: { patientId: id } })).count;
     removed.LabResult = await tx.$executeRaw`
       DELETE FROM "LabResult" WHERE "patientId" = ${id} OR "visitId" IN (SELECT "id" FROM "Visit" WHERE "patientId" = ${id})`;

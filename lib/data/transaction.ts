@@ -3,6 +3,7 @@ import { can } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/generated/prisma/client";
 import { appendAudit, appendAudits, type AuditInput } from "./audit";
+import { currentDatabaseKind } from "@/lib/db-adapter";
 import { forbidden, isDataError } from "./errors";
 import { sharedRead, type SharedRead } from "./read-together";
 
@@ -85,4 +86,15 @@ export async function readTogether<T>(fn: () => Promise<T>): Promise<T> {
 /** True when a Prisma error is a unique-constraint violation. */
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}
+
+/**
+ * PostgreSQL: takes the patients' write locks (transaction-scoped advisory locks, in key order;
+ * reentrant), held by every episode write and by a patient's deletion and restoration, so what is
+ * derived from a patient's episodes (stored attention, the clinic's day counts) sees those writes
+ * one after the other. SQLite runs one writer at a time.
+ */
+export async function lockPatients(tx: Tx, patientIds: string[]): Promise<void> {
+  if (currentDatabaseKind() !== "postgresql" || !patientIds.length) return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtext('patient-write:' || id) AS k FROM unnest(${patientIds}::text[]) AS id ORDER BY 1) AS keys`;
 }

@@ -32,6 +32,7 @@ import { parseWith } from "@/lib/validation/common";
 import { TREND_PERIOD_DAYS, trendsQuerySchema, type TrendPeriod, type TrendsQuery } from "@/lib/validation/trends";
 import { loadFactsBatch } from "./assessment";
 import { appendAudit } from "./audit";
+import { countAwaitingReview } from "./attention";
 import { ensureDayCounts, queryDayCountsByWeek } from "./day-counts";
 import { invalid } from "./errors";
 import { requirePatientInScope } from "./patients";
@@ -152,26 +153,6 @@ export async function queryPatientWeekly(tx: Tx, kind: DatabaseKind, patientId: 
   return (await tx.$queryRaw<Record<string, unknown>[]>(patientWeeklySql(kind, patientId, bounds))).map(toWeeklyTypeRow);
 }
 
-/**
- * The episodes of a clinic's deleted patients per week, one column per type: the day counts
- * (lib/data/day-counts.ts) include them, and the dashboard subtracts them here, live, as deleted
- * patients are few. A single integer group key sorts faster than (week, type).
- */
-export function deletedPatientsWeeklySql(kind: DatabaseKind, clinicId: string, bounds: ZonedBounds): Prisma.Sql {
-  const typeSums = EPISODE_TYPE_KEYS.map((k) => Prisma.sql`SUM(CASE WHEN t.ty = ${k} THEN 1 ELSE 0 END) AS ${Prisma.raw(`"${k}"`)}`);
-  return perRun(
-    kind,
-    OCCURRED_AT,
-    bounds,
-    (local, range) => Prisma.sql`SELECT t.wk AS "week", COUNT(*) AS "count", ${Prisma.join(typeSums, ", ")}
-    FROM (SELECT ${weekIndexSql(local.day)} AS wk, ${EFFECTIVE_TYPE} AS ty
-          FROM "Patient" p CROSS JOIN "Episode" e
-          WHERE p."clinicId" = ${clinicId} AND p."deletedAt" IS NOT NULL AND e."patientId" = p."id"
-            AND e."clinicId" = ${clinicId} AND e."deletedAt" IS NULL AND ${range}) t
-    GROUP BY t.wk`,
-  );
-}
-
 const countRow = (week: number, type: EpisodeTypeKey, count: number): WeeklyTypeRow => ({
   week,
   type,
@@ -184,27 +165,11 @@ const countRow = (week: number, type: EpisodeTypeKey, count: number): WeeklyType
   durationMax: null,
 });
 
-/**
- * The clinic's (week, type) counts over the period's local days: its day counts, less its deleted
- * patients' episodes (as negative rows). The caller has built the day counts (ensureDayCounts).
- */
-export async function queryClinicWeekly(
-  tx: Tx,
-  kind: DatabaseKind,
-  clinicId: string,
-  period: Pick<ResolvedPeriod, "from" | "to">,
-  timeZone: string,
-): Promise<WeeklyTypeRow[]> {
-  const rows = (await queryDayCountsByWeek(tx, clinicId, dayNumber(period.from), dayNumber(period.to))).map((r) =>
+/** The clinic's (week, type) counts over the period's local days. The caller has built the day counts (ensureDayCounts). */
+export async function queryClinicWeekly(tx: Tx, clinicId: string, period: Pick<ResolvedPeriod, "from" | "to">): Promise<WeeklyTypeRow[]> {
+  return (await queryDayCountsByWeek(tx, clinicId, dayNumber(period.from), dayNumber(period.to))).map((r) =>
     countRow(r.week, r.type as EpisodeTypeKey, r.count),
   );
-  for (const r of await tx.$queryRaw<Record<string, unknown>[]>(deletedPatientsWeeklySql(kind, clinicId, zonedBounds(period, timeZone)))) {
-    for (const type of EPISODE_TYPE_KEYS) {
-      const n = num(r[type]);
-      if (n) rows.push(countRow(num(r.week), type, -n));
-    }
-  }
-  return rows;
 }
 
 export interface DistributionRow {
@@ -269,16 +234,6 @@ export async function queryNewPatientsWeekly(
   return rows.map((r) => ({ week: num(r.week), count: num(r.count) }));
 }
 
-/** Episodes marked for review in the clinics, whatever their date; deleted patients' subtracted. */
-export async function queryAwaitingReview(tx: Tx, clinicIds: string[]): Promise<number> {
-  const clinics = Prisma.join(clinicIds);
-  const [all] = await tx.$queryRaw<{ n: unknown }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM "Episode" e
-    WHERE e."clinicId" IN (${clinics}) AND e."needsReview" = ${true} AND e."deletedAt" IS NULL`);
-  const [gone] = await tx.$queryRaw<{ n: unknown }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM "Patient" p CROSS JOIN "Episode" e
-    WHERE p."clinicId" IN (${clinics}) AND p."deletedAt" IS NOT NULL AND e."patientId" = p."id"
-      AND e."clinicId" IN (${clinics}) AND e."needsReview" = ${true} AND e."deletedAt" IS NULL`);
-  return num(all?.n) - num(gone?.n);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Shaping rows into chart series
@@ -585,11 +540,11 @@ export async function getClinicDashboard(actor: Actor, rawQuery: unknown = {}, n
     const perClinic: { weekly: WeeklyTypeRow[]; patients: { week: number; count: number }[] }[] = [];
     for (const c of clinics) {
       perClinic.push({
-        weekly: await queryClinicWeekly(tx, kind, c.id, period, c.timeZone),
+        weekly: await queryClinicWeekly(tx, c.id, period),
         patients: await queryNewPatientsWeekly(tx, kind, c.id, zonedBounds(period, c.timeZone)),
       });
     }
-    const awaitingReview = clinicIds.length ? await queryAwaitingReview(tx, clinicIds) : 0;
+    const awaitingReview = await countAwaitingReview(tx, clinicIds);
     const weeks = weekSeries(
       period,
       perClinic.flatMap((c) => c.weekly),

@@ -39,11 +39,11 @@ async function storedCounts(clinicId: string): Promise<Counts> {
   return Object.fromEntries(rows.filter((r) => r.count !== 0).map((r) => [`${r.day}|${r.type}`, r.count]));
 }
 
-/** The same count made afresh from the episodes, in JavaScript. `livePatientsOnly`: as the dashboard shows them. */
-async function referenceCounts(clinicId: string, livePatientsOnly = false): Promise<Counts> {
+/** The same count made afresh from the episodes the dashboard shows (not deleted, of patients not deleted), in JavaScript. */
+async function referenceCounts(clinicId: string): Promise<Counts> {
   const clinic = await db.clinic.findUniqueOrThrow({ where: { id: clinicId } });
   const episodes = await db.episode.findMany({
-    where: { clinicId, deletedAt: null, ...(livePatientsOnly ? { patient: { deletedAt: null } } : {}) },
+    where: { clinicId, deletedAt: null, patient: { deletedAt: null } },
     select: { occurredAt: true, classification: true, suggestedClassification: true },
   });
   const out: Counts = {};
@@ -152,11 +152,11 @@ describe("episode day counts", () => {
       }
       for (const c of clinics) expect(await storedCounts(c.id), `after step ${step} (${op})`).toEqual(await referenceCounts(c.id));
     }
-    // The dashboard: the counts by week, less the deleted patients' episodes.
+    // The dashboard: the same counts by week.
     const dashboard = await getClinicDashboard(clinician, { period: "1y" }, now);
     const expected: Record<string, number> = {};
     for (const c of clinics) {
-      for (const [k, n] of Object.entries(byWeek(await referenceCounts(c.id, true), dashboard.period.from, dashboard.period.to))) expected[k] = (expected[k] ?? 0) + n;
+      for (const [k, n] of Object.entries(byWeek(await referenceCounts(c.id), dashboard.period.from, dashboard.period.to))) expected[k] = (expected[k] ?? 0) + n;
     }
     const shown: Record<string, number> = {};
     for (const w of dashboard.weeks) for (const [type, n] of Object.entries(w.byType)) if (n) shown[`${w.weekStart}|${type}`] = n;
@@ -235,7 +235,7 @@ describe("episode day counts", () => {
     // A writer that has stored its episode and counted it (in UTC), and has not committed yet.
     const writer = inTransaction(async (tx) => {
       const e = await tx.episode.create({ data: { patientId: p.id, clinicId: clinics[0].id, occurredAt: at, durationSeconds: 30, side: "LEFT", classification: "TONIC" } });
-      await countEpisodeChanges(tx, clinics[0].id, [], [e]);
+      await countEpisodeChanges(tx, e, [], [e]);
       counted();
       await gate;
     });
@@ -247,5 +247,22 @@ describe("episode day counts", () => {
     await Promise.all([writer, change]);
     expect(await storedCounts(clinics[0].id)).toEqual({ [`${Math.floor(at.getTime() / DAY) + 1}|TONIC`]: 1 });
     expect(await storedCounts(clinics[0].id)).toEqual(await referenceCounts(clinics[0].id));
+  });
+
+  it("counts an episode written while its patient is deleted once or not at all, as the episode ends up", async () => {
+    const { clinics, clinician } = await setUp("DayGone", ["Europe/Berlin"]);
+    const at = (k: number) => new Date(Math.floor(now.getTime() / DAY) * DAY - k * DAY + 10 * HOUR);
+    for (let round = 0; round < 6; round++) {
+      const p = await createPatient(clinician, bare(`DG-${round}`, `DayGone${round}`));
+      await createEpisode(clinician, p.id, episode(at(1), { classification: "TONIC" }));
+      const results = await Promise.allSettled([
+        createEpisode(clinician, p.id, episode(at(2), { classification: "TONIC" })),
+        deletePatient(clinician, p.id, p.version),
+        createEpisode(clinician, p.id, episode(at(3), { classification: "CLONIC" })),
+      ]);
+      expect(results[1].status, `round ${round}: the deletion`).toBe("fulfilled");
+      expect(await storedCounts(clinics[0].id), `round ${round}`).toEqual(await referenceCounts(clinics[0].id));
+    }
+    expect(await storedCounts(clinics[0].id), "every patient is deleted").toEqual({});
   });
 });
