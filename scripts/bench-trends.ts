@@ -455,7 +455,7 @@ function canonical(rows: Record<string, unknown>[]): string {
 async function timeQueries(dialect: Dialect, driver: BulkDriver, world: World): Promise<Timing[]> {
   const trends = await import("../lib/data/trends");
   const { offsetSegments } = await import("../lib/data/episode-sql");
-  const { countAwaitingReview, listNeedsAttention } = await import("../lib/data/attention");
+  const { countAwaitingReview, listActivePatients, listNeedsAttention } = await import("../lib/data/attention");
   const { db } = await import("../lib/db");
   const { DEFAULT_THRESHOLDS } = await import("../lib/clinical/thresholds");
   const tx = db as unknown as Parameters<typeof trends.queryPatientWeekly>[0];
@@ -578,7 +578,7 @@ async function timeQueries(dialect: Dialect, driver: BulkDriver, world: World): 
         group,
         "most recently active patients, and how many (part of getSuggestedCauses)",
         async () =>
-          (await trends.queryActivePatients(tx, ids, now, trends.DASHBOARD_CAUSE_PATIENT_LIMIT)).ids.map((patientId) => ({ patientId })),
+          (await listActivePatients(tx, ids, now, trends.DASHBOARD_CAUSE_PATIENT_LIMIT)).ids.map((patientId) => ({ patientId })),
         `SELECT e."patientId" AS "patientId" FROM "Episode" e WHERE e."clinicId" IN (${ph(dialect, 1)}, ${ph(dialect, 2)}) AND e."deletedAt" IS NULL
            AND e."occurredAt" >= ${ph(dialect, 3)} AND e."occurredAt" <= ${ph(dialect, 4)}
            AND NOT EXISTS (SELECT 1 FROM "Patient" p WHERE p."id" = e."patientId" AND p."deletedAt" IS NOT NULL)

@@ -105,6 +105,32 @@ export async function recomputeClinicAttention(tx: Tx, clinicId: string): Promis
   await refreshAttention(tx, rows.map((r) => r.patientId));
 }
 
+/** Recomputes the clinics' stored answers that do not hold at `asOf` (ran out, or computed after it). */
+async function refreshOutOfDate(tx: Tx, clinicIds: string[], asOf: Date): Promise<void> {
+  const outOfDate = await tx.patientAttention.findMany({
+    where: { clinicId: { in: clinicIds }, OR: [{ computedAt: { gt: asOf } }, { validUntil: { lte: asOf } }] },
+    select: { patientId: true },
+  });
+  if (outOfDate.length) await refreshAttention(tx, outOfDate.map((r) => r.patientId), asOf);
+}
+
+/**
+ * Patients of the clinics with an episode in the rules' window at `asOf`, the latest episode
+ * first (at most `limit`, ties by id), and how many there are: from the stored answers, whose
+ * `lastEpisodeAt` is the latest episode inside the window.
+ */
+export async function listActivePatients(tx: Tx, clinicIds: string[], asOf: Date, limit: number): Promise<{ ids: string[]; active: number }> {
+  if (!clinicIds.length) return { ids: [], active: 0 };
+  await refreshOutOfDate(tx, clinicIds, asOf);
+  // COUNT(*) OVER () counts the rows before LIMIT: how many patients were active in all.
+  const rows = await tx.$queryRaw<{ patientId: string; active: number | bigint }[]>`
+    SELECT a."patientId" AS "patientId", COUNT(*) OVER () AS "active" FROM "PatientAttention" a
+    WHERE a."clinicId" IN (${Prisma.join(clinicIds)}) AND a."lastEpisodeAt" IS NOT NULL
+      AND a."patientId" NOT IN (SELECT "id" FROM "Patient" WHERE "deletedAt" IS NOT NULL)
+    ORDER BY a."lastEpisodeAt" DESC, a."patientId" LIMIT ${limit}`;
+  return { ids: rows.map((r) => r.patientId), active: Number(rows[0]?.active ?? 0) };
+}
+
 /** Episodes marked for review in the clinics, whatever their date, deleted patients' left out (from the stored review marks). */
 export async function countAwaitingReview(tx: Tx, clinicIds: string[]): Promise<number> {
   if (!clinicIds.length) return 0;
@@ -170,11 +196,7 @@ export async function listNeedsAttention(actor: Actor, asOf: Date = new Date(), 
     const clinicIds = actor.clinicIds;
     const result: NeedsAttention = { items: [], total: 0, withRedFlags: 0, patientsByFlag: emptyByFlag() };
     if (clinicIds.length > 0) {
-      const outOfDate = await tx.patientAttention.findMany({
-        where: { clinicId: { in: clinicIds }, OR: [{ computedAt: { gt: asOf } }, { validUntil: { lte: asOf } }] },
-        select: { patientId: true },
-      });
-      if (outOfDate.length) await refreshAttention(tx, outOfDate.map((r) => r.patientId), asOf);
+      await refreshOutOfDate(tx, clinicIds, asOf);
 
       // Deleted patients are left out by a short list (their index range), so the counts and the
       // order read PatientAttention alone; names are joined for the listed rows only.

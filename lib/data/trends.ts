@@ -32,7 +32,7 @@ import { parseWith } from "@/lib/validation/common";
 import { TREND_PERIOD_DAYS, trendsQuerySchema, type TrendPeriod, type TrendsQuery } from "@/lib/validation/trends";
 import { loadFactsBatch } from "./assessment";
 import { appendAudit } from "./audit";
-import { countAwaitingReview } from "./attention";
+import { countAwaitingReview, listActivePatients } from "./attention";
 import { ensureDayCounts, queryDayCountsByWeek } from "./day-counts";
 import { invalid } from "./errors";
 import { requirePatientInScope } from "./patients";
@@ -481,34 +481,13 @@ export interface SuggestedCauses {
 }
 
 
-/** Patients with an episode in the rules' window, most recent first, and how many there are (one scan). */
-export async function queryActivePatients(
-  tx: Tx,
-  clinicIds: string[],
-  asOf: Date,
-  limit: number,
-): Promise<{ ids: string[]; active: number }> {
-  const windowStart = new Date(asOf.getTime() - DEFAULT_THRESHOLDS.windowDays * DAY_MS);
-  // COUNT(*) OVER () counts the groups before LIMIT: how many patients were active in all.
-  const rows = await tx.$queryRaw<
-    { patientId: string; active: unknown }[]
-  >(Prisma.sql`SELECT e."patientId" AS "patientId", MAX(e."occurredAt") AS "last",
-      COUNT(*) OVER () AS "active"
-    FROM "Episode" e
-    WHERE e."clinicId" IN (${Prisma.join(clinicIds)}) AND e."deletedAt" IS NULL
-      AND e."occurredAt" >= ${windowStart} AND e."occurredAt" <= ${asOf}
-      AND e."patientId" NOT IN (SELECT p."id" FROM "Patient" p WHERE p."clinicId" IN (${Prisma.join(clinicIds)}) AND p."deletedAt" IS NOT NULL)
-    GROUP BY e."patientId" ORDER BY 2 DESC, 1 LIMIT ${limit}`);
-  return { ids: rows.map((r) => r.patientId), active: num(rows[0]?.active) };
-}
-
 /** The dashboard's suggested-cause counts (exported for the benchmark; pages use getClinicDashboard). */
 export async function querySuggestedCauses(
   tx: Tx,
   clinicIds: string[],
   asOf: Date,
 ): Promise<{ causes: CauseCount[]; checked: number; active: number }> {
-  const { ids, active } = await queryActivePatients(tx, clinicIds, asOf, DASHBOARD_CAUSE_PATIENT_LIMIT);
+  const { ids, active } = await listActivePatients(tx, clinicIds, asOf, DASHBOARD_CAUSE_PATIENT_LIMIT);
   if (!ids.length) return { causes: [], checked: 0, active };
   const facts = await loadFactsBatch(tx, ids, asOf);
   const counts = new Map<CauseId, number>();

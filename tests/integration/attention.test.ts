@@ -7,7 +7,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import type { Actor } from "@/lib/auth/actor";
-import { listNeedsAttention } from "@/lib/data/attention";
+import { listActivePatients, listNeedsAttention } from "@/lib/data/attention";
+import { inTransaction } from "@/lib/data/transaction";
 import { setClinicTimeZone } from "@/lib/data/clinics";
 import { createEpisode, deleteEpisode, updateEpisode } from "@/lib/data/episodes";
 import { createPatient } from "@/lib/data/patients";
@@ -107,6 +108,19 @@ describe("stored attention", () => {
     }
     const flagged = (await referenceAttention(clinician, now, 1000)).filter((r) => r.redFlags.length).length;
     expect(flagged, "the random writes flag some patients").toBeGreaterThan(0);
+    // The dashboard's active patients (suggested causes): those with an episode in the window, latest first.
+    const windowStart = new Date(now.getTime() - 30 * DAY);
+    const inWindow = await db.episode.groupBy({
+      by: ["patientId"],
+      where: { patientId: { in: patients }, deletedAt: null, occurredAt: { gte: windowStart, lte: now } },
+      _max: { occurredAt: true },
+    });
+    const expected = inWindow
+      .sort((a, b) => b._max.occurredAt!.getTime() - a._max.occurredAt!.getTime() || (a.patientId < b.patientId ? -1 : 1))
+      .map((r) => r.patientId);
+    const ids = clinics.map((c) => c.id);
+    expect(await inTransaction((tx) => listActivePatients(tx, ids, now, 3))).toEqual({ ids: expected.slice(0, 3), active: expected.length });
+    expect(expected.length, "some patients are active").toBeGreaterThan(3);
   });
 
   it("lets an answer run out when its episode leaves the window, and answers for an earlier moment", async () => {
