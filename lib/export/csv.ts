@@ -7,6 +7,8 @@
  * typed (search terms, email addresses), so this matters.
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
+/** Characters that make a cell quoted. (Module constants: a regex literal in the function is a new object per call.) */
+const NEEDS_QUOTES = /[",\r\n]/;
 
 export function csvCell(value: string | number | boolean | Date | null | undefined): string {
   if (value === null || value === undefined) return "";
@@ -14,7 +16,7 @@ export function csvCell(value: string | number | boolean | Date | null | undefin
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
   let text = value instanceof Date ? value.toISOString() : String(value);
   if (FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** One record, CRLF-terminated as RFC 4180 asks. */
