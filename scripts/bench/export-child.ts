@@ -108,19 +108,16 @@ async function main() {
   process.exit(0);
 }
 
-const COLUMNS = `e."id", e."patientId", e."clinicId", e."visitId", e."occurredAt", e."durationSeconds", e."side", e."muscleGroup",
-  e."movement", e."rhythm", e."voluntaryControl", e."urgeToMove", e."worseAtRestOrEvening", e."reliefByMovement",
-  e."consciousnessImpaired", e."duringSleep", e."painScore", e."triggers", e."relief", e."classification",
-  e."suggestedClassification", e."needsReview", e."notes", p."mrn", p."givenName", p."familyName"`;
-
 type Row = Record<string, unknown>;
 
 /** The same rows and bytes as the app's export, through the bare driver. */
 async function floorExport(clinicIds: string[], batch: number, write: (s: string) => void): Promise<void> {
-  const { episodeCsvHeader, episodeCsvWriter } = await import("../../lib/export/columns");
+  const { EPISODE_CSV_EPISODE_FIELDS, EPISODE_CSV_FIELD, EPISODE_CSV_PATIENT_FIELDS, episodeCsvHeader, episodeCsvRecords } = await import("../../lib/export/columns");
   const { databaseKind, sqlitePath } = await import("../../lib/db-adapter");
+  // The columns' own fields, in their order: the writer reads rows as these arrays.
+  const columns = [...EPISODE_CSV_EPISODE_FIELDS.map((f) => `e."${f}"`), ...EPISODE_CSV_PATIENT_FIELDS.map((f) => `p."${f}"`)].join(", ");
   const url = process.env.DATABASE_URL!;
-  const csv = episodeCsvWriter(true);
+  const csv = episodeCsvRecords(true);
   const now = new Date();
   write("\uFEFF" + episodeCsvHeader(true));
   if (databaseKind(url) === "sqlite") {
@@ -128,67 +125,56 @@ async function floorExport(clinicIds: string[], batch: number, write: (s: string
     const Database = adapterSqlite();
     const db = new Database(sqlitePath(url), { readonly: true });
     const zones = db.prepare(`SELECT "id", "timeZone" FROM "Clinic" WHERE "id" IN (${clinicIds.map(() => "?").join(",")}) ORDER BY "id"`).all(...clinicIds) as Row[];
-    const st = db.prepare(`SELECT ${COLUMNS} FROM "Episode" e CROSS JOIN "Patient" p
+    const st = db
+      .prepare(
+        `SELECT ${columns} FROM "Episode" e CROSS JOIN "Patient" p
       WHERE p."id" = e."patientId" AND e."clinicId" = ? AND e."deletedAt" IS NULL AND p."deletedAt" IS NULL AND e."createdAt" <= ?
-      ORDER BY e."deletedAt", e."occurredAt", e."id"`);
+      ORDER BY e."deletedAt", e."occurredAt", e."id"`,
+      )
+      .raw(true);
     for (const z of zones) {
-      let text = "";
       let n = 0;
-      for (const r of st.iterate(z.id, sqliteInstant(now)) as IterableIterator<Row>) {
-        text += csv(toRow(r, true), String(z.timeZone));
+      for (const r of st.iterate(z.id, sqliteInstant(now)) as IterableIterator<unknown[]>) {
+        csv.add(r, String(z.timeZone));
         if (++n === batch) {
-          write(text);
-          text = "";
+          write(csv.take());
           n = 0;
         }
       }
-      if (text) write(text);
+      if (n) write(csv.take());
     }
     db.close();
     return;
   }
   const pg = (await import("pg")).default;
-  const client = new pg.Client({ connectionString: url });
+  // Instants as text, as the app's reader has them.
+  const client = new pg.Client({ connectionString: url, types: { getTypeParser: ((oid: number, format?: string) => (oid === 1184 ? (t: string) => t : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser } });
   await client.connect();
+  await client.query("SET TIME ZONE 'UTC'");
   const zones = (await client.query(`SELECT "id", "timeZone" FROM "Clinic" WHERE "id" = ANY($1) ORDER BY "id"`, [clinicIds])).rows as Row[];
   for (const z of zones) {
-    let edge: Row | null = null;
+    let edge: unknown[] | null = null;
     for (;;) {
       const params: unknown[] = [z.id, now, batch];
-      if (edge) params.push(edge.occurredAt, edge.id);
+      if (edge) params.push(edge[EPISODE_CSV_FIELD.occurredAt], edge[EPISODE_CSV_FIELD.id]);
       const res: import("pg").QueryArrayResult = await client.query({
-        text: `SELECT ${COLUMNS} FROM "Episode" e JOIN "Patient" p ON p."id" = e."patientId"
+        text: `SELECT ${columns} FROM "Episode" e JOIN "Patient" p ON p."id" = e."patientId"
            WHERE e."clinicId" = $1 AND e."deletedAt" IS NULL AND p."deletedAt" IS NULL AND e."createdAt" <= $2
            ${edge ? `AND (e."occurredAt", e."id") > ($4, $5)` : ""}
            ORDER BY e."deletedAt", e."occurredAt", e."id" LIMIT $3`,
         values: params,
         rowMode: "array",
       });
-      const names = res.fields.map((f) => f.name);
-      const rows: Row[] = res.rows.map((a) => {
-        const o: Row = {};
-        for (let j = 0; j < names.length; j++) o[names[j]] = a[j];
-        return o;
-      });
-      let text = "";
-      for (const r of rows) text += csv(toRow(r, false), String(z.timeZone));
-      if (text) write(text);
+      // Taken off pg's result (left there, each batch stays reachable until a full collection).
+      const rows = res.rows;
+      res.rows = [];
+      for (const r of rows) csv.add(r, String(z.timeZone));
+      if (rows.length) write(csv.take());
       if (rows.length < batch) break;
       edge = rows[rows.length - 1];
     }
   }
   await client.end();
-}
-
-/** A driver row as the CSV writer takes it (SQLite gives text instants and 0/1 booleans). */
-function toRow(r: Row, sqlite: boolean) {
-  const row = r as Row & { patient?: unknown };
-  if (sqlite) {
-    row.occurredAt = new Date(String(r.occurredAt));
-    for (const k of ["voluntaryControl", "urgeToMove", "worseAtRestOrEvening", "reliefByMovement", "consciousnessImpaired", "duringSleep", "needsReview"]) row[k] = r[k] === 1;
-  }
-  row.patient = row;
-  return row as never;
 }
 
 main().catch((error) => {
