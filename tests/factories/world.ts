@@ -39,3 +39,17 @@ export const validPatient = (overrides: Record<string, unknown> = {}) => ({
   medications: [{ name: "Omeprazole 20 mg", active: true, startedOn: "2026-01-10" }],
   ...overrides,
 });
+
+/** A patient without the facts that make checklist causes or red flags apply (pregnancy, conditions, medications). */
+export const barePatient = (mrn: string, familyName: string) =>
+  validPatient({ mrn, familyName, givenName: "Test", pregnant: false, conditions: [], lifestyle: [], medications: [], heightCm: null });
+
+/** A plain calf cramp at `occurredAt`, as the API takes it; `extra` overrides any field. */
+export const plainEpisode = (occurredAt: Date, extra: Record<string, unknown> = {}) => ({
+  occurredAt: occurredAt.toISOString(),
+  durationSeconds: 40,
+  side: "LEFT",
+  muscleGroup: "CALF",
+  movement: "SUSTAINED_CONTRACTION",
+  ...extra,
+});

@@ -16,21 +16,11 @@ import { restoreEpisode } from "@/lib/data/recycle";
 import { RED_FLAG_CODES } from "@/lib/clinical/red-flags";
 import { createRandom } from "../factories/random";
 import { actorFor, createClinic, createUser } from "../factories/users";
-import { TEST_PASSWORD, validPatient } from "../factories/world";
+import { barePatient, plainEpisode, TEST_PASSWORD } from "../factories/world";
 import { referenceAttention } from "../helpers/attention-reference";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const bare = (mrn: string, familyName: string) =>
-  validPatient({ mrn, familyName, givenName: "Test", pregnant: false, conditions: [], lifestyle: [], medications: [], heightCm: null });
-const episode = (occurredAt: Date, extra: Record<string, unknown> = {}) => ({
-  occurredAt: occurredAt.toISOString(),
-  durationSeconds: 40,
-  side: "LEFT",
-  muscleGroup: "CALF",
-  movement: "SUSTAINED_CONTRACTION",
-  ...extra,
-});
 /** The stored list in the reference's shape. */
 const stored = async (actor: Actor, asOf: Date, limit = 1000) =>
   (await listNeedsAttention(actor, asOf, limit)).items.map((i) => ({
@@ -63,7 +53,7 @@ describe("stored attention", () => {
     const { clinics, clinician, admin } = await setUp("Writes");
     const rnd = createRandom(42);
     const patients: string[] = [];
-    for (let i = 0; i < 6; i++) patients.push((await createPatient(clinician, { ...bare(`W-${i}`, `Writes${i}`), clinicId: clinics[i % 2].id })).id);
+    for (let i = 0; i < 6; i++) patients.push((await createPatient(clinician, { ...barePatient(`W-${i}`, `Writes${i}`), clinicId: clinics[i % 2].id })).id);
     const live: { id: string; version: number }[] = [];
     const deleted: string[] = [];
     for (let step = 0; step < 60; step++) {
@@ -72,7 +62,7 @@ describe("stored attention", () => {
         const e = await createEpisode(
           clinician,
           rnd.pick(patients),
-          episode(new Date(now.getTime() - rnd.int(0, 40) * DAY - rnd.int(0, 23) * HOUR), {
+          plainEpisode(new Date(now.getTime() - rnd.int(0, 40) * DAY - rnd.int(0, 23) * HOUR), {
             durationSeconds: rnd.pick([20, 60, 300, 600]),
             muscleGroup: rnd.pick(["CALF", "FOOT", "THIGH"]),
             consciousnessImpaired: rnd.chance(0.05),
@@ -125,9 +115,9 @@ describe("stored attention", () => {
 
   it("lets an answer run out when its episode leaves the window, and answers for an earlier moment", async () => {
     const { clinician } = await setUp("Window", ["UTC"]);
-    const p = await createPatient(clinician, bare("WIN-1", "Window"));
+    const p = await createPatient(clinician, barePatient("WIN-1", "Window"));
     const at = new Date(now.getTime() - 29 * DAY - 23 * HOUR);
-    await createEpisode(clinician, p.id, episode(at, { durationSeconds: 400 }));
+    await createEpisode(clinician, p.id, plainEpisode(at, { durationSeconds: 400 }));
     const leaves = new Date(at.getTime() + 30 * DAY + 1);
     expect((await db.patientAttention.findUniqueOrThrow({ where: { patientId: p.id } })).validUntil).toEqual(leaves);
     expect(await flagsOf(clinician, p.id, now)).toEqual(["PROLONGED_EPISODE"]);
@@ -141,11 +131,11 @@ describe("stored attention", () => {
 
   it("recomputes a clinic's answers when its time zone changes the calendar days", async () => {
     const { clinics, clinician, admin } = await setUp("Zone", ["UTC"]);
-    const p = await createPatient(clinician, bare("ZONE-1", "Zone"));
+    const p = await createPatient(clinician, barePatient("ZONE-1", "Zone"));
     const midnight = Math.floor(now.getTime() / DAY) * DAY - 10 * DAY;
     // UTC days D, D+1, D+3; one hour further west they are D, D+1, D+2.
     for (const t of [midnight + 23.5 * HOUR, midnight + DAY + 23.5 * HOUR, midnight + 3 * DAY + 0.5 * HOUR]) {
-      await createEpisode(clinician, p.id, episode(new Date(t)));
+      await createEpisode(clinician, p.id, plainEpisode(new Date(t)));
     }
     expect(await flagsOf(clinician, p.id, now)).not.toContain("CONSECUTIVE_DAYS");
     await setClinicTimeZone(admin, clinics[0].id, "Etc/GMT+1");
@@ -159,11 +149,11 @@ describe("stored attention", () => {
     const { clinician } = await setUp("Race", ["UTC"]);
     const day = (k: number) => new Date(Math.floor(now.getTime() / DAY) * DAY - k * DAY + 12 * HOUR);
     for (let round = 0; round < 8; round++) {
-      const p = await createPatient(clinician, bare(`RACE-${round}`, `Race${round}`));
-      await createEpisode(clinician, p.id, episode(day(1)));
-      await createEpisode(clinician, p.id, episode(day(4)));
+      const p = await createPatient(clinician, barePatient(`RACE-${round}`, `Race${round}`));
+      await createEpisode(clinician, p.id, plainEpisode(day(1)));
+      await createEpisode(clinician, p.id, plainEpisode(day(4)));
       // Each alone makes two days in a row; together four.
-      await Promise.all([createEpisode(clinician, p.id, episode(day(2))), createEpisode(clinician, p.id, episode(day(3)))]);
+      await Promise.all([createEpisode(clinician, p.id, plainEpisode(day(2))), createEpisode(clinician, p.id, plainEpisode(day(3)))]);
       expect(await flagsOf(clinician, p.id, now), `round ${round}`).toContain("CONSECUTIVE_DAYS");
     }
   });
@@ -171,8 +161,8 @@ describe("stored attention", () => {
   it("counts every patient with red flags for the dashboard, not only those listed", async () => {
     const { clinician } = await setUp("Count", ["UTC"]);
     for (let i = 0; i < 5; i++) {
-      const p = await createPatient(clinician, bare(`COUNT-${i}`, `Count${i}`));
-      await createEpisode(clinician, p.id, episode(new Date(now.getTime() - DAY), { durationSeconds: i < 3 ? 400 : 30, muscleGroup: i === 4 ? "THIGH" : "CALF" }));
+      const p = await createPatient(clinician, barePatient(`COUNT-${i}`, `Count${i}`));
+      await createEpisode(clinician, p.id, plainEpisode(new Date(now.getTime() - DAY), { durationSeconds: i < 3 ? 400 : 30, muscleGroup: i === 4 ? "THIGH" : "CALF" }));
     }
     const result = await listNeedsAttention(clinician, now, 2);
     const reference = await referenceAttention(clinician, now, 1000);
@@ -189,8 +179,8 @@ describe("stored attention", () => {
     const { clinician } = await setUp("Tied", ["UTC"]);
     const at = new Date(now.getTime() - 2 * DAY);
     for (const name of ["Delta", "Alpha", "Charlie", "Bravo"]) {
-      const p = await createPatient(clinician, bare(`TIED-${name}`, name));
-      await createEpisode(clinician, p.id, episode(at, { durationSeconds: 400 }));
+      const p = await createPatient(clinician, barePatient(`TIED-${name}`, name));
+      await createEpisode(clinician, p.id, plainEpisode(at, { durationSeconds: 400 }));
     }
     const result = await listNeedsAttention(clinician, now, 2);
     expect(result.items.map((i) => i.name)).toEqual(["Alpha, Test", "Bravo, Test"]);
@@ -199,8 +189,8 @@ describe("stored attention", () => {
 
   it("computes the answers it finds out of date, as after the migration that added them", async () => {
     const { clinician } = await setUp("Stale", ["Asia/Tokyo"]);
-    const p = await createPatient(clinician, bare("STALE-1", "Stale"));
-    for (const k of [1, 2, 3]) await createEpisode(clinician, p.id, episode(new Date(now.getTime() - k * DAY)));
+    const p = await createPatient(clinician, barePatient("STALE-1", "Stale"));
+    for (const k of [1, 2, 3]) await createEpisode(clinician, p.id, plainEpisode(new Date(now.getTime() - k * DAY)));
     await db.patientAttention.updateMany({ where: { patientId: p.id }, data: { flagCodes: "", reviewCount: 0, validUntil: new Date(0) } });
     expect(await stored(clinician, now)).toEqual(await referenceAttention(clinician, now, 1000));
     expect(await flagsOf(clinician, p.id, now)).toContain("FREQUENT_EPISODES");

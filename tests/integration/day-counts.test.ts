@@ -16,20 +16,10 @@ import { purgePatient, restoreEpisode, restorePatient } from "@/lib/data/recycle
 import { getClinicDashboard, isoOfDay, mondayOf } from "@/lib/data/trends";
 import { createRandom } from "../factories/random";
 import { actorFor, createClinic, createUser } from "../factories/users";
-import { TEST_PASSWORD, validPatient } from "../factories/world";
+import { barePatient, plainEpisode, TEST_PASSWORD } from "../factories/world";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const bare = (mrn: string, familyName: string) =>
-  validPatient({ mrn, familyName, givenName: "Test", pregnant: false, conditions: [], lifestyle: [], medications: [], heightCm: null });
-const episode = (occurredAt: Date, extra: Record<string, unknown> = {}) => ({
-  occurredAt: occurredAt.toISOString(),
-  durationSeconds: 40,
-  side: "LEFT",
-  muscleGroup: "CALF",
-  movement: "SUSTAINED_CONTRACTION",
-  ...extra,
-});
 
 /** "day|type" -> count, without zeros. */
 type Counts = Record<string, number>;
@@ -90,7 +80,7 @@ describe("episode day counts", () => {
     const rnd = createRandom(7);
     const patients: { id: string; version: number; clinicId: string; deleted: boolean }[] = [];
     for (let i = 0; i < 5; i++) {
-      const p = await createPatient(clinician, { ...bare(`DW-${i}`, `DayWrites${i}`), clinicId: clinics[i % 2].id });
+      const p = await createPatient(clinician, { ...barePatient(`DW-${i}`, `DayWrites${i}`), clinicId: clinics[i % 2].id });
       patients.push({ id: p.id, version: p.version, clinicId: clinics[i % 2].id, deleted: false });
     }
     const live: { id: string; version: number; patientId: string }[] = [];
@@ -104,7 +94,7 @@ describe("episode day counts", () => {
       const op = live.length < 4 ? "create" : rnd.pick([...ops]);
       if (op === "create" && livePatients.length) {
         const p = rnd.pick(livePatients);
-        const e = await createEpisode(clinician, p.id, episode(instant(), { classification: rnd.pick([null, "TONIC", "CLONIC"]), consciousnessImpaired: rnd.chance(0.2) }));
+        const e = await createEpisode(clinician, p.id, plainEpisode(instant(), { classification: rnd.pick([null, "TONIC", "CLONIC"]), consciousnessImpaired: rnd.chance(0.2) }));
         live.push({ id: e.id, version: e.version, patientId: p.id });
         done.push(op);
       } else if (op === "update") {
@@ -169,7 +159,7 @@ describe("episode day counts", () => {
     const { clinics, clinician } = await setUp("DayBuild", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu"]);
     const rnd = createRandom(11);
     for (const [i, c] of clinics.entries()) {
-      const p = await createPatient(clinician, { ...bare(`DB-${i}`, `DayBuild${i}`), clinicId: c.id });
+      const p = await createPatient(clinician, { ...barePatient(`DB-${i}`, `DayBuild${i}`), clinicId: c.id });
       // Loaded in bulk, as a bulk load or the migration leaves them: one every 4 h 7 min over a
       // year, so every local midnight and both changes of offset have episodes on each side.
       const data = [];
@@ -181,7 +171,7 @@ describe("episode day counts", () => {
     }
     // Written while unbuilt: left to the build.
     const first = await db.patient.findFirstOrThrow({ where: { clinicId: clinics[0].id } });
-    await createEpisode(clinician, first.id, episode(new Date(now.getTime() - DAY)));
+    await createEpisode(clinician, first.id, plainEpisode(new Date(now.getTime() - DAY)));
     expect(await storedCounts(clinics[0].id)).toEqual({});
     await getClinicDashboard(clinician, { period: "30d" }, now);
     for (const c of clinics) {
@@ -191,15 +181,15 @@ describe("episode day counts", () => {
       expect(await storedCounts(c.id), c.timeZone).toEqual(reference);
     }
     // Kept on write from here on.
-    await createEpisode(clinician, first.id, episode(new Date(now.getTime() - 2 * DAY)));
+    await createEpisode(clinician, first.id, plainEpisode(new Date(now.getTime() - 2 * DAY)));
     expect(await storedCounts(clinics[0].id)).toEqual(await referenceCounts(clinics[0].id));
   });
 
   it("moves episodes to their new local days when the clinic's time zone changes", async () => {
     const { clinics, clinician, admin } = await setUp("DayZone", ["UTC"]);
-    const p = await createPatient(clinician, bare("DZ-1", "DayZone"));
+    const p = await createPatient(clinician, barePatient("DZ-1", "DayZone"));
     const midnight = Math.floor(now.getTime() / DAY) * DAY - 10 * DAY;
-    await createEpisode(clinician, p.id, episode(new Date(midnight - 30 * 60_000), { classification: "TONIC" }));
+    await createEpisode(clinician, p.id, plainEpisode(new Date(midnight - 30 * 60_000), { classification: "TONIC" }));
     const utcDay = Math.floor((midnight - 1) / DAY);
     expect(await storedCounts(clinics[0].id)).toEqual({ [`${utcDay}|TONIC`]: 1 });
     await setClinicTimeZone(admin, clinics[0].id, "Etc/GMT-1"); // UTC+1: 23:30 UTC is 00:30 the next day
@@ -209,14 +199,14 @@ describe("episode day counts", () => {
   it("keeps every episode when clinicians write the same day at once, and while the counts are rebuilt", async () => {
     const { clinics, clinician } = await setUp("DayRace", ["Europe/Berlin"]);
     const patients = [];
-    for (let i = 0; i < 4; i++) patients.push(await createPatient(clinician, bare(`DR-${i}`, `DayRace${i}`)));
+    for (let i = 0; i < 4; i++) patients.push(await createPatient(clinician, barePatient(`DR-${i}`, `DayRace${i}`)));
     const at = new Date(Math.floor(now.getTime() / DAY) * DAY - 3 * DAY + 10 * HOUR);
     for (let round = 0; round < 4; round++) {
-      await Promise.all(patients.map((p) => createEpisode(clinician, p.id, episode(at, { classification: "TONIC" }))));
+      await Promise.all(patients.map((p) => createEpisode(clinician, p.id, plainEpisode(at, { classification: "TONIC" }))));
       // A rebuild in flight with writers.
       await Promise.all([
         inTransaction((tx) => rebuildDayCounts(tx, clinics[0].id)),
-        ...patients.map((p) => createEpisode(clinician, p.id, episode(new Date(at.getTime() + HOUR), { classification: "CLONIC" }))),
+        ...patients.map((p) => createEpisode(clinician, p.id, plainEpisode(new Date(at.getTime() + HOUR), { classification: "CLONIC" }))),
       ]);
       expect(await storedCounts(clinics[0].id), `round ${round}`).toEqual(await referenceCounts(clinics[0].id));
     }
@@ -226,7 +216,7 @@ describe("episode day counts", () => {
 
   it("counts a write in flight during a time-zone change in the new zone", async () => {
     const { clinics, clinician, admin } = await setUp("DayFlight", ["UTC"]);
-    const p = await createPatient(clinician, bare("DF-1", "DayFlight"));
+    const p = await createPatient(clinician, barePatient("DF-1", "DayFlight"));
     const at = new Date(Math.floor(now.getTime() / DAY) * DAY - 2 * DAY - 30 * 60_000); // 23:30 UTC
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -253,12 +243,12 @@ describe("episode day counts", () => {
     const { clinics, clinician } = await setUp("DayGone", ["Europe/Berlin"]);
     const at = (k: number) => new Date(Math.floor(now.getTime() / DAY) * DAY - k * DAY + 10 * HOUR);
     for (let round = 0; round < 6; round++) {
-      const p = await createPatient(clinician, bare(`DG-${round}`, `DayGone${round}`));
-      await createEpisode(clinician, p.id, episode(at(1), { classification: "TONIC" }));
+      const p = await createPatient(clinician, barePatient(`DG-${round}`, `DayGone${round}`));
+      await createEpisode(clinician, p.id, plainEpisode(at(1), { classification: "TONIC" }));
       const results = await Promise.allSettled([
-        createEpisode(clinician, p.id, episode(at(2), { classification: "TONIC" })),
+        createEpisode(clinician, p.id, plainEpisode(at(2), { classification: "TONIC" })),
         deletePatient(clinician, p.id, p.version),
-        createEpisode(clinician, p.id, episode(at(3), { classification: "CLONIC" })),
+        createEpisode(clinician, p.id, plainEpisode(at(3), { classification: "CLONIC" })),
       ]);
       expect(results[1].status, `round ${round}: the deletion`).toBe("fulfilled");
       expect(await storedCounts(clinics[0].id), `round ${round}`).toEqual(await referenceCounts(clinics[0].id));
