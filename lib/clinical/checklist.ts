@@ -376,11 +376,11 @@ function plural(n: number, one: string, many: string = `${one}s`): string {
 
 const MAX_VISIT_REASONS = 3;
 
-/** One reason per item, most recent first, the rest summarised. */
-function capped(reasons: string[], noun: string): string[] {
-  if (reasons.length <= MAX_VISIT_REASONS) return reasons;
-  const rest = reasons.length - MAX_VISIT_REASONS;
-  return [...reasons.slice(0, MAX_VISIT_REASONS), `and ${plural(rest, `more ${noun}`)}`];
+/** One reason per item, most recent first, the rest summarised (and not described: dates cost a time-zone lookup each). */
+function capped<T>(items: T[], describe: (item: T) => string, noun: string): string[] {
+  const shown = items.slice(0, MAX_VISIT_REASONS).map(describe);
+  if (items.length <= MAX_VISIT_REASONS) return shown;
+  return [...shown, `and ${plural(items.length - MAX_VISIT_REASONS, `more ${noun}`)}`];
 }
 
 /**
@@ -437,9 +437,8 @@ export function suggestChecklist(
   add(
     'acute_infection',
     ...capped(
-      windowVisits
-        .filter((v) => v.temperatureC != null && v.temperatureC >= thresholds.feverC)
-        .map((v) => `temperature ${v.temperatureC} °C at the visit on ${day(v.occurredAt)}`),
+      windowVisits.filter((v) => v.temperatureC != null && v.temperatureC >= thresholds.feverC),
+      (v) => `temperature ${v.temperatureC} °C at the visit on ${day(v.occurredAt)}`,
       'visit',
     ),
   );
@@ -464,21 +463,20 @@ export function suggestChecklist(
   add(
     'high_blood_pressure',
     ...capped(
-      visits
-        .filter(
-          (v) =>
-            (v.systolic != null && v.systolic >= thresholds.systolic) ||
-            (v.diastolic != null && v.diastolic >= thresholds.diastolic),
-        )
-        .map((v) => {
-          const bp =
-            v.systolic != null && v.diastolic != null
-              ? `blood pressure ${v.systolic}/${v.diastolic} mmHg`
-              : v.systolic != null
-                ? `systolic blood pressure ${v.systolic} mmHg`
-                : `diastolic blood pressure ${v.diastolic} mmHg`;
-          return `${bp} at the visit on ${day(v.occurredAt)}`;
-        }),
+      visits.filter(
+        (v) =>
+          (v.systolic != null && v.systolic >= thresholds.systolic) ||
+          (v.diastolic != null && v.diastolic >= thresholds.diastolic),
+      ),
+      (v) => {
+        const bp =
+          v.systolic != null && v.diastolic != null
+            ? `blood pressure ${v.systolic}/${v.diastolic} mmHg`
+            : v.systolic != null
+              ? `systolic blood pressure ${v.systolic} mmHg`
+              : `diastolic blood pressure ${v.diastolic} mmHg`;
+        return `${bp} at the visit on ${day(v.occurredAt)}`;
+      },
       'visit',
     ),
   );

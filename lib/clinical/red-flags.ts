@@ -117,10 +117,20 @@ function localParts(d: Date, timeZone: string): { year: string; month: string; d
   return { year: get('year').padStart(4, '0'), month: get('month'), day: get('day'), hour };
 }
 
+/** Dates already worked out, by zone and instant: the rules of many patients ask for the same "as of" day. */
+const localDates = new Map<string, string>();
+const LOCAL_DATES_KEPT = 4096;
+
 /** The calendar date (YYYY-MM-DD) of an instant in an IANA time zone. */
 export function localDate(d: Date, timeZone: string): string {
+  const key = `${timeZone} ${d.getTime()}`;
+  const known = localDates.get(key);
+  if (known !== undefined) return known;
   const { year, month, day } = localParts(d, timeZone);
-  return `${year}-${month}-${day}`;
+  const date = `${year}-${month}-${day}`;
+  if (localDates.size >= LOCAL_DATES_KEPT) localDates.clear();
+  localDates.set(key, date);
+  return date;
 }
 
 /** The hour (0..23) of an instant in an IANA time zone. */

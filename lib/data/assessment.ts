@@ -1,3 +1,4 @@
+import { Prisma } from "@/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
 import { CAUSE_IDS, CAUSES_BY_ID, suggestChecklist, type CauseId, type ChecklistSuggestion, type PatientFacts } from "@/lib/clinical/checklist";
 import { computeRedFlags, type EpisodeFacts, type RedFlag } from "@/lib/clinical/red-flags";
@@ -90,35 +91,40 @@ export function groupByPatient<T extends { patientId: string }>(rows: T[]): Map<
   return m;
 }
 
-/** The rules' input for several patients in a few queries (the dashboard's suggested causes). */
+type FactPatientRow = { id: string; pregnant: boolean; heightCm: number | null; lifestyle: string; timeZone: string };
+type FactVisitRow = { patientId: string; occurredAt: Date; systolic: number | null; diastolic: number | null; weightKg: number | null; temperatureC: number | null };
+type FactLabRow = { patientId: string; analyte: string; value: number; unit: string; takenAt: Date };
+
+/**
+ * The rules' input for several patients in six statements (the dashboard's suggested causes, the
+ * assessment). Plain SQL: the same reads through the ORM's relation loading cost about three times
+ * as much at 200 patients.
+ */
 export async function loadFactsBatch(tx: Tx, patientIds: string[], asOf: Date): Promise<Map<string, { facts: PatientFacts; timeZone: string }>> {
+  if (!patientIds.length) return new Map();
   const windowStart = new Date(asOf.getTime() - DEFAULT_THRESHOLDS.windowDays * DAY_MS);
-  const patients = await tx.patient.findMany({
-    where: { id: { in: patientIds } },
-    select: {
-      id: true,
-      pregnant: true,
-      heightCm: true,
-      lifestyle: true,
-      clinic: { select: { timeZone: true } },
-      conditions: { select: { code: true } },
-      medications: { select: { name: true, active: true, startedOn: true } },
-    },
-  });
-  const visits = await tx.visit.findMany({
-    where: { patientId: { in: patientIds }, deletedAt: null, occurredAt: { lte: asOf } },
-    select: { patientId: true, occurredAt: true, systolic: true, diastolic: true, weightKg: true, temperatureC: true },
-    orderBy: { occurredAt: "desc" },
-  });
-  const labs = await tx.labResult.findMany({
-    where: { patientId: { in: patientIds }, takenAt: { lte: asOf }, visit: { deletedAt: null } },
-    select: { patientId: true, analyte: true, value: true, unit: true, takenAt: true },
-    orderBy: { takenAt: "desc" },
-  });
-  const episodes = await tx.episode.findMany({
-    where: { patientId: { in: patientIds }, deletedAt: null, occurredAt: { gte: windowStart, lte: asOf } },
-    select: { ...episodeFactSelect, patientId: true },
-  });
+  const ids = Prisma.join(patientIds);
+  const patients = await tx.$queryRaw<FactPatientRow[]>`
+    SELECT p."id", p."pregnant", p."heightCm", p."lifestyle", c."timeZone"
+    FROM "Patient" p JOIN "Clinic" c ON c."id" = p."clinicId" WHERE p."id" IN (${ids})`;
+  const conditions = await tx.$queryRaw<{ patientId: string; code: string }[]>`
+    SELECT "patientId", "code" FROM "PatientCondition" WHERE "patientId" IN (${ids}) ORDER BY "patientId", "id"`;
+  const medications = await tx.$queryRaw<{ patientId: string; name: string; active: boolean; startedOn: string | null }[]>`
+    SELECT "patientId", "name", "active", "startedOn" FROM "Medication" WHERE "patientId" IN (${ids}) ORDER BY "patientId", "id"`;
+  const visits = await tx.$queryRaw<FactVisitRow[]>`
+    SELECT "patientId", "occurredAt", "systolic", "diastolic", "weightKg", "temperatureC" FROM "Visit"
+    WHERE "patientId" IN (${ids}) AND "deletedAt" IS NULL AND "occurredAt" <= ${asOf}
+    ORDER BY "occurredAt" DESC`;
+  const labs = await tx.$queryRaw<FactLabRow[]>`
+    SELECT l."patientId", l."analyte", l."value", l."unit", l."takenAt" FROM "LabResult" l
+    WHERE l."patientId" IN (${ids}) AND l."takenAt" <= ${asOf}
+      AND NOT EXISTS (SELECT 1 FROM "Visit" v WHERE v."id" = l."visitId" AND v."deletedAt" IS NOT NULL)
+    ORDER BY l."takenAt" DESC`;
+  const episodes = await tx.$queryRaw<(EpisodeFactRow & { patientId: string })[]>`
+    SELECT "id", "patientId", "occurredAt", "durationSeconds", "muscleGroup", "triggers", "consciousnessImpaired", "classification", "suggestedClassification"
+    FROM "Episode" WHERE "patientId" IN (${ids}) AND "deletedAt" IS NULL AND "occurredAt" >= ${windowStart} AND "occurredAt" <= ${asOf}`;
+  const conditionsBy = groupByPatient(conditions);
+  const medicationsBy = groupByPatient(medications);
   const visitsBy = groupByPatient(visits);
   const labsBy = groupByPatient(labs);
   const episodesBy = groupByPatient(episodes);
@@ -126,13 +132,13 @@ export async function loadFactsBatch(tx: Tx, patientIds: string[], asOf: Date): 
     patients.map((p) => [
       p.id,
       {
-        timeZone: p.clinic.timeZone,
+        timeZone: p.timeZone,
         facts: {
           pregnant: p.pregnant,
           heightCm: p.heightCm,
-          conditions: p.conditions.map((c) => c.code as Condition),
+          conditions: (conditionsBy.get(p.id) ?? []).map((c) => c.code as Condition),
           lifestyle: splitList(p.lifestyle) as LifestyleFlag[],
-          medications: p.medications.map((m) => ({ name: m.name, active: m.active, startedOn: m.startedOn })),
+          medications: (medicationsBy.get(p.id) ?? []).map((m) => ({ name: m.name, active: m.active, startedOn: m.startedOn })),
           visits: (visitsBy.get(p.id) ?? []).map((v) => ({
             occurredAt: v.occurredAt,
             systolic: v.systolic,

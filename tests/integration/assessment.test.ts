@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db, createPrismaClient } from "@/lib/db";
 import { createPatient } from "@/lib/data/patients";
 import { createEpisode } from "@/lib/data/episodes";
-import { createVisit } from "@/lib/data/visits";
+import { createVisit, deleteVisit } from "@/lib/data/visits";
 import { getAssessment, getChecklistHistory, setChecklistStatus } from "@/lib/data/assessment";
 import { listNeedsAttention } from "@/lib/data/attention";
 import { setClinicTimeZone } from "@/lib/data/clinics";
@@ -44,6 +44,39 @@ describe("assessment", () => {
     // 31 days later the window is empty again.
     const later = await getAssessment(world.actors.clinician, p.id, new Date("2026-12-23T12:00:00Z"));
     expect(later.redFlags).toEqual([]);
+  });
+
+  it("reads every fact the checklist rules use: problems, medications, vitals, labs; deleted visits and later records left out", async () => {
+    const p = await createPatient(
+      world.actors.clinician,
+      validPatient({
+        mrn: "AS-FACTS",
+        medications: [
+          { name: "Omeprazole 20 mg", active: true, startedOn: "2026-01-10" },
+          { name: "Furosemide 40 mg", active: true, startedOn: "2026-12-01" },
+        ],
+      }),
+    );
+    await createVisit(world.actors.clinician, p.id, {
+      occurredAt: "2026-11-01T10:00:00Z",
+      systolic: 150,
+      diastolic: 95,
+      weightKg: 80,
+      temperatureC: 38.5,
+      labs: [{ analyte: "MAGNESIUM", value: 0.5, unit: "mmol/L" }],
+    });
+    const deleted = await createVisit(world.actors.clinician, p.id, { occurredAt: "2026-11-05T10:00:00Z", labs: [{ analyte: "FERRITIN", value: 10, unit: "ug/L" }] });
+    await deleteVisit(world.actors.clinician, deleted.id, deleted.version);
+    await createVisit(world.actors.clinician, p.id, { occurredAt: "2026-12-01T10:00:00Z", labs: [{ analyte: "GLUCOSE", value: 9, unit: "mmol/L" }] });
+    await createEpisode(world.actors.clinician, p.id, { ...coldNight("2026-11-08T10:00:00Z"), duringSleep: false, triggers: ["EXERTION"] });
+    const a = await getAssessment(world.actors.clinician, p.id, new Date("2026-11-10T12:00:00Z"));
+    const suggested = Object.fromEntries(a.checklist.filter((c) => c.suggested).map((c) => [c.causeId, c.reasons]));
+    expect(Object.keys(suggested).sort()).toEqual(
+      ["acute_infection", "high_blood_pressure", "inactivity", "magnesium_blocking_drugs", "micronutrient_deficiency", "overexertion", "overweight", "pregnancy", "varicose_veins"].sort(),
+    );
+    expect(suggested.overweight).toEqual(["BMI 28.3 (overweight): weight 80 kg on 2026-11-01, height 168 cm"]);
+    expect(suggested.micronutrient_deficiency).toEqual(["magnesium 0.5 mmol/L on 2026-11-01"]);
+    expect(suggested.magnesium_blocking_drugs).toEqual(["on omeprazole since 2026-01-10"]);
   });
 
   it("uses the clinic's time zone for calendar days", async () => {

@@ -248,6 +248,16 @@ describe('high_blood_pressure: any visit up to asOf', () => {
     const f = facts({ visits: [{ occurredAt: new Date('2026-11-02T10:00:00Z'), systolic: 150, diastolic: 95 }] });
     expect(item(f, 'high_blood_pressure').reasons).toEqual(['blood pressure 150/95 mmHg at the visit on 2026-11-02']);
   });
+
+  it.each<[number, string[]]>([
+    [3, ['2026-11-03', '2026-11-02', '2026-11-01']],
+    [4, ['2026-11-03', '2026-11-02', '2026-11-01', 'and 1 more visit']],
+    [6, ['2026-11-03', '2026-11-02', '2026-11-01', 'and 3 more visits']],
+  ])('%s high readings: the three most recent named, the rest counted', (n, expected) => {
+    const visits = Array.from({ length: n }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 10, 3 - i, 10)), systolic: 150, diastolic: 95 }));
+    const reasons = item(facts({ visits: visits.reverse() }), 'high_blood_pressure').reasons;
+    expect(reasons.map((r) => r.replace('blood pressure 150/95 mmHg at the visit on ', ''))).toEqual(expected);
+  });
 });
 
 describe('overweight: BMI from height and latest weight', () => {

@@ -68,6 +68,15 @@ describe('localDate and localHour', () => {
   it('rejects an unknown time zone', () => {
     expect(() => localDate(new Date(), 'Not/AZone')).toThrow(RangeError);
   });
+
+  it('answers the same instant asked again, in each zone its own date', () => {
+    const d = new Date('2026-07-01T15:30:00Z');
+    for (let i = 0; i < 2; i++) {
+      expect(localDate(d, 'Asia/Tokyo')).toBe('2026-07-02');
+      expect(localDate(d, 'America/New_York')).toBe('2026-07-01');
+      expect(localDate(new Date(d.getTime() - 3600_000), 'Asia/Tokyo')).toBe('2026-07-01');
+    }
+  });
 });
 
 describe('episodesInWindow', () => {
