@@ -2,17 +2,21 @@ import { getServerSession } from "next-auth";
 import { getToken } from "next-auth/jwt";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { cache } from "react";
 import type { Actor } from "./actor";
 import { authOptions, clientIp } from "./options";
 import { checkSession, type SessionCheck } from "@/lib/data/auth";
 import { unauthenticated } from "@/lib/data/errors";
 
-/** The current browser session, checked against the database (revocation, idle and absolute limits). */
-export async function currentSession(): Promise<SessionCheck> {
+/**
+ * The current browser session, checked against the database (revocation, idle and absolute
+ * limits). Checked once per page render: the layout and the page ask for it in the same request.
+ */
+export const currentSession = cache(async (): Promise<SessionCheck> => {
   const session = await getServerSession(authOptions);
   if (!session?.sid) return { ok: false, reason: "NO_SESSION" };
   return checkSession(session.sid, clientIp(await headers()));
-}
+});
 
 /**
  * For pages: the signed-in actor, or a redirect to sign-in, or to a step the user must finish
