@@ -17,7 +17,7 @@ import { episodeListQuerySchema } from "@/lib/validation/episode";
 import { createEpisodeAction, createVisitAction } from "./actions";
 import { PatientExportLinks } from "@/app/_components/export/patient-export-links";
 import { AssessmentPanel } from "./assessment-panel";
-import { TrendsSection } from "./trends-section";
+import { loadTrendsSection, TrendsSection } from "./trends-section";
 import { EpisodeForm } from "./episode-form";
 import { EpisodeTable } from "./episode-table";
 import { VisitForm } from "./visit-form";
@@ -31,14 +31,15 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
   const query = await searchParams;
   const actor = await requireActor();
   const episodeQuery = episodeListQuerySchema.parse(query);
-  // One transaction for the page's reads (each still audited): one commit instead of five.
-  const { p, visits, episodes, assessment, history } = await pageData(
+  // One transaction for the page's reads (each still audited): one commit instead of six.
+  const { p, visits, episodes, assessment, history, trends } = await pageData(
     readTogether(async () => ({
       p: await getPatient(actor, id),
       visits: await listVisits(actor, id),
       episodes: await listEpisodes(actor, id, episodeQuery),
       assessment: await getAssessment(actor, id),
       history: await getChecklistHistory(actor, id),
+      trends: await loadTrendsSection(actor, id, query),
     })),
   );
   const tz = episodes.timeZone;
@@ -194,7 +195,7 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
       </section>
 
       <div id="trends">
-        <TrendsSection patientId={id} searchParams={query} actor={actor} />
+        <TrendsSection data={trends} searchParams={query} basePath={`/patients/${id}`} />
       </div>
 
       <section id="visits" aria-labelledby="visits-title">

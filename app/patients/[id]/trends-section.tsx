@@ -1,7 +1,5 @@
 import type { Actor } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
-import { pageData } from "@/lib/data/page-data";
-import { getPatientTrends } from "@/lib/data/trends";
+import { getPatientTrends, type PatientTrends } from "@/lib/data/trends";
 import { parseWith } from "@/lib/validation/common";
 import { DEFAULT_TREND_PERIOD, pickTrendParams, TREND_PARAMS, TREND_PERIOD_LABELS, trendsQuerySchema } from "@/lib/validation/trends";
 import { ChartFrame } from "@/app/_components/charts/chart-frame";
@@ -58,27 +56,38 @@ function MarkerList({ markers }: { markers: ChartMarker[] }) {
   );
 }
 
+export interface TrendsSectionData {
+  trends: PatientTrends;
+  /** The trend parameters as the URL gave them (shown back in the period form). */
+  picked: Record<string, string | undefined>;
+  /** Why the URL's custom period was refused, by field (empty when it was not). */
+  errors: Record<string, string>;
+}
+
 /**
- * A patient's trends over a period chosen in the URL (`period`, `periodFrom`, `periodTo`).
- * `basePath` is the page it sits on, for the period links.
+ * The section's data: the period chosen in the URL (`period`, `periodFrom`, `periodTo`), or the
+ * default period with the errors when the URL's custom period is refused. Called by the page, so
+ * it can run with the page's other reads (readTogether).
  */
-export async function TrendsSection({
-  patientId,
-  searchParams,
-  basePath = `/patients/${patientId}`,
-  actor,
-}: {
-  patientId: string;
-  searchParams: SearchParams;
-  basePath?: string;
-  actor?: Actor;
-}) {
-  const who = actor ?? (await requireActor());
+export async function loadTrendsSection(actor: Actor, patientId: string, searchParams: SearchParams): Promise<TrendsSectionData> {
   const picked = pickTrendParams(searchParams);
   const parsed = parseWith(trendsQuerySchema, picked);
-  // A refused custom period shows its errors beside the form, and the default period below it.
-  const t = await pageData(getPatientTrends(who, patientId, parsed.ok ? picked : { period: DEFAULT_TREND_PERIOD }));
-  const errors = parsed.ok ? {} : parsed.fields;
+  const trends = await getPatientTrends(actor, patientId, parsed.ok ? picked : { period: DEFAULT_TREND_PERIOD });
+  return { trends, picked, errors: parsed.ok ? {} : parsed.fields };
+}
+
+/** A patient's trends; `basePath` is the page it sits on, for the period links. */
+export function TrendsSection({
+  data,
+  searchParams,
+  basePath,
+}: {
+  data: TrendsSectionData;
+  searchParams: SearchParams;
+  basePath: string;
+}) {
+  const { trends: t, picked, errors } = data;
+  const refused = Object.keys(errors).length > 0;
   const markers = chartMarkers(t.markers);
   const types = typeSeries(t.weeks);
   const empty = t.total === 0;
@@ -96,7 +105,7 @@ export async function TrendsSection({
         errors={errors}
         idPrefix="trend-period"
       />
-      {!parsed.ok && (
+      {refused && (
         <p className="alert error" role="alert">
           That period cannot be shown: {Object.values(errors).join("; ")}. Showing the last {TREND_PERIOD_LABELS[DEFAULT_TREND_PERIOD]}{" "}
           instead.

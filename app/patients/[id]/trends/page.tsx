@@ -3,7 +3,8 @@ import Link from "next/link";
 import { requireActor } from "@/lib/auth/session";
 import { pageData } from "@/lib/data/page-data";
 import { getPatient } from "@/lib/data/patients";
-import { TrendsSection } from "../trends-section";
+import { readTogether } from "@/lib/data/transaction";
+import { loadTrendsSection, TrendsSection } from "../trends-section";
 
 export const metadata: Metadata = { title: "Trends" };
 
@@ -16,8 +17,9 @@ export default async function PatientTrendsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { id } = await params;
+  const query = await searchParams;
   const actor = await requireActor();
-  const p = await pageData(getPatient(actor, id));
+  const { p, trends } = await pageData(readTogether(async () => ({ p: await getPatient(actor, id), trends: await loadTrendsSection(actor, id, query) })));
   return (
     <>
       <p>
@@ -28,7 +30,7 @@ export default async function PatientTrendsPage({
       <h1>
         Trends: {p.familyName}, {p.givenName} <span className="badge">MRN {p.mrn}</span>
       </h1>
-      <TrendsSection patientId={id} searchParams={await searchParams} basePath={`/patients/${id}/trends`} actor={actor} />
+      <TrendsSection data={trends} searchParams={query} basePath={`/patients/${id}/trends`} />
     </>
   );
 }
