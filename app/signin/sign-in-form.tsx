@@ -1,7 +1,17 @@
 "use client";
 import { signIn } from "next-auth/react";
-import { useRef, useState } from "react";
+import { useRef, useState, useSyncExternalStore } from "react";
 import { SIGN_IN_ERRORS } from "@/lib/auth/sign-in-errors";
+
+const noSubscription = () => () => {};
+
+/**
+ * False in the server's HTML and until React has hydrated, true after. A form sent before then
+ * would go by the browser's own submission, not through next-auth: the button stays disabled.
+ */
+function useHydrated(): boolean {
+  return useSyncExternalStore(noSubscription, () => true, () => false);
+}
 
 const FAILED = "Sign-in failed. Check your email and password. After 5 failed attempts an account is locked for 15 minutes.";
 
@@ -12,6 +22,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   // password stay in this component's memory only, to be sent again with the code.
   const [credentials, setCredentials] = useState<{ email: string; password: string } | null>(null);
   const codeRef = useRef<HTMLInputElement>(null);
+  const hydrated = useHydrated();
 
   async function submit(email: string, password: string, otp?: string) {
     setPending(true);
@@ -55,7 +66,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
 
   if (credentials) {
     return (
-      <form onSubmit={onSubmit} noValidate aria-describedby={error ? "signin-error" : undefined} aria-labelledby="otp-heading">
+      <form method="post" onSubmit={onSubmit} noValidate aria-describedby={error ? "signin-error" : undefined} aria-labelledby="otp-heading">
         <h2 id="otp-heading">Two-factor sign-in</h2>
         {alert}
         <div className="field">
@@ -79,7 +90,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           />
         </div>
         <div className="toolbar">
-          <button className="btn" type="submit" disabled={pending}>
+          <button className="btn" type="submit" disabled={pending || !hydrated}>
             {pending ? "Checking…" : "Verify"}
           </button>
           <button
@@ -97,8 +108,9 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     );
   }
 
+  // POST, never the default GET: a form sent before hydration must not put the password in the URL.
   return (
-    <form onSubmit={onSubmit} noValidate aria-describedby={error ? "signin-error" : undefined}>
+    <form method="post" onSubmit={onSubmit} noValidate aria-describedby={error ? "signin-error" : undefined}>
       {alert}
       <div className="field">
         <label htmlFor="email">Email</label>
@@ -108,7 +120,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
         <label htmlFor="password">Password</label>
         <input id="password" name="password" type="password" autoComplete="current-password" required />
       </div>
-      <button className="btn" type="submit" disabled={pending}>
+      <button className="btn" type="submit" disabled={pending || !hydrated}>
         {pending ? "Signing in…" : "Sign in"}
       </button>
     </form>

@@ -45,4 +45,17 @@ describe("signed out", () => {
     expect(await alert.textContent()).toMatch(/Sign-in failed/);
     expect(new URL(page.url()).pathname).toBe("/signin");
   });
+
+  it("a sign-in form sent before the page's script runs cannot put the password in the URL", async () => {
+    // The server's HTML, as a browser has it before hydration: a POST form, its button disabled.
+    const html = await (await fetch(new URL("/signin", BASE_URL))).text();
+    const form = html.match(/<form[^>]*>/)?.[0] ?? "";
+    expect(form).toMatch(/method="post"/i);
+    const button = html.match(/<button[^>]*type="submit"[^>]*>/)?.[0] ?? "";
+    expect(button).toMatch(/disabled/);
+    // Once hydrated, the same button works (the sign-in tests use it).
+    const page = await browser.newPage();
+    await gotoReady(page, "/signin");
+    expect(await page.getByRole("button", { name: "Sign in" }).isEnabled()).toBe(true);
+  });
 });
