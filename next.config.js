@@ -5,6 +5,9 @@ const nextConfig = {
   poweredByHeader: false,
   typedRoutes: false,
   devIndicators: false,
+  // `npm run dev` serves http://localhost:3000; without this, opening it as 127.0.0.1 gets a page
+  // whose scripts never hydrate (Next blocks its dev resources for another host name).
+  allowedDevOrigins: ["127.0.0.1"],
 };
 
 export default nextConfig;
