@@ -59,15 +59,14 @@ export const MARKER_STYLE: Record<ChartMarker["kind"], { color: string; dash: st
   stop: { color: OKABE_ITO.vermillion, dash: "6 3", symbol: "▼", label: "medication stopped" },
 };
 
+// Made once: a formatter costs about 40 times as much to make as to use, and a chart's table
+// labels every week.
+const WEEK_LABEL = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+const WEEK_LABEL_WITH_YEAR = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+
 /** "2026-03-23" -> "23 Mar" (with the year when asked): week labels on axes and in tables. */
 export function formatWeek(weekStart: string, withYear = false): string {
-  const d = new Date(`${weekStart}T00:00:00Z`);
-  return new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "short",
-    ...(withYear ? { year: "numeric" } : {}),
-    timeZone: "UTC",
-  }).format(d);
+  return (withYear ? WEEK_LABEL_WITH_YEAR : WEEK_LABEL).format(new Date(`${weekStart}T00:00:00Z`));
 }
 
 /** Seconds as "45 s", "2 min 30 s", "1 h 5 min". */
