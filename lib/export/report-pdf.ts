@@ -28,9 +28,11 @@ const URGENCY_TEXT = { URGENT: "URGENT", HIGH: "HIGH", ROUTINE: "ROUTINE" } as c
 
 const codeText = (c: ClinicalCode) => `${c.system} ${c.code} ${c.display}`;
 
+// Made once (a report labels every week and day; making a formatter costs far more than using it).
+const SHORT_DATE = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short", timeZone: "UTC" });
+
 function shortDate(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  return d.toLocaleDateString("en-GB", { day: "2-digit", month: "short", timeZone: "UTC" });
+  return SHORT_DATE.format(new Date(`${date}T00:00:00Z`));
 }
 
 function patientSection(doc: Doc, data: ReportData) {
