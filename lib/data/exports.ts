@@ -49,13 +49,11 @@ import { guarded, inTransaction, type Tx } from "./transaction";
 export const CSV_BATCH_SIZE = 500;
 
 /**
- * The episode exports: rows per statement, and rows per chunk of text handed to the stream. The
+ * The episode exports: rows per statement, and rows per chunk of bytes handed to the stream. The
  * rows are written as they are read (no batch of rows is held), so a statement can be long:
  * 1,000 rather than 250 rows per statement took PostgreSQL's export of a million episodes from
  * about 42,000 to 55,000 rows/s (each statement's planning and first index descent cost about a
- * millisecond). A chunk is handed on as soon as it is written, so little text waits in the young
- * generation: 64 rows (about 16 KB); 1,000-row chunks (256 KB, large objects in V8's heap, which
- * piled up between collections) peaked at 173 to 190 MB (measured).
+ * millisecond). A chunk is handed on as soon as it is written: 64 rows, about 16 KB.
  */
 export const EPISODE_CSV_STATEMENT_ROWS = 1000;
 export const EPISODE_CSV_CHUNK_ROWS = 64;
@@ -63,12 +61,16 @@ export const EPISODE_CSV_CHUNK_ROWS = 64;
 /** The byte-order mark makes spreadsheets read the file as UTF-8. */
 const BOM = "\uFEFF";
 
+/** Text as the UTF-8 bytes a CSV export streams. */
+const bytesOf = (text: string): Uint8Array => Buffer.from(text, "utf8");
+
 export interface CsvExport {
   /** A file name without personal data in it (downloads folders are not private). */
   filename: string;
   /** Rows the export holds, counted when it was recorded. */
   rows: number;
-  chunks: AsyncGenerator<string, void, undefined>;
+  /** The file's UTF-8 bytes, a batch at a time. */
+  chunks: AsyncGenerator<Uint8Array, void, undefined>;
 }
 
 const stamp = (d: Date) => d.toISOString().slice(0, 10);
@@ -119,7 +121,7 @@ async function countEpisodes(scope: EpisodeScope): Promise<number> {
 const EPISODE_CSV_SELECT = [...EPISODE_CSV_EPISODE_FIELDS.map((f) => `e."${f}"`), ...EPISODE_CSV_PATIENT_FIELDS.map((f) => `p."${f}"`)].join(", ");
 
 /**
- * Episodes clinic by clinic, each clinic's in (occurredAt, id) order, in chunks of text of
+ * Episodes clinic by clinic, each clinic's in (occurredAt, id) order, in chunks of UTF-8 of
  * `EPISODE_CSV_CHUNK_ROWS` records (at most `batchSize`; a batch's last chunk may be shorter).
  * Each batch starts after the last row of the one before, so rows are neither repeated nor skipped
  * however many there are, and each batch is an index range read (constant cost per batch). Each
@@ -138,14 +140,14 @@ const EPISODE_CSV_SELECT = [...EPISODE_CSV_EPISODE_FIELDS.map((f) => `e."${f}"`)
  * - The batch edge is `occurredAt >= edge AND NOT (occurredAt = edge AND id <= last id)`: a range
  *   start for the index (an OR there makes SQLite read its branches apart and sort).
  */
-async function* episodeCsvBatches(scope: EpisodeScope, zones: Map<string, string>, withPatient: boolean, batchSize: number): AsyncGenerator<string, void, undefined> {
-  yield BOM + episodeCsvHeader(withPatient);
+async function* episodeCsvBatches(scope: EpisodeScope, zones: Map<string, string>, withPatient: boolean, batchSize: number): AsyncGenerator<Uint8Array, void, undefined> {
+  yield bytesOf(BOM + episodeCsvHeader(withPatient));
   const records = episodeCsvRecords(withPatient);
   const chunkRows = Math.min(batchSize, EPISODE_CSV_CHUNK_ROWS);
-  // Texts written and not yet handed on (a chunk or two while the stream's reader keeps up, at
-  // most about two statements' worth when it does not), and the loop's wake-up when a text is
+  // Chunks written and not yet handed on (a chunk or two while the stream's reader keeps up, at
+  // most about two statements' worth when it does not), and the loop's wake-up when a chunk is
   // added or a statement ends.
-  const ready: string[] = [];
+  const ready: Uint8Array[] = [];
   let inChunk = 0;
   let wake: (() => void) | null = null;
   const notify = () => {
@@ -210,7 +212,7 @@ async function* episodeCsvBatches(scope: EpisodeScope, zones: Map<string, string
       if (batch && done) {
         if ("error" in done) throw done.error;
         // The next statement is sent as soon as one ends, so that PostgreSQL reads it while the
-        // stream's reader takes the texts before it (SQLite reads it here and now).
+        // stream's reader takes the chunks before it (SQLite reads it here and now).
         const { rows, last } = done;
         if (rows === batchSize && last) batch = { clinic: batch.clinic, after: { occurredAt: last[EPISODE_CSV_FIELD.occurredAt], id: last[EPISODE_CSV_FIELD.id] } };
         else batch = batch.clinic + 1 < scope.clinics.length ? { clinic: batch.clinic + 1, after: null } : null;
@@ -277,7 +279,7 @@ export async function exportEpisodesCsv(actor: Actor, input: unknown, opts: { ba
   const chunks =
     scope.clinics.length === 0
       ? (async function* () {
-          yield BOM + episodeCsvHeader(true);
+          yield bytesOf(BOM + episodeCsvHeader(true));
         })()
       : episodeCsvBatches(scope, zones, true, opts.batchSize ?? EPISODE_CSV_STATEMENT_ROWS);
   return { filename: `episodes-${period.from ?? "start"}-to-${period.to ?? stamp(startedAt)}.csv`, rows, chunks };
@@ -302,8 +304,8 @@ export async function exportPatientsCsv(actor: Actor, input: unknown, opts: { ba
     await appendAudit(tx, actor, { ...refusal, details: { what: "patients", format: "csv", q: q ?? null, rows } });
     return { where, rows };
   });
-  async function* generate(): AsyncGenerator<string, void, undefined> {
-    yield BOM + patientCsvHeader();
+  async function* generate(): AsyncGenerator<Uint8Array, void, undefined> {
+    yield bytesOf(BOM + patientCsvHeader());
     let after: { searchText: string; id: string } | null = null;
     for (;;) {
       const edge: { searchText: string; id: string } | null = after;
@@ -323,7 +325,7 @@ export async function exportPatientsCsv(actor: Actor, input: unknown, opts: { ba
         }),
       );
       const today = new Date();
-      if (batch.length) yield batch.map((p) => patientCsvLine(p, today)).join("");
+      if (batch.length) yield bytesOf(batch.map((p) => patientCsvLine(p, today)).join(""));
       if (batch.length < batchSize) return;
       const last = batch[batch.length - 1];
       after = { searchText: last.searchText, id: last.id };

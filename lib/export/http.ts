@@ -5,7 +5,7 @@
 import { apiRoute } from "@/lib/api/handler";
 import type { Actor } from "@/lib/auth/actor";
 import type { CsvExport } from "@/lib/data/exports";
-import { textStream } from "./stream";
+import { byteStream } from "./stream";
 
 const BASE_HEADERS = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" };
 
@@ -50,7 +50,7 @@ export function fileResponse(bytes: Uint8Array, opts: { filename: string; conten
  * takes them. `X-Total-Rows` (the count the export was recorded with) lets a client show progress.
  */
 export function csvResponse(exp: CsvExport, what: string): Response {
-  const stream = textStream(exp.chunks, (error) => console.error(`Export ${what} failed while streaming`, error));
+  const stream = byteStream(exp.chunks, (error) => console.error(`Export ${what} failed while streaming`, error));
   return new Response(stream, {
     headers: {
       ...BASE_HEADERS,

@@ -3,7 +3,7 @@
  * peak memory it reports is the export's and not the benchmark's or the bulk insert's.
  *
  *   --mode app    lib/data/exports.ts exportEpisodesCsv, read through the same ReadableStream the
- *                 route returns (lib/export/stream.ts textStream), written to --out;
+ *                 route returns (lib/export/stream.ts byteStream), written to --out;
  *   --mode floor  the same rows through the bare driver (SQLite: one statement, iterated;
  *                 PostgreSQL: keyset batches of --batch rows with a row-value bound, rows as
  *                 arrays, as pg has no cursor without another package), formatted by the same CSV
@@ -72,11 +72,11 @@ async function main() {
   let expected: number | null = null;
   if (mode === "app") {
     const { exportEpisodesCsv } = await import("../../lib/data/exports");
-    const { textStream } = await import("../../lib/export/stream");
+    const { byteStream } = await import("../../lib/export/stream");
     const actor = { userId: "bench-clinician-01", email: "bench-clinician-01@bench.invalid", name: "Bench", role: "CLINICIAN" as const, clinicIds, via: "system" as const, ip: null };
     const exp = await exportEpisodesCsv(actor, {}, batch ? { batchSize: batch } : {});
     expected = exp.rows;
-    const reader = textStream(exp.chunks).getReader();
+    const reader = byteStream(exp.chunks).getReader();
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
@@ -111,7 +111,7 @@ async function main() {
 type Row = Record<string, unknown>;
 
 /** The same rows and bytes as the app's export, through the bare driver. */
-async function floorExport(clinicIds: string[], batch: number, write: (s: string) => void): Promise<void> {
+async function floorExport(clinicIds: string[], batch: number, write: (chunk: Uint8Array | string) => void): Promise<void> {
   const { EPISODE_CSV_EPISODE_FIELDS, EPISODE_CSV_FIELD, EPISODE_CSV_PATIENT_FIELDS, episodeCsvHeader, episodeCsvRecords } = await import("../../lib/export/columns");
   const { databaseKind, sqlitePath } = await import("../../lib/db-adapter");
   // The columns' own fields, in their order: the writer reads rows as these arrays.
