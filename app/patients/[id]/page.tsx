@@ -194,9 +194,7 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
         </nav>
       </section>
 
-      <div id="trends">
-        <TrendsSection data={trends} searchParams={query} basePath={`/patients/${id}`} />
-      </div>
+      <TrendsSection data={trends} searchParams={query} basePath={`/patients/${id}`} />
 
       <section id="visits" aria-labelledby="visits-title">
         <h2 id="visits-title">Visits <span className="muted">({visits.length})</span></h2>

@@ -27,8 +27,9 @@ export default async function PatientTrendsPage({
           ← Back to {p.familyName}, {p.givenName}
         </Link>
       </p>
+      {/* The section below is headed "Trends"; the page's heading says whose. */}
       <h1>
-        Trends: {p.familyName}, {p.givenName} <span className="badge">MRN {p.mrn}</span>
+        {p.familyName}, {p.givenName} <span className="badge">MRN {p.mrn}</span>
       </h1>
       <TrendsSection data={trends} searchParams={query} basePath={`/patients/${id}/trends`} />
     </>
