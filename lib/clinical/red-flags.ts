@@ -313,7 +313,7 @@ export function computeRedFlags(
           'FREQUENT_WITHOUT_EXERTION',
           'Frequent episodes not linked to physical exertion',
           span,
-          `${frequentSummary}; only ${withExertion} of ${plural(dated.length, 'episode')} in ${windowLabel} followed exertion`,
+          `${frequentSummary}; ${withExertion === 0 ? 'none' : `only ${withExertion}`} of ${plural(dated.length, 'episode')} in ${windowLabel} followed exertion`,
         ),
       );
     }

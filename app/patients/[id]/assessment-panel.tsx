@@ -26,7 +26,7 @@ export function AssessmentPanel({ patientId, assessment, history, canWrite }: { 
                 <span className={`badge ${URGENCY_CLASS[f.urgency]}`}>{f.urgency.toLowerCase()}</span> <strong>{RED_FLAG_LABELS[f.code]}</strong> <span className="muted">({f.code})</span>
               </p>
               <p>{f.message}</p>
-              <p><strong>Evidence:</strong> {f.evidence.summary}{f.evidence.days.length > 0 && ` Days: ${f.evidence.days.join(", ")}.`}</p>
+              <p><strong>Evidence:</strong> {f.evidence.summary}.{f.evidence.days.length > 0 && ` Days: ${f.evidence.days.join(", ")}.`}</p>
               <p><strong>Advice:</strong> {f.advice}</p>
             </li>
           ))}

@@ -272,6 +272,14 @@ describe('FREQUENT_WITHOUT_EXERTION', () => {
     expect(codes(eps)).toContain('FREQUENT_WITHOUT_EXERTION');
   });
 
+  it.each<[string, Trigger[][], string]>([
+    ['none with exertion', [[], [], []], 'none of 3 episodes in the last 30 days followed exertion'],
+    ['one with exertion', [['EXERTION'], [], []], 'only 1 of 3 episodes in the last 30 days followed exertion'],
+  ])('says how many followed exertion: %s', (_name, triggers, expected) => {
+    const f = flag('FREQUENT_WITHOUT_EXERTION', triggers.map((t, i) => onDay(20 + i, { triggers: t })))!;
+    expect(f.evidence.summary).toContain(expected);
+  });
+
   it('has HIGH urgency and the default advice', () => {
     const f = flag('FREQUENT_WITHOUT_EXERTION', [onDay(20), onDay(21), onDay(22)])!;
     expect(f.urgency).toBe('HIGH');
