@@ -227,7 +227,8 @@ export async function checkSession(sessionId: string, ip: string | null, now = n
   const quick = judgeSession(await readSession(db, sessionId), ip, now, touch);
   if ("settled" in quick) return quick.settled;
   return inTransaction(async (tx) => {
-    const judged = judgeSession(await readSession(tx, sessionId), ip, now, touch);
+    const stored = await readSession(tx, sessionId);
+    const judged = judgeSession(stored, ip, now, touch);
     if ("settled" in judged) return judged.settled;
     if ("end" in judged) {
       await tx.session.update({ where: { id: sessionId }, data: { endedAt: now, endReason: judged.end } });
@@ -235,7 +236,8 @@ export async function checkSession(sessionId: string, ip: string | null, now = n
       return { ok: false, reason: judged.end };
     }
     await tx.session.update({ where: { id: sessionId }, data: { lastSeenAt: now } });
-    const touched = judgeSession(await readSession(tx, sessionId), ip, now, false);
+    // Judged again as just written: active, not idle, nothing left to write.
+    const touched = judgeSession({ ...stored!, lastSeenAt: now }, ip, now, false);
     if (!("settled" in touched)) throw new Error("a session just touched must be settled");
     return touched.settled;
   });
