@@ -9,6 +9,7 @@ import { checklistUpdateSchema } from "@/lib/validation/checklist";
 import { appendAudit } from "./audit";
 import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
 import { requirePatientInScope, splitList } from "./patients";
+import { asDate, asDateOrNull, asStringOrNull } from "./sql-values";
 import { guarded, isUniqueViolation, type Tx } from "./transaction";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -159,20 +160,20 @@ export async function getAssessment(actor: Actor, patientId: string, asOf: Date 
     const patient = await requirePatientInScope(tx, actor, patientId);
     const timeZone = patient.clinic.timeZone;
     const facts = await loadFacts(tx, patientId, asOf);
-    const items = await tx.checklistItem.findMany({ where: { patientId } });
-    const editors = items.map((i) => i.updatedById).filter((x): x is string => !!x);
-    const users = editors.length ? await tx.user.findMany({ where: { id: { in: editors } }, select: { id: true, name: true } }) : [];
-    const byCause = new Map(items.map((i) => [i.causeId, i]));
-    const names = new Map(users.map((u) => [u.id, u.name]));
+    // Plain SQL with the editor's name joined: read on every patient page (see loadFactsBatch).
+    const items = await tx.$queryRaw<Record<string, unknown>[]>`
+      SELECT i."causeId", i."status", i."note", i."version", i."updatedAt", u."name" AS "updatedBy"
+      FROM "ChecklistItem" i LEFT JOIN "User" u ON u."id" = i."updatedById" WHERE i."patientId" = ${patientId}`;
+    const byCause = new Map(items.map((i) => [String(i.causeId), i]));
     const checklist = suggestChecklist(facts, asOf, timeZone).map((s): ChecklistItemView => {
       const item = byCause.get(s.causeId);
       return {
         ...s,
-        status: (item?.status ?? "NOT_ASSESSED") as ChecklistStatus,
-        note: item?.note ?? "",
-        version: item?.version ?? 0,
-        updatedAt: item?.updatedAt ?? null,
-        updatedBy: item?.updatedById ? (names.get(item.updatedById) ?? null) : null,
+        status: (item ? String(item.status) : "NOT_ASSESSED") as ChecklistStatus,
+        note: item ? String(item.note) : "",
+        version: item ? Number(item.version) : 0,
+        updatedAt: item ? asDateOrNull(item.updatedAt) : null,
+        updatedBy: item ? asStringOrNull(item.updatedBy) : null,
       };
     });
     await appendAudit(tx, actor, { action: "ASSESSMENT_VIEW", patientId, details: { asOf: asOf.toISOString() } });
@@ -226,17 +227,18 @@ export async function setChecklistStatus(actor: Actor, patientId: string, causeI
 export async function getChecklistHistory(actor: Actor, patientId: string): Promise<ChecklistHistoryEntry[]> {
   return guarded(actor, "clinical:read", { action: "CHECKLIST_HISTORY_VIEW", patientId }, async (tx) => {
     await requirePatientInScope(tx, actor, patientId);
-    const rows = await tx.checklistHistory.findMany({ where: { patientId }, orderBy: [{ changedAt: "desc" }, { id: "desc" }] });
-    const users = rows.length ? await tx.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.changedById))] } }, select: { id: true, name: true } }) : [];
-    const names = new Map(users.map((u) => [u.id, u.name]));
+    const rows = await tx.$queryRaw<Record<string, unknown>[]>`
+      SELECT h."causeId", h."fromStatus", h."toStatus", h."note", h."changedAt", u."name" AS "changedBy"
+      FROM "ChecklistHistory" h LEFT JOIN "User" u ON u."id" = h."changedById"
+      WHERE h."patientId" = ${patientId} ORDER BY h."changedAt" DESC, h."id" DESC`;
     await appendAudit(tx, actor, { action: "CHECKLIST_HISTORY_VIEW", patientId });
     return rows.map((r) => ({
       causeId: r.causeId as CauseId,
       fromStatus: r.fromStatus as ChecklistStatus,
       toStatus: r.toStatus as ChecklistStatus,
-      note: r.note,
-      changedBy: names.get(r.changedById) ?? "unknown user",
-      changedAt: r.changedAt,
+      note: String(r.note),
+      changedBy: asStringOrNull(r.changedBy) ?? "unknown user",
+      changedAt: asDate(r.changedAt),
     }));
   });
 }

@@ -37,6 +37,7 @@ import { ensureDayCounts, queryDayCountsByWeek } from "./day-counts";
 import { invalid } from "./errors";
 import { requirePatientInScope } from "./patients";
 import { EFFECTIVE_TYPE, OCCURRED_AT, perRun, UNCLASSIFIED, weekIndexSql, type ZonedBounds } from "./episode-sql";
+import { asBool, asDate } from "./sql-values";
 import { guarded, type Tx } from "./transaction";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -105,7 +106,6 @@ export function weeksOf(period: Pick<ResolvedPeriod, "from" | "to">): WeekSlot[]
 /** Numbers from either driver (PostgreSQL's bigint and numeric arrive as BigInt or text). */
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const bool = (v: unknown): boolean => v === true || v === 1 || v === 1n || v === "1" || v === "true";
 
 // ---------------------------------------------------------------------------------------------
 // Queries (exported for the benchmark, which times them one by one)
@@ -204,7 +204,7 @@ export async function queryDistribution(tx: Tx, kind: DatabaseKind, patientId: s
   const rows = await tx.$queryRaw<Record<string, unknown>[]>(distributionSql(kind, patientId, bounds));
   return rows.map((r) => ({
     part: DAY_PARTS[num(r.part)],
-    asleep: bool(r.asleep),
+    asleep: asBool(r.asleep),
     side: String(r.side),
     muscleGroup: String(r.muscleGroup),
     count: num(r.count),
@@ -425,12 +425,14 @@ export async function getPatientTrends(
     // One after another: a transaction holds one connection, so parallel calls would only queue (and pg warns).
     const weekly = await queryPatientWeekly(tx, kind, patientId, bounds);
     const distribution = await queryDistribution(tx, kind, patientId, bounds);
-    const visits = await tx.visit.findMany({
-      where: { patientId, deletedAt: null, occurredAt: { gte: bounds.start, lt: bounds.end } },
-      select: { occurredAt: true },
-      orderBy: { occurredAt: "asc" },
-    });
-    const medications = await tx.medication.findMany({ where: { patientId }, select: { name: true, startedOn: true, stoppedOn: true } });
+    // Plain SQL, as every read on the patient page: an ORM statement costs a query compilation.
+    const visits = (
+      await tx.$queryRaw<{ occurredAt: unknown }[]>`
+        SELECT "occurredAt" FROM "Visit" WHERE "patientId" = ${patientId} AND "deletedAt" IS NULL
+          AND "occurredAt" >= ${bounds.start} AND "occurredAt" < ${bounds.end} ORDER BY "occurredAt"`
+    ).map((v) => ({ occurredAt: asDate(v.occurredAt) }));
+    const medications = await tx.$queryRaw<{ name: string; startedOn: string | null; stoppedOn: string | null }[]>`
+      SELECT "name", "startedOn", "stoppedOn" FROM "Medication" WHERE "patientId" = ${patientId} ORDER BY "id"`;
     const weeks = weekSeries(period, weekly);
     await appendAudit(tx, actor, {
       action: "TRENDS_VIEW",
