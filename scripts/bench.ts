@@ -13,7 +13,7 @@
  *           transaction and audit row), in a child process per database;
  *   export  the clinic-wide CSV export (lib/data/exports.ts) in a child process of its own: rows
  *           per second and peak RSS, against the same rows and bytes through the bare driver;
- *   http    `next start` (from --app-dir, default this checkout; build it first) on each
+ *   http    `npm start` (scripts/start.js from --app-dir, default this checkout; build it first) on each
  *           database, 20 clinicians signed in through /api/auth/csrf and
  *           /api/auth/callback/credentials, then autocannon with --connections clients (each its
  *           own session) on the patient page and on the patient list, twice each: closed loop
@@ -491,8 +491,8 @@ async function httpBench(dialect: Dialect, url: string): Promise<HttpResult[]> {
     }
   };
   try {
-    log(`next start on ${base} (${appDir})`);
-    server = spawn(process.execPath, [path.join(appDir, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    log(`npm start on ${base} (${appDir}${process.env.WEB_CONCURRENCY ? `, WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY}` : ""})`);
+    server = spawn(process.execPath, [path.join(appDir, "scripts", "start.js"), "-p", String(port), "-H", "127.0.0.1"], {
       cwd: appDir,
       env: {
         ...process.env,
@@ -656,7 +656,7 @@ function printExport(rows: [Dialect, ExportResult, ExportResult, number][]) {
 }
 
 function printHttp(rows: HttpResult[]) {
-  console.log(`\n### HTTP (next start, ${rows[0]?.connections ?? 0} concurrent signed-in clients, ${rows[0]?.seconds ?? 0} s each)\n`);
+  console.log(`\n### HTTP (npm start, ${rows[0]?.connections ?? 0} concurrent signed-in clients, ${rows[0]?.seconds ?? 0} s each)\n`);
   console.log("| database | page | load model | requests | req/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | p95 under 300 ms | load |");
   console.log("|---|---|---|---:|---:|---:|---:|---:|---:|---:|:---:|---:|");
   for (const r of rows) {

@@ -4,7 +4,7 @@
  *   1. checks that Chromium is installed (E2E_CHROMIUM, default /usr/bin/chromium);
  *   2. runs `npm run build` when .next/BUILD_ID is missing, or always with `--build`;
  *   3. creates a fresh SQLite database in a temporary folder, migrates and seeds it (demo data);
- *   4. starts `next start` on a free port (or E2E_PORT) and waits until /signin answers;
+ *   4. starts the production server (`npm start`) on a free port (or E2E_PORT) and waits until /signin answers;
  *   5. runs the vitest project `e2e` (tests/e2e/**\/*.e2e.ts) with E2E_BASE_URL and E2E_DATABASE_URL;
  *   6. always stops the server; prints its log when something failed; exits with the tests' status.
  *
@@ -153,7 +153,7 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 
 let status = 1;
 try {
-  step(`Starting next start on ${baseUrl} …`);
+  step(`Starting npm start on ${baseUrl} …`);
   const serverStarted = Date.now();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -164,7 +164,7 @@ try {
     NEXT_TELEMETRY_DISABLED: "1",
     PORT: String(port),
   };
-  server = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  server = spawn(process.execPath, [path.join(root, "scripts", "start.js"), "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,1 @@
+export function workerCount(databaseUrl: string | undefined, webConcurrency: string | undefined, cores: number): number;
