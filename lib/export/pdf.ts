@@ -17,10 +17,14 @@ const FONT_DIR = process.env.PDF_FONT_DIR ?? path.join(process.cwd(), "node_modu
 const FONT_FILES = { regular: "DejaVuSans.ttf", bold: "DejaVuSans-Bold.ttf" } as const;
 let fonts: { regular: Buffer; bold: Buffer } | null = null;
 
+// The font files are read at run time from FONT_DIR; without these markers the build would trace
+// the whole project into the server's output, since it cannot tell which file a variable names.
+const fontPath = (file: string) => path.join(/*turbopackIgnore: true*/ FONT_DIR, file);
+
 function loadFonts() {
   fonts ??= {
-    regular: fs.readFileSync(path.join(FONT_DIR, FONT_FILES.regular)),
-    bold: fs.readFileSync(path.join(FONT_DIR, FONT_FILES.bold)),
+    regular: fs.readFileSync(/*turbopackIgnore: true*/ fontPath(FONT_FILES.regular)),
+    bold: fs.readFileSync(/*turbopackIgnore: true*/ fontPath(FONT_FILES.bold)),
   };
   return fonts;
 }
@@ -36,7 +40,7 @@ export function createDocument(info: { title: string; author: string; subject: s
     size: "A4",
     margins: { top: MARGIN, bottom: MARGIN + FOOTER_SPACE, left: MARGIN, right: MARGIN },
     bufferPages: true,
-    font: path.join(FONT_DIR, FONT_FILES.regular),
+    font: fontPath(FONT_FILES.regular),
     lang: "en-GB",
     displayTitle: true,
     info: { Title: info.title, Author: info.author, Subject: info.subject, Creator: "Cramp Clinic", Producer: "Cramp Clinic (pdfkit)" },
