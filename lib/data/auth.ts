@@ -9,6 +9,7 @@ import { isTotpCode, normalizeCode } from "@/lib/auth/totp";
 import { appendAudit } from "./audit";
 import { isLocked, recordFailedProof } from "./lockout";
 import { db } from "@/lib/db";
+import { asBool, asDate, asDateOrNull, asStringOrNull } from "./sql-values";
 import { inTransaction, type Tx } from "./transaction";
 import { acceptSecondFactor, matchRecoveryCode, twoFactorRequired } from "./two-factor";
 
@@ -150,25 +151,23 @@ async function readSession(client: Pick<Tx, "$queryRaw">, sessionId: string): Pr
     ORDER BY m."clinicId"`;
   const r = rows[0];
   if (!r) return null;
-  // Each database's driver gives its own types for instants and flags: read them one way here.
-  const instant = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
   return {
     userId: String(r.userId),
     sessionVersion: Number(r.sessionVersion),
-    createdAt: instant(r.createdAt),
-    lastSeenAt: instant(r.lastSeenAt),
-    endedAt: r.endedAt == null ? null : instant(r.endedAt),
-    endReason: r.endReason == null ? null : String(r.endReason),
+    createdAt: asDate(r.createdAt),
+    lastSeenAt: asDate(r.lastSeenAt),
+    endedAt: asDateOrNull(r.endedAt),
+    endReason: asStringOrNull(r.endReason),
     user: {
       email: String(r.email),
       name: String(r.name),
       role: String(r.role),
-      active: Boolean(r.active),
+      active: asBool(r.active),
       sessionVersion: Number(r.userSessionVersion),
-      mustChangePassword: Boolean(r.mustChangePassword),
-      totpEnabled: Boolean(r.totpEnabled),
+      mustChangePassword: asBool(r.mustChangePassword),
+      totpEnabled: asBool(r.totpEnabled),
     },
-    memberships: rows.filter((m) => m.clinicId != null).map((m) => ({ clinicId: String(m.clinicId), clinic: { requireTwoFactor: Boolean(m.requireTwoFactor) } })),
+    memberships: rows.filter((m) => m.clinicId != null).map((m) => ({ clinicId: String(m.clinicId), clinic: { requireTwoFactor: asBool(m.requireTwoFactor) } })),
   };
 }
 
