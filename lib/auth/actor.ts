@@ -11,6 +11,16 @@ export interface Actor {
   ip?: string | null;
 }
 
+/** The actor a stored user acts as, with the clinics it may see now (read on every request). */
+export function actorFor(
+  user: { id: string; email: string; name: string; role: string },
+  clinicIds: string[],
+  via: Actor["via"],
+  ip: string | null = null,
+): Actor {
+  return { userId: user.id, email: user.email, name: user.name, role: user.role as Role, clinicIds, via, ip };
+}
+
 export type Permission =
   | "clinical:read"
   | "clinical:write"

@@ -1,7 +1,6 @@
 import type { Actor } from "@/lib/auth/actor";
-import { can } from "@/lib/auth/actor";
+import { actorFor, can } from "@/lib/auth/actor";
 import { generateApiToken, hashApiToken, looksLikeApiToken, TOKEN_TOUCH_MS } from "@/lib/auth/api-tokens";
-import type { Role } from "@/lib/clinical/vocabulary";
 import { parseWith } from "@/lib/validation/common";
 import { apiTokenCreateSchema } from "@/lib/validation/api-token";
 import { appendAudit, type AuditInput } from "./audit";
@@ -152,15 +151,7 @@ export async function authenticateApiToken(token: string, ip: string | null, now
     });
     if (!row) return { ok: false, reason: "UNKNOWN" } as const;
     const user = row.user;
-    const actor: Actor = {
-      userId: user.id,
-      email: user.email,
-      name: user.name,
-      role: user.role as Role,
-      clinicIds: user.memberships.map((m) => m.clinicId),
-      via: "token",
-      ip,
-    };
+    const actor = actorFor(user, user.memberships.map((m) => m.clinicId), "token", ip);
     const refuse = async (reason: "REVOKED" | "INACTIVE") => {
       await appendAudit(tx, actor, { action: "API_TOKEN_USE", outcome: "DENIED", targetType: "ApiToken", targetId: row.id, details: { reason } });
       return { ok: false, reason } as const;

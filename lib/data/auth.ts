@@ -1,5 +1,4 @@
-import type { Actor } from "@/lib/auth/actor";
-import type { Role } from "@/lib/clinical/vocabulary";
+import { actorFor, type Actor } from "@/lib/auth/actor";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
 import { fieldErrors } from "@/lib/validation/common";
 import { changePasswordSchema } from "@/lib/validation/user";
@@ -187,15 +186,7 @@ function judgeSession(
     return { settled: { ok: false, reason: known.find((r) => r === session.endReason) ?? "ENDED" } };
   }
   const user = session.user;
-  const actor: Actor = {
-    userId: session.userId,
-    email: user.email,
-    name: user.name,
-    role: user.role as Role,
-    clinicIds: session.memberships.map((m) => m.clinicId),
-    via: "session",
-    ip,
-  };
+  const actor = actorFor({ id: session.userId, ...user }, session.memberships.map((m) => m.clinicId), "session", ip);
   if (!user.active) return { end: "INACTIVE", actor };
   if (session.sessionVersion !== user.sessionVersion) return { end: "REVOKED", actor };
   if (now.getTime() - session.createdAt.getTime() > SESSION_ABSOLUTE_MS) return { end: "ABSOLUTE_TIMEOUT", actor };
@@ -248,7 +239,7 @@ export async function signOutSession(sessionId: string): Promise<void> {
     if (!session || session.endedAt) return;
     await tx.session.update({ where: { id: sessionId }, data: { endedAt: new Date(), endReason: "SIGNED_OUT" } });
     const u = session.user;
-    await appendAudit(tx, { userId: u.id, email: u.email, name: u.name, role: u.role as Role, clinicIds: [], via: "session" }, { action: "SIGN_OUT", details: { sessionId } });
+    await appendAudit(tx, actorFor(u, [], "session"), { action: "SIGN_OUT", details: { sessionId } });
   });
 }
 
