@@ -14,13 +14,21 @@ export interface EpisodeObservation {
   consciousnessImpaired?: boolean;
   /** The clinician's label, if any. */
   classification?: Classification | null;
+  /**
+   * A clinician's confirmation, on review, of a label that differs from the suggestion: the label
+   * and the suggestion it was given for. It holds only while both stay as they were.
+   */
+  labelConfirmedFor?: { classification: Classification; suggestion: Classification } | null;
 }
 
 export interface ClassificationResult {
   suggestion: Classification | null;
   rationale: string[];
   warnings: string[];
+  /** The label differs from the suggestion and no clinician has confirmed it on review. */
   needsReview: boolean;
+  /** The label differs from the suggestion and a clinician's confirmation of it still holds. */
+  labelConfirmed: boolean;
   /** IRLSSG criteria 1-4 met (0..4) when the suggestion is RLS, otherwise null. */
   rlsCriteriaMet: number | null;
 }
@@ -140,14 +148,19 @@ export function suggestClassification(obs: EpisodeObservation): ClassificationRe
   }
 
   let needsReview = false;
+  let labelConfirmed = false;
   const clinician = obs.classification ?? null;
   // Review only flags disagreement with a suggestion: with no suggestion there is nothing to disagree with.
   if (clinician !== null && suggestion !== null && clinician !== suggestion) {
-    needsReview = true;
+    const confirmed = obs.labelConfirmedFor ?? null;
+    labelConfirmed = confirmed !== null && confirmed.classification === clinician && confirmed.suggestion === suggestion;
+    needsReview = !labelConfirmed;
     warnings.push(
-      `The clinician's label "${label(clinician)}" differs from the suggested "${label(suggestion)}": the episode is marked for review.`,
+      labelConfirmed
+        ? `The clinician's label "${label(clinician)}" differs from the suggested "${label(suggestion)}"; a clinician confirmed the label on review.`
+        : `The clinician's label "${label(clinician)}" differs from the suggested "${label(suggestion)}": the episode is marked for review.`,
     );
   }
 
-  return { suggestion, rationale, warnings, needsReview, rlsCriteriaMet };
+  return { suggestion, rationale, warnings, needsReview, labelConfirmed, rlsCriteriaMet };
 }

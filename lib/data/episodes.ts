@@ -38,6 +38,9 @@ export interface EpisodeView {
   suggestionRationale: string[];
   warnings: string[];
   needsReview: boolean;
+  /** When a clinician confirmed, on review, a label that differs from the suggestion, and who. */
+  labelConfirmedAt: Date | null;
+  labelConfirmedById: string | null;
   notes: string;
   version: number;
   createdAt: Date;
@@ -71,6 +74,8 @@ export function toEpisodeView(e: EpisodeRow): EpisodeView {
     suggestionRationale: JSON.parse(e.suggestionRationale),
     warnings: JSON.parse(e.warnings),
     needsReview: e.needsReview,
+    labelConfirmedAt: e.labelConfirmedAt,
+    labelConfirmedById: e.labelConfirmedById,
     notes: e.notes,
     version: e.version,
     createdAt: e.createdAt,
@@ -78,7 +83,10 @@ export function toEpisodeView(e: EpisodeRow): EpisodeView {
   };
 }
 
-/** The stored suggestion columns, always recomputed by the one rule function from the saved fields. */
+/**
+ * The stored suggestion columns, always recomputed by the one rule function from the saved fields.
+ * A confirmation on review survives only while the label and the suggestion stay as confirmed.
+ */
 function suggestionColumns(e: {
   movement?: string | null;
   rhythm?: string | null;
@@ -88,7 +96,7 @@ function suggestionColumns(e: {
   reliefByMovement: boolean;
   consciousnessImpaired: boolean;
   classification?: string | null;
-}) {
+}, labelConfirmedFor: { classification: Classification; suggestion: Classification } | null = null) {
   const result = suggestClassification({
     movement: (e.movement ?? null) as Movement | null,
     rhythm: (e.rhythm ?? null) as Rhythm | null,
@@ -98,13 +106,21 @@ function suggestionColumns(e: {
     reliefByMovement: e.reliefByMovement,
     consciousnessImpaired: e.consciousnessImpaired,
     classification: (e.classification ?? null) as Classification | null,
+    labelConfirmedFor,
   });
   return {
     suggestedClassification: result.suggestion,
     suggestionRationale: JSON.stringify(result.rationale),
     warnings: JSON.stringify(result.warnings),
     needsReview: result.needsReview,
+    ...(result.labelConfirmed ? {} : { labelConfirmedAt: null, labelConfirmedById: null }),
   };
+}
+
+/** The label and suggestion a stored confirmation was given for (the row's own, as any change clears it). */
+function storedConfirmation(row: EpisodeRow) {
+  if (!row.labelConfirmedAt || !row.classification || !row.suggestedClassification) return null;
+  return { classification: row.classification as Classification, suggestion: row.suggestedClassification as Classification };
 }
 
 async function requireVisitOfPatient(tx: Tx, patientId: string, visitId: string | null | undefined) {
@@ -188,7 +204,7 @@ export async function updateEpisode(actor: Actor, id: string, input: unknown): P
     };
     const data: Prisma.EpisodeUncheckedUpdateManyInput = {
       ...merged,
-      ...suggestionColumns(merged),
+      ...suggestionColumns(merged, storedConfirmation(current)),
       version: { increment: 1 },
     };
     if (changes.occurredAt) data.occurredAt = changes.occurredAt;
@@ -231,12 +247,48 @@ export async function deleteEpisode(actor: Actor, id: string, version: number): 
   });
 }
 
-export async function getEpisode(actor: Actor, id: string): Promise<EpisodeView & { timeZone: string }> {
+/**
+ * A clinician confirms, on review, a label that differs from the suggestion: the episode leaves the
+ * review queue until its label or suggestion changes. Who and when are kept on the episode and audited.
+ */
+export async function confirmEpisodeLabel(actor: Actor, id: string, version: number): Promise<EpisodeView> {
+  return guarded(actor, "clinical:write", { action: "EPISODE_LABEL_CONFIRM", targetType: "Episode", targetId: id }, async (tx) => {
+    const current = await loadEpisodeInScope(tx, actor, id);
+    if (!Number.isInteger(version)) throw invalid({ version: "Missing or not a whole number" });
+    if (current.version !== version) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    if (!current.needsReview || !current.classification || !current.suggestedClassification) {
+      throw conflict("This episode is not awaiting review: its label agrees with the suggestion or was already confirmed.");
+    }
+    const confirmed = { classification: current.classification as Classification, suggestion: current.suggestedClassification as Classification };
+    const columns = suggestionColumns(current, confirmed);
+    // The stored suggestion predates a change of the rules: the clinician should see the new one first.
+    if (columns.needsReview) throw conflict("The suggestion for this episode has changed since it was saved: save the episode again, then review it.");
+    const { count } = await tx.episode.updateMany({
+      where: { id, version, deletedAt: null, needsReview: true },
+      data: { ...columns, labelConfirmedAt: new Date(), labelConfirmedById: actor.userId, version: { increment: 1 } },
+    });
+    if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    await refreshAttention(tx, [current.patientId]);
+    await appendAudit(tx, actor, {
+      action: "EPISODE_LABEL_CONFIRM",
+      patientId: current.patientId,
+      targetType: "Episode",
+      targetId: id,
+      details: { classification: confirmed.classification, suggestedClassification: confirmed.suggestion },
+    });
+    return toEpisodeView(await tx.episode.findUniqueOrThrow({ where: { id } }));
+  });
+}
+
+export async function getEpisode(actor: Actor, id: string): Promise<EpisodeView & { timeZone: string; labelConfirmedByName: string | null }> {
   return guarded(actor, "clinical:read", { action: "EPISODE_VIEW", targetType: "Episode", targetId: id }, async (tx) => {
     const row = await loadEpisodeInScope(tx, actor, id);
     const clinic = await tx.clinic.findUniqueOrThrow({ where: { id: row.clinicId }, select: { timeZone: true } });
+    const confirmer = row.labelConfirmedById
+      ? await tx.user.findUnique({ where: { id: row.labelConfirmedById }, select: { name: true } })
+      : null;
     await appendAudit(tx, actor, { action: "EPISODE_VIEW", patientId: row.patientId, targetType: "Episode", targetId: id });
-    return { ...toEpisodeView(row), timeZone: clinic.timeZone };
+    return { ...toEpisodeView(row), timeZone: clinic.timeZone, labelConfirmedByName: confirmer?.name ?? null };
   });
 }
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createPatient } from "@/lib/data/patients";
-import { createEpisode, deleteEpisode, listEpisodes, listReviewQueue, updateEpisode } from "@/lib/data/episodes";
+import { confirmEpisodeLabel, createEpisode, deleteEpisode, getEpisode, listEpisodes, listReviewQueue, updateEpisode } from "@/lib/data/episodes";
 import { createVisit, listVisits, updateVisit } from "@/lib/data/visits";
 import { DataError } from "@/lib/data/errors";
 import { createWorld, validPatient } from "../factories/world";
@@ -42,6 +42,55 @@ describe("episodes", () => {
     expect(queue.items.map((e) => e.id)).toContain(disputed.id);
     expect(queue.items.map((e) => e.id)).not.toContain(agreed.id);
     expect(await listReviewQueue(world.actors.outsider, {})).toMatchObject({ total: 0 });
+  });
+
+  it("a clinician confirms a differing label on review: off the queue, who and when kept and audited, back on any change of label or suggestion", async () => {
+    const reviewIds = async () => (await listReviewQueue(world.actors.clinician, {})).items.map((e) => e.id);
+    const pendingReviews = async () => (await db.patientAttention.findUniqueOrThrow({ where: { patientId } })).reviewCount;
+    const disputed = await createEpisode(world.actors.clinician, patientId, episode({ classification: "CLONIC" }));
+    const before = await pendingReviews();
+
+    const confirmed = await confirmEpisodeLabel(world.actors.admin, disputed.id, disputed.version);
+    expect(confirmed).toMatchObject({ needsReview: false, classification: "CLONIC", suggestedClassification: "TONIC", labelConfirmedById: world.users.admin.id, version: disputed.version + 1 });
+    expect(confirmed.labelConfirmedAt).toBeInstanceOf(Date);
+    expect(confirmed.warnings.join(" ")).toMatch(/confirmed the label on review/);
+    expect(await reviewIds()).not.toContain(disputed.id);
+    expect(await pendingReviews()).toBe(before - 1);
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "EPISODE_LABEL_CONFIRM", targetId: disputed.id } });
+    expect(audit).toMatchObject({ userId: world.users.admin.id, patientId });
+    expect(JSON.parse(audit.details)).toEqual({ classification: "CLONIC", suggestedClassification: "TONIC" });
+    expect(await getEpisode(world.actors.reader, disputed.id)).toMatchObject({ labelConfirmedByName: world.users.admin.name });
+
+    // A change beside the label and the suggestion keeps the confirmation.
+    const noted = await updateEpisode(world.actors.clinician, disputed.id, { version: confirmed.version, notes: "seen again", painScore: 3 });
+    expect(noted).toMatchObject({ needsReview: false, labelConfirmedById: world.users.admin.id });
+    // A new label puts the episode back on the queue and clears the confirmation.
+    const relabelled = await updateEpisode(world.actors.clinician, disputed.id, { version: noted.version, classification: "MYOCLONIC" });
+    expect(relabelled).toMatchObject({ needsReview: true, labelConfirmedAt: null, labelConfirmedById: null });
+    expect(await reviewIds()).toContain(disputed.id);
+    // So does a new suggestion under a confirmed label.
+    const again = await confirmEpisodeLabel(world.actors.clinician, disputed.id, relabelled.version);
+    expect(again.needsReview).toBe(false);
+    const moved = await updateEpisode(world.actors.clinician, disputed.id, { version: again.version, movement: "SUSTAINED_THEN_TREMBLING" });
+    expect(moved).toMatchObject({ suggestedClassification: "TONIC_CLONIC", needsReview: true, labelConfirmedAt: null });
+    expect(await pendingReviews()).toBe(before);
+  });
+
+  it("refuses to confirm a label that is not awaiting review, a stale version, a reader and another clinic, writing nothing", async () => {
+    const agreed = await createEpisode(world.actors.clinician, patientId, episode({ classification: "TONIC" }));
+    const notAwaiting = await refusal(confirmEpisodeLabel(world.actors.clinician, agreed.id, agreed.version));
+    expect(notAwaiting.code).toBe("CONFLICT");
+    expect(notAwaiting.message).toMatch(/not awaiting review/);
+
+    const disputed = await createEpisode(world.actors.clinician, patientId, episode({ classification: "RLS" }));
+    expect((await refusal(confirmEpisodeLabel(world.actors.clinician, disputed.id, disputed.version + 5))).code).toBe("CONFLICT");
+    expect((await refusal(confirmEpisodeLabel(world.actors.clinician, disputed.id, Number("not a number")))).code).toBe("VALIDATION");
+    expect((await refusal(confirmEpisodeLabel(world.actors.reader, disputed.id, disputed.version))).code).toBe("FORBIDDEN");
+    expect((await refusal(confirmEpisodeLabel(world.actors.outsider, disputed.id, disputed.version))).code).toBe("NOT_FOUND");
+
+    const stored = await db.episode.findUniqueOrThrow({ where: { id: disputed.id } });
+    expect(stored).toMatchObject({ needsReview: true, labelConfirmedAt: null, version: disputed.version });
+    expect(await db.auditEvent.count({ where: { action: "EPISODE_LABEL_CONFIRM", targetId: { in: [agreed.id, disputed.id] }, outcome: "SUCCESS" } })).toBe(0);
   });
 
   it("suggests RLS only with voluntary control, and warns about impaired consciousness", async () => {

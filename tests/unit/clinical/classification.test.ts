@@ -155,6 +155,23 @@ describe('suggestClassification: warnings', () => {
     expect(w).toContain('"Tonic-clonic"');
   });
 
+  // A confirmation on review holds for exactly the label and suggestion it was given for.
+  it.each<[string, EpisodeObservation, { needsReview: boolean; labelConfirmed: boolean }]>([
+    ['confirmed for this label and suggestion', { movement: 'SUSTAINED_CONTRACTION', classification: 'CLONIC', labelConfirmedFor: { classification: 'CLONIC', suggestion: 'TONIC' } }, { needsReview: false, labelConfirmed: true }],
+    ['label changed since the confirmation', { movement: 'SUSTAINED_CONTRACTION', classification: 'MYOCLONIC', labelConfirmedFor: { classification: 'CLONIC', suggestion: 'TONIC' } }, { needsReview: true, labelConfirmed: false }],
+    ['suggestion changed since the confirmation', { movement: 'SUSTAINED_THEN_TREMBLING', classification: 'CLONIC', labelConfirmedFor: { classification: 'CLONIC', suggestion: 'TONIC' } }, { needsReview: true, labelConfirmed: false }],
+    ['no confirmation', { movement: 'SUSTAINED_CONTRACTION', classification: 'CLONIC', labelConfirmedFor: null }, { needsReview: true, labelConfirmed: false }],
+    ['label now equals the suggestion: nothing to confirm', { movement: 'RHYTHMIC_JERKS', classification: 'CLONIC', labelConfirmedFor: { classification: 'CLONIC', suggestion: 'TONIC' } }, { needsReview: false, labelConfirmed: false }],
+    ['label removed', { movement: 'SUSTAINED_CONTRACTION', classification: null, labelConfirmedFor: { classification: 'CLONIC', suggestion: 'TONIC' } }, { needsReview: false, labelConfirmed: false }],
+    ['suggestion gone (movement cleared)', { movement: null, classification: 'CLONIC', labelConfirmedFor: { classification: 'CLONIC', suggestion: 'TONIC' } }, { needsReview: false, labelConfirmed: false }],
+  ])('label confirmed on review: %s', (_name, obs, expected) => {
+    const r = suggestClassification(obs);
+    expect({ needsReview: r.needsReview, labelConfirmed: r.labelConfirmed }).toEqual(expected);
+    const reviewWarning = r.warnings.find((w) => /differs from the suggest/i.test(w));
+    if (expected.labelConfirmed) expect(reviewWarning).toMatch(/confirmed the label on review/);
+    if (expected.needsReview) expect(reviewWarning).toMatch(/marked for review/);
+  });
+
   it('collects every warning that applies', () => {
     const r = suggestClassification({
       movement: 'SUSTAINED_CONTRACTION',
