@@ -52,6 +52,8 @@ interface Fixtures {
   patient: { id: string; mrn: string; version: number };
   visit: { id: string; version: number };
   episode: { id: string; version: number };
+  /** A seeded episode whose label differs from the suggestion, awaiting review. */
+  reviewEpisode: { id: string; patientId: string; version: number };
   causeId: string;
   deletedEpisodeId: string;
   deletedPatient: { id: string; mrn: string };
@@ -268,6 +270,15 @@ const ACTIONS: ActionRow[] = [
     path: (fx) => `/patients/${fx.patient.id}`,
     probe: (fx) => [fx.episode.id, fx.patient.id, IDLE, formData({ version: String(fx.episode.version) })],
     harmless: (fx) => [fx.episode.id, fx.patient.id, IDLE, formData({ version: "999999" })],
+    allowed: STALE,
+  },
+  {
+    file: "app/patients/[id]/actions.ts",
+    name: "confirmEpisodeLabelAction",
+    expect: WRITE_PATIENT,
+    path: (fx) => `/patients/${fx.reviewEpisode.patientId}/episodes/${fx.reviewEpisode.id}`,
+    probe: (fx) => [fx.reviewEpisode.id, fx.reviewEpisode.patientId, IDLE, formData({ version: String(fx.reviewEpisode.version) })],
+    harmless: (fx) => [fx.reviewEpisode.id, fx.reviewEpisode.patientId, IDLE, formData({ version: "999999" })],
     allowed: STALE,
   },
   {
@@ -570,6 +581,7 @@ describe("authorization matrix", () => {
     });
     const visit = await db.visit.findFirstOrThrow({ where: { patientId: patient.id, deletedAt: null } });
     const episode = await db.episode.findFirstOrThrow({ where: { patientId: patient.id, deletedAt: null } });
+    const reviewEpisode = await db.episode.findFirstOrThrow({ where: { clinicId: demo.id, needsReview: true, deletedAt: null }, orderBy: { id: "asc" } });
     const used = new Set((await db.checklistItem.findMany({ where: { patientId: patient.id } })).map((i) => i.causeId));
     const causeId = CAUSE_IDS.find((c) => !used.has(c))!;
 
@@ -591,6 +603,7 @@ describe("authorization matrix", () => {
       patient: { id: patient.id, mrn: patient.mrn, version: patient.version },
       visit: { id: visit.id, version: visit.version },
       episode: { id: episode.id, version: episode.version },
+      reviewEpisode: { id: reviewEpisode.id, patientId: reviewEpisode.patientId, version: reviewEpisode.version },
       causeId,
       deletedEpisodeId: deletedEpisode.id,
       deletedPatient: { id: deletedPatient.id, mrn: deletedPatient.mrn },

@@ -132,6 +132,31 @@ describe("clinician: visits, episodes and the assessment", () => {
     const history = await db.checklistHistory.findMany({ where: { patientId: patient.id } });
     expect(history.map((h) => [h.causeId, h.fromStatus, h.toStatus])).toEqual([["hypothermia", "NOT_ASSESSED", "SUSPECTED"]]);
   });
+
+  it("a differing label goes to the review list; the clinician confirms it there and the episode leaves the list", async () => {
+    const patient = await newPatient("Reviewlabel");
+    const disputed = await createEpisode(clinician, patient.id, {
+      occurredAt: new Date(Date.now() - 3600_000).toISOString(), durationSeconds: 40, side: "LEFT", movement: "SUSTAINED_CONTRACTION", classification: "CLONIC",
+    });
+    const page = await browser.newPage();
+    await signIn(page, "clinician@demo.clinic");
+    await gotoReady(page, "/review", "main h1");
+    const queueRow = page.locator("tbody tr", { hasText: patient.mrn });
+    expect(await queueRow.count()).toBe(1);
+    await Promise.all([page.waitForURL(/\/episodes\//), queueRow.getByRole("link", { name: "Open episode" }).click()]);
+
+    await page.getByText("Marked for review: the clinician's label (Clonic) differs from the suggestion (Tonic).").waitFor();
+    await page.getByRole("button", { name: 'Confirm label "Clonic"' }).click();
+    await page.getByText(/Label confirmed on review by Dr\. Clara Lind on .*: Clonic stands against the suggested Tonic\./).waitFor();
+    expect(await page.getByRole("button", { name: /Confirm label/ }).count()).toBe(0);
+    await screenshot(page, "label-confirmed");
+
+    await gotoReady(page, "/review", "main h1");
+    expect(await page.locator("tbody tr", { hasText: patient.mrn }).count()).toBe(0);
+    const stored = await db.episode.findUniqueOrThrow({ where: { id: disputed.id } });
+    expect(stored).toMatchObject({ needsReview: false, labelConfirmedById: clinician.userId, version: disputed.version + 1 });
+    expect(await db.auditEvent.count({ where: { action: "EPISODE_LABEL_CONFIRM", targetId: disputed.id } })).toBe(1);
+  });
 });
 
 describe("episode writes refused as they should be", () => {

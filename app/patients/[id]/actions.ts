@@ -2,7 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { actorOrThrow } from "@/lib/auth/session";
-import { createEpisode, deleteEpisode, updateEpisode } from "@/lib/data/episodes";
+import { confirmEpisodeLabel, createEpisode, deleteEpisode, updateEpisode } from "@/lib/data/episodes";
 import { createVisit, deleteVisit, updateVisit } from "@/lib/data/visits";
 import { setChecklistStatus } from "@/lib/data/assessment";
 import { episodeFromForm, timeZoneFromForm, visitFromForm } from "@/lib/validation/episode-form";
@@ -45,6 +45,16 @@ export async function deleteEpisodeAction(episodeId: string, patientId: string, 
   }
   revalidatePath(`/patients/${patientId}`);
   redirect(`/patients/${patientId}?saved=deleted#episodes`);
+}
+
+export async function confirmEpisodeLabelAction(episodeId: string, patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    await confirmEpisodeLabel(await actorOrThrow(), episodeId, Number(formText(form, "version")));
+  } catch (error) {
+    return formStateFromError(error);
+  }
+  revalidatePath(`/patients/${patientId}`);
+  redirect(`/patients/${patientId}/episodes/${episodeId}`);
 }
 
 export async function createVisitAction(patientId: string, _prev: FormState, form: FormData): Promise<FormState> {

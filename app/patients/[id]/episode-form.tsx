@@ -93,8 +93,11 @@ export function EpisodeForm({
   timeZone,
   submitLabel,
   formId,
+  labelConfirmedFor = null,
 }: {
   action: (state: FormState, form: FormData) => Promise<FormState>;
+  /** A stored confirmation on review, so the live suggestion says whether it still holds. */
+  labelConfirmedFor?: { classification: Classification; suggestion: Classification } | null;
   /** Server-made id of this form; with the submission count it keys idempotent creates. */
   formId?: string;
   initial: EpisodeFormValues;
@@ -114,6 +117,7 @@ export function EpisodeForm({
       visits={visits}
       timeZone={timeZone}
       submitLabel={submitLabel}
+      labelConfirmedFor={labelConfirmedFor}
       idempotencyKey={formId ? `${formId}-${state.submission ?? 0}` : undefined}
     />
   );
@@ -128,8 +132,10 @@ function EpisodeFields({
   timeZone,
   submitLabel,
   idempotencyKey,
+  labelConfirmedFor,
 }: {
   idempotencyKey?: string;
+  labelConfirmedFor: { classification: Classification; suggestion: Classification } | null;
   state: FormState;
   formAction: (form: FormData) => void;
   pending: boolean;
@@ -156,6 +162,7 @@ function EpisodeFields({
     rhythm: (rhythm || null) as Rhythm | null,
     ...flags,
     classification: (classification || null) as Classification | null,
+    labelConfirmedFor,
   });
   const durationRef = useRef<HTMLInputElement>(null);
   const firstErrorRef = useRef<HTMLDivElement>(null);

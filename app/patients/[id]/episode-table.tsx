@@ -14,6 +14,8 @@ export interface EpisodeRowView {
   pain: string;
   triggers: string;
   needsReview: boolean;
+  /** The label differs from the suggestion and a clinician confirmed it on review. */
+  labelConfirmed: boolean;
   editHref: string | null;
 }
 
@@ -29,8 +31,9 @@ const columns: SortedColumn<EpisodeRowView>[] = [
     id: "review",
     header: "Review",
     enableSorting: false,
-    accessorFn: (r) => (r.needsReview ? "yes" : ""),
-    cell: ({ row }) => (row.original.needsReview ? <span className="badge warn">Review</span> : null),
+    accessorFn: (r) => (r.needsReview ? "yes" : r.labelConfirmed ? "confirmed" : ""),
+    cell: ({ row }) =>
+      row.original.needsReview ? <span className="badge warn">Review</span> : row.original.labelConfirmed ? <span className="badge">Label confirmed</span> : null,
   },
   {
     id: "actions",

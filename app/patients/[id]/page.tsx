@@ -185,6 +185,7 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
             pain: e.painScore === null ? "—" : String(e.painScore),
             triggers: e.triggers.map((t) => TRIGGER_LABELS[t]).join(", "),
             needsReview: e.needsReview,
+            labelConfirmed: e.labelConfirmedAt !== null,
             editHref: `/patients/${id}/episodes/${e.id}`,
           }))}
         />

@@ -10,7 +10,8 @@ import { getEpisode } from "@/lib/data/episodes";
 import { pageData } from "@/lib/data/page-data";
 import { listVisits } from "@/lib/data/visits";
 import { DeleteForm } from "../../../../_components/delete-form";
-import { deleteEpisodeAction, updateEpisodeAction } from "../../actions";
+import { confirmEpisodeLabelAction, deleteEpisodeAction, updateEpisodeAction } from "../../actions";
+import { ConfirmLabelForm } from "../../confirm-label-form";
 import { EpisodeForm } from "../../episode-form";
 
 export const metadata: Metadata = { title: "Episode" };
@@ -22,12 +23,26 @@ export default async function EpisodePage({ params }: { params: Promise<{ id: st
   if (e.patientId !== id) notFound();
   const canWrite = can(actor, "clinical:write");
   const visits = canWrite ? await listVisits(actor, id) : [];
+  const label = e.classification && CLASSIFICATION_LABELS[e.classification];
+  const suggested = e.suggestedClassification && CLASSIFICATION_LABELS[e.suggestedClassification];
+  const labelConfirmedFor =
+    e.labelConfirmedAt && e.classification && e.suggestedClassification ? { classification: e.classification, suggestion: e.suggestedClassification } : null;
   const useMinutes = e.durationSeconds >= 120 && e.durationSeconds % 60 === 0;
   return (
     <>
       <p><Link href={`/patients/${id}#episodes`}>← Back to the patient</Link></p>
       <h1>Episode of {formatInZone(e.occurredAt, e.timeZone)}</h1>
-      {e.needsReview && <p className="alert warn">Marked for review: the clinician&apos;s label ({e.classification && CLASSIFICATION_LABELS[e.classification]}) differs from the suggestion ({e.suggestedClassification && CLASSIFICATION_LABELS[e.suggestedClassification]}).</p>}
+      {e.needsReview && label && suggested && (
+        <div className="alert warn">
+          <p style={{ margin: 0 }}>Marked for review: the clinician&apos;s label ({label}) differs from the suggestion ({suggested}).</p>
+          {canWrite && <ConfirmLabelForm action={confirmEpisodeLabelAction.bind(null, episodeId, id)} version={e.version} label={label} />}
+        </div>
+      )}
+      {e.labelConfirmedAt && label && suggested && (
+        <p className="alert ok" role="status">
+          Label confirmed on review by {e.labelConfirmedByName ?? "a former user"} on {formatInZone(e.labelConfirmedAt, e.timeZone)}: {label} stands against the suggested {suggested}.
+        </p>
+      )}
       {canWrite ? (
         <>
           <div className="card">
@@ -36,6 +51,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ id: st
               visits={visits.map((v) => ({ id: v.id, label: formatInZone(v.occurredAt, e.timeZone) }))}
               timeZone={e.timeZone}
               submitLabel="Save changes"
+              labelConfirmedFor={labelConfirmedFor}
               initial={{
                 occurredAt: instantToWallClock(e.occurredAt, e.timeZone),
                 duration: String(useMinutes ? e.durationSeconds / 60 : e.durationSeconds),
