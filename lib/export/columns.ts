@@ -59,6 +59,7 @@ export const EPISODE_CSV_EPISODE_FIELDS = [
   "classification",
   "suggestedClassification",
   "needsReview",
+  "labelConfirmedAt",
   "notes",
 ] as const;
 export const EPISODE_CSV_PATIENT_FIELDS = ["mrn", "givenName", "familyName"] as const;
@@ -98,6 +99,7 @@ export interface EpisodeCsvRow {
   classification: string | null;
   suggestedClassification: string | null;
   needsReview: boolean;
+  labelConfirmedAt: Date | null;
   notes: string;
   patient?: { mrn: string; givenName: string; familyName: string };
 }
@@ -193,7 +195,8 @@ const EPISODE_COLUMNS: readonly EpisodeCsvColumn[] = [
   fieldColumn("Suggested", "suggestedClassification", (v) => label<Classification>(CLASSIFICATION_LABELS, v), "repeats"),
   fieldColumn("Pain", "painScore", asIs<number | null>, "repeats"),
   fieldColumn("Triggers", "triggers", (v: string) => labelList<Trigger>(TRIGGER_LABELS, v), "repeats"),
-  fieldColumn("Review", "needsReview", (v) => (v ? "yes" : ""), "repeats"),
+  // Awaiting review, or a differing label a clinician confirmed on review (only its presence is read).
+  { heading: "Review", text: "repeats", cell: (r) => (r[F.needsReview] ? "yes" : r[F.labelConfirmedAt] != null ? "label confirmed" : "") },
   fieldColumn("Episode ID", "id", asIs<string>),
   { heading: "Occurred at (UTC)", text: "instant", cell: (_, c) => c.iso(c.at) },
   { heading: "Time zone", text: "repeats", cell: (_, c) => c.timeZone },

@@ -8,7 +8,7 @@ import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createPatient, deletePatient } from "@/lib/data/patients";
-import { createEpisode, deleteEpisode } from "@/lib/data/episodes";
+import { confirmEpisodeLabel, createEpisode, deleteEpisode } from "@/lib/data/episodes";
 import { exportEpisodesCsv, exportPatientEpisodesCsv, exportPatientsCsv, type CsvExport } from "@/lib/data/exports";
 import { DataError } from "@/lib/data/errors";
 import { byteStream } from "@/lib/export/stream";
@@ -98,6 +98,19 @@ describe("CSV export of a patient's episodes", () => {
     expect(first["Suggested codes"]).toBe("ICD-10-CM M62.831; SNOMED-CT 449918009");
     const disputed = rows.find((r) => r.Notes === "comma, inside")!;
     expect(disputed).toMatchObject({ "Type (clinician)": "Clonic", Suggested: "Tonic", Review: "yes" });
+  });
+
+  it("says 'label confirmed' in Review for a differing label a clinician confirmed on review", async () => {
+    // A patient of its own, so the other tests' counts stay as they are.
+    const reviewed = await createPatient(world.actors.clinician, validPatient({ mrn: "CSV-REVIEW" }));
+    const episode = (classification: string, notes: string) =>
+      createEpisode(world.actors.clinician, reviewed.id, { occurredAt: new Date(NOW - DAY).toISOString(), durationSeconds: 41, side: "RIGHT", movement: "RHYTHMIC_JERKS", classification, notes });
+    const confirmed = await episode("TONIC", "confirmed on review");
+    await confirmEpisodeLabel(world.actors.clinician, confirmed.id, confirmed.version);
+    await episode("TONIC", "awaiting review");
+    await episode("CLONIC", "agrees");
+    const { rows } = await read(await exportPatientEpisodesCsv(world.actors.reader, reviewed.id, {}));
+    expect(Object.fromEntries(rows.map((r) => [r.Notes, r.Review]))).toEqual({ "confirmed on review": "label confirmed", "awaiting review": "yes", agrees: "" });
   });
 
   it("reads in batches by keyset: small batches give every row once, in order, even at equal instants", async () => {

@@ -34,6 +34,7 @@ function row(i: number): EpisodeCsvRow {
     classification: TYPES[i % TYPES.length],
     suggestedClassification: TYPES[(i + 1) % TYPES.length],
     needsReview: i % 9 === 0,
+    labelConfirmedAt: i % 9 === 4 ? new Date(Date.UTC(2026, 10, 1) + i * 60_000) : null,
     notes: NOTES[i % NOTES.length],
     patient: { mrn: i % 2 ? "M-1" : "=M", givenName: 'Jo "J"', familyName: "Smith, Jr" },
   };
@@ -55,6 +56,9 @@ describe("episode CSV writer", () => {
     expect(new Set(records.map((r) => r.length)).size).toBe(1);
     expect(records[4][records[0].indexOf("Notes")]).toBe("x\r\ny");
     expect(records[5][records[0].indexOf("Notes")]).toBe("'=1+1");
+    // Review: awaiting (row 0, 9, …), a label confirmed on review (row 4, 13, …), or nothing.
+    const review = records.slice(1).map((r) => r[records[0].indexOf("Review")]);
+    expect([review[0], review[4], review[1], review[9], review[13]]).toEqual(["yes", "label confirmed", "", "yes", "label confirmed"]);
   });
 });
 

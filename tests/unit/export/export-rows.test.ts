@@ -31,6 +31,7 @@ function episode(i: number, occurredAt: Date): EpisodeCsvRow {
     classification: TYPES[i % TYPES.length],
     suggestedClassification: TYPES[(i + 3) % TYPES.length],
     needsReview: i % 9 === 0,
+    labelConfirmedAt: i % 9 === 4 ? new Date(Date.UTC(2026, 10, 1) + i * 60_000) : null,
     notes: NOTES[i % NOTES.length],
     patient: { mrn: i % 2 ? `M-${i % 7}` : "=M", givenName: ['Jo "J"', "Ana", "Zoë"][i % 3], familyName: ["Smith, Jr", "Ng", "@Home"][i % 3] },
   };
@@ -45,6 +46,7 @@ function sqliteRow(e: EpisodeCsvRow): unknown[] {
   r[EPISODE_CSV_FIELD.occurredAt] = e.occurredAt.toISOString().replace("Z", "+00:00");
   for (const f of ["voluntaryControl", "urgeToMove", "worseAtRestOrEvening", "reliefByMovement", "consciousnessImpaired", "duringSleep", "needsReview"] as const)
     r[EPISODE_CSV_FIELD[f]] = e[f] ? 1 : 0;
+  r[EPISODE_CSV_FIELD.labelConfirmedAt] = e.labelConfirmedAt?.toISOString().replace("Z", "+00:00") ?? null;
   return r;
 }
 
@@ -52,6 +54,7 @@ function sqliteRow(e: EpisodeCsvRow): unknown[] {
 function postgresRow(e: EpisodeCsvRow): unknown[] {
   const r = episodeCsvValues(e);
   r[EPISODE_CSV_FIELD.occurredAt] = pgText(e.occurredAt);
+  r[EPISODE_CSV_FIELD.labelConfirmedAt] = e.labelConfirmedAt ? pgText(e.labelConfirmedAt) : null;
   return r;
 }
 
