@@ -379,6 +379,7 @@ function toReportEpisode(e: {
   duringSleep: boolean;
   consciousnessImpaired: boolean;
   needsReview: boolean;
+  labelConfirmedAt: Date | null;
   notes: string;
 }): ReportEpisode {
   return {
@@ -395,6 +396,7 @@ function toReportEpisode(e: {
     duringSleep: e.duringSleep,
     consciousnessImpaired: e.consciousnessImpaired,
     needsReview: e.needsReview,
+    labelConfirmed: e.labelConfirmedAt !== null,
     notes: e.notes,
   };
 }

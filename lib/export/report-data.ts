@@ -53,6 +53,8 @@ export interface ReportEpisode {
   duringSleep: boolean;
   consciousnessImpaired: boolean;
   needsReview: boolean;
+  /** The label differs from the suggestion and a clinician confirmed it on review. */
+  labelConfirmed: boolean;
   notes: string;
 }
 

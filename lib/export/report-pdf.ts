@@ -131,7 +131,7 @@ function episodesSection(doc: Doc, data: ReportData) {
         codesForEpisode(e).map((c) => c.code).join(", ") || "—",
         [
           e.classification ? "" : "suggested type",
-          e.needsReview ? "REVIEW: label differs from suggestion" : "",
+          e.needsReview ? "REVIEW: label differs from suggestion" : e.labelConfirmed ? "label confirmed on review" : "",
           e.consciousnessImpaired ? "IMPAIRED CONSCIOUSNESS" : "",
           e.duringSleep ? "during sleep" : "",
           e.notes,

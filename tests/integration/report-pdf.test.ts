@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createPatient } from "@/lib/data/patients";
-import { createEpisode } from "@/lib/data/episodes";
+import { confirmEpisodeLabel, createEpisode } from "@/lib/data/episodes";
 import { createVisit } from "@/lib/data/visits";
 import { setChecklistStatus } from "@/lib/data/assessment";
 import { getHandout, getPatientReport } from "@/lib/data/exports";
@@ -110,6 +110,19 @@ describe("patient report PDF", () => {
     expect(text).toMatch(/Page 1 of \d/);
     // Signs outside Latin-1 print as written.
     expect(text).toContain("≥ 7 min, 38.4 °C, µ-test");
+  });
+
+  it("tells an episode awaiting review from a differing label a clinician confirmed on review", async () => {
+    const reviewed = await createPatient(world.actors.clinician, validPatient({ mrn: "RPT-REVIEW" }));
+    const episode = (hoursAgo: number, notes: string) =>
+      createEpisode(world.actors.clinician, reviewed.id, { occurredAt: new Date(Date.now() - hoursAgo * 3600_000).toISOString(), durationSeconds: 50, side: "LEFT", movement: "RHYTHMIC_JERKS", classification: "TONIC", notes });
+    const confirmed = await episode(30, "first episode");
+    await confirmEpisodeLabel(world.actors.clinician, confirmed.id, confirmed.version);
+    await episode(10, "second episode");
+    const data = await getPatientReport(world.actors.clinician, reviewed.id, { from, to: today, sections: "episodes" });
+    const { text } = open(await buildReportPdf(data), "review");
+    expect(text).toMatch(/label confirmed on review; first episode/);
+    expect(text).toMatch(/REVIEW: label differs from suggestion; second episode/);
   });
 
   it("holds the sections chosen and none of the others", async () => {

@@ -113,6 +113,7 @@ describe("report summary", () => {
     duringSleep: false,
     consciousnessImpaired: false,
     needsReview: false,
+    labelConfirmed: false,
     notes: "",
     ...over,
   });
