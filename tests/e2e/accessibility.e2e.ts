@@ -13,12 +13,16 @@ describe("accessibility", () => {
   let patientId = "";
   let episodeId = "";
   let visitId = "";
+  let reviewEpisodePath = "";
 
   beforeAll(async () => {
     const patient = await db.patient.findFirstOrThrow({ where: { mrn: "D-10002" } });
     patientId = patient.id;
     episodeId = (await db.episode.findFirstOrThrow({ where: { patientId } })).id;
     visitId = (await db.visit.findFirstOrThrow({ where: { patientId } })).id;
+    // An episode awaiting review: the page adds the review notice and the confirm button.
+    const forReview = await db.episode.findFirstOrThrow({ where: { needsReview: true, deletedAt: null, patient: { clinic: { name: "Demo Clinic" } } } });
+    reviewEpisodePath = `/patients/${forReview.patientId}/episodes/${forReview.id}`;
   });
 
   const clinicianPages = () => [
@@ -28,6 +32,7 @@ describe("accessibility", () => {
     [`/patients/${patientId}`, "patient"],
     [`/patients/${patientId}/edit`, "edit-patient"],
     [`/patients/${patientId}/episodes/${episodeId}`, "episode"],
+    [reviewEpisodePath, "episode-for-review"],
     [`/patients/${patientId}/visits/${visitId}`, "visit"],
     [`/patients/${patientId}/trends?period=1y`, "trends"],
     [`/patients/${patientId}/report`, "report-options"],
@@ -84,7 +89,7 @@ describe("accessibility", () => {
     }
     const reader = await browser.newPage();
     await signIn(reader, "readonly@demo.clinic");
-    for (const url of [`/patients/${patientId}`, `/patients/${patientId}/episodes/${episodeId}`]) {
+    for (const url of [`/patients/${patientId}`, `/patients/${patientId}/episodes/${episodeId}`, reviewEpisodePath]) {
       await gotoReady(reader, url, null);
       await expectAccessible(reader, `read-only ${url}`);
     }
