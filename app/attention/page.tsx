@@ -34,7 +34,7 @@ export default async function AttentionPage() {
           <tbody>
             {items.map((i) => (
               <tr key={i.patientId}>
-                <td><Link href={`/patients/${i.patientId}#assessment`}>{i.name}</Link> <span className="muted">{i.mrn}</span></td>
+                <td><Link href={`/patients/${i.patientId}#assessment`}>{i.name}</Link> <span className="muted nowrap">{i.mrn}</span></td>
                 <td>
                   {i.redFlags.map((code) => (
                     <span key={code} className={`badge ${URGENCY_CLASS[RED_FLAG_URGENCY[code]]}`} style={{ margin: "0 .25rem .25rem 0" }}>{RED_FLAG_LABELS[code]}</span>

@@ -32,7 +32,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
           <tbody>
             {queue.items.map((e) => (
               <tr key={e.id}>
-                <td><Link href={`/patients/${e.patientId}`}>{e.patientName}</Link> <span className="muted">{e.mrn}</span></td>
+                <td><Link href={`/patients/${e.patientId}`}>{e.patientName}</Link> <span className="muted nowrap">{e.mrn}</span></td>
                 <td>{formatInZone(e.occurredAt, e.timeZone)}</td>
                 <td>{formatDuration(e.durationSeconds)}</td>
                 <td>{e.classification ? CLASSIFICATION_LABELS[e.classification] : "—"}</td>
