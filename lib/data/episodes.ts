@@ -262,7 +262,7 @@ export async function confirmEpisodeLabel(actor: Actor, id: string, version: num
     const confirmed = { classification: current.classification as Classification, suggestion: current.suggestedClassification as Classification };
     const columns = suggestionColumns(current, confirmed);
     // The stored suggestion predates a change of the rules: the clinician should see the new one first.
-    if (columns.needsReview) throw conflict("The suggestion for this episode has changed since it was saved: save the episode again, then review it.");
+    if (columns.suggestedClassification !== current.suggestedClassification) throw conflict("The suggestion for this episode has changed since it was saved: save the episode again, then review it.");
     const { count } = await tx.episode.updateMany({
       where: { id, version, deletedAt: null, needsReview: true },
       data: { ...columns, labelConfirmedAt: new Date(), labelConfirmedById: actor.userId, version: { increment: 1 } },

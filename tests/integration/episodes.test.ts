@@ -88,9 +88,18 @@ describe("episodes", () => {
     expect((await refusal(confirmEpisodeLabel(world.actors.reader, disputed.id, disputed.version))).code).toBe("FORBIDDEN");
     expect((await refusal(confirmEpisodeLabel(world.actors.outsider, disputed.id, disputed.version))).code).toBe("NOT_FOUND");
 
-    const stored = await db.episode.findUniqueOrThrow({ where: { id: disputed.id } });
-    expect(stored).toMatchObject({ needsReview: true, labelConfirmedAt: null, version: disputed.version });
-    expect(await db.auditEvent.count({ where: { action: "EPISODE_LABEL_CONFIRM", targetId: { in: [agreed.id, disputed.id] }, outcome: "SUCCESS" } })).toBe(0);
+    // A suggestion stored under earlier rules (here: myoclonic, where the rules now say tonic) is not confirmed blind.
+    const older = await createEpisode(world.actors.clinician, patientId, episode({ classification: "CLONIC" }));
+    await db.episode.update({ where: { id: older.id }, data: { suggestedClassification: "MYOCLONIC" } });
+    const outdated = await refusal(confirmEpisodeLabel(world.actors.clinician, older.id, older.version));
+    expect(outdated.code).toBe("CONFLICT");
+    expect(outdated.message).toMatch(/suggestion for this episode has changed/);
+
+    for (const id of [disputed.id, older.id]) {
+      const stored = await db.episode.findUniqueOrThrow({ where: { id } });
+      expect(stored).toMatchObject({ needsReview: true, labelConfirmedAt: null, version: 1 });
+    }
+    expect(await db.auditEvent.count({ where: { action: "EPISODE_LABEL_CONFIRM", targetId: { in: [agreed.id, disputed.id, older.id] }, outcome: "SUCCESS" } })).toBe(0);
   });
 
   it("suggests RLS only with voluntary control, and warns about impaired consciousness", async () => {
