@@ -299,6 +299,10 @@ const CONSISTENCY_QUERIES: { name: string; sql: string }[] = [
     name: "checklist history carries its item's patient",
     sql: `SELECT count(*) AS n FROM "ChecklistHistory" h LEFT JOIN "ChecklistItem" i ON i."id" = h."itemId" WHERE i."id" IS NULL OR h."patientId" <> i."patientId"`,
   },
+  {
+    name: "episode history carries its episode's patient",
+    sql: `SELECT count(*) AS n FROM "EpisodeRevision" r JOIN "Episode" e ON e."id" = r."episodeId" WHERE r."patientId" <> e."patientId"`,
+  },
 ];
 
 type MigrationRow = { migration_name: string; checksum: string; finished_at: unknown; rolled_back_at: unknown };

@@ -49,6 +49,68 @@ export interface EpisodeView {
 
 type EpisodeRow = Prisma.EpisodeGetPayload<object>;
 
+/** The fields an episode's history shows before and after each change. */
+export const REVISION_FIELDS = [
+  "occurredAt",
+  "durationSeconds",
+  "side",
+  "muscleGroup",
+  "movement",
+  "rhythm",
+  "voluntaryControl",
+  "urgeToMove",
+  "worseAtRestOrEvening",
+  "reliefByMovement",
+  "consciousnessImpaired",
+  "duringSleep",
+  "painScore",
+  "triggers",
+  "relief",
+  "classification",
+  "suggestedClassification",
+  "needsReview",
+  "notes",
+  "visitId",
+] as const;
+export type RevisionField = (typeof REVISION_FIELDS)[number];
+/** Field -> [before, after], instants as ISO text, lists as stored (comma-separated). */
+export type EpisodeChanges = Partial<Record<RevisionField, [unknown, unknown]>>;
+
+export interface EpisodeRevisionView {
+  action: "UPDATE" | "LABEL_CONFIRM" | "DELETE" | "RESTORE";
+  version: number;
+  changes: EpisodeChanges;
+  changedAt: Date;
+  changedByName: string | null;
+}
+
+const revisionValue = (v: unknown) => (v instanceof Date ? v.toISOString() : (v ?? null));
+
+function changedFields(before: EpisodeRow, after: EpisodeRow): EpisodeChanges {
+  const changes: EpisodeChanges = {};
+  for (const field of REVISION_FIELDS) {
+    const [from, to] = [revisionValue(before[field]), revisionValue(after[field])];
+    if (from !== to) changes[field] = [from, to];
+  }
+  return changes;
+}
+
+/**
+ * Keeps a change of an episode in the change's transaction: one entry for every new version (a save
+ * that changed nothing too), so the history accounts for each version since it began.
+ */
+export async function recordRevision(
+  tx: Tx,
+  actor: Actor,
+  action: EpisodeRevisionView["action"],
+  episode: { id: string; patientId: string; version: number },
+  changes: EpisodeChanges = {},
+) {
+  await tx.episodeRevision.create({
+    data: { episodeId: episode.id, patientId: episode.patientId, version: episode.version, action, changes: JSON.stringify(changes), changedById: actor.userId },
+  });
+}
+
 export function toEpisodeView(e: EpisodeRow): EpisodeView {
   return {
     id: e.id,
@@ -220,6 +282,7 @@ export async function updateEpisode(actor: Actor, id: string, input: unknown): P
     const { count } = await tx.episode.updateMany({ where: { id, version, deletedAt: null }, data });
     if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
     const updated = await tx.episode.findUniqueOrThrow({ where: { id } });
+    await recordRevision(tx, actor, "UPDATE", updated, changedFields(current, updated));
     await refreshAttention(tx, [current.patientId]);
     await countEpisodeChanges(tx, current, [current], [updated]);
     await appendAudit(tx, actor, {
@@ -241,6 +304,7 @@ export async function deleteEpisode(actor: Actor, id: string, version: number): 
       data: { deletedAt: new Date(), deletedById: actor.userId, version: { increment: 1 } },
     });
     if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    await recordRevision(tx, actor, "DELETE", { id, patientId: current.patientId, version: version + 1 });
     await refreshAttention(tx, [current.patientId]);
     await countEpisodeChanges(tx, current, [current], []);
     await appendAudit(tx, actor, { action: "EPISODE_DELETE", patientId: current.patientId, targetType: "Episode", targetId: id });
@@ -268,6 +332,8 @@ export async function confirmEpisodeLabel(actor: Actor, id: string, version: num
       data: { ...columns, labelConfirmedAt: new Date(), labelConfirmedById: actor.userId, version: { increment: 1 } },
     });
     if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    const updated = await tx.episode.findUniqueOrThrow({ where: { id } });
+    await recordRevision(tx, actor, "LABEL_CONFIRM", updated);
     await refreshAttention(tx, [current.patientId]);
     await appendAudit(tx, actor, {
       action: "EPISODE_LABEL_CONFIRM",
@@ -276,19 +342,40 @@ export async function confirmEpisodeLabel(actor: Actor, id: string, version: num
       targetId: id,
       details: { classification: confirmed.classification, suggestedClassification: confirmed.suggestion },
     });
-    return toEpisodeView(await tx.episode.findUniqueOrThrow({ where: { id } }));
+    return toEpisodeView(updated);
   });
 }
 
-export async function getEpisode(actor: Actor, id: string): Promise<EpisodeView & { timeZone: string; labelConfirmedByName: string | null }> {
+export interface EpisodeDetail extends EpisodeView {
+  timeZone: string;
+  createdByName: string | null;
+  labelConfirmedByName: string | null;
+  /** Every change since the episode was recorded, newest first. */
+  history: EpisodeRevisionView[];
+}
+
+export async function getEpisode(actor: Actor, id: string): Promise<EpisodeDetail> {
   return guarded(actor, "clinical:read", { action: "EPISODE_VIEW", targetType: "Episode", targetId: id }, async (tx) => {
     const row = await loadEpisodeInScope(tx, actor, id);
     const clinic = await tx.clinic.findUniqueOrThrow({ where: { id: row.clinicId }, select: { timeZone: true } });
-    const confirmer = row.labelConfirmedById
-      ? await tx.user.findUnique({ where: { id: row.labelConfirmedById }, select: { name: true } })
-      : null;
+    const revisions = await tx.episodeRevision.findMany({ where: { episodeId: id }, orderBy: [{ changedAt: "desc" }, { id: "desc" }] });
+    const userIds = [...new Set([row.createdById, row.labelConfirmedById, ...revisions.map((r) => r.changedById)].filter((u): u is string => !!u))];
+    const names = new Map((await tx.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]));
+    const nameOf = (userId: string | null) => (userId ? (names.get(userId) ?? null) : null);
     await appendAudit(tx, actor, { action: "EPISODE_VIEW", patientId: row.patientId, targetType: "Episode", targetId: id });
-    return { ...toEpisodeView(row), timeZone: clinic.timeZone, labelConfirmedByName: confirmer?.name ?? null };
+    return {
+      ...toEpisodeView(row),
+      timeZone: clinic.timeZone,
+      createdByName: nameOf(row.createdById),
+      labelConfirmedByName: nameOf(row.labelConfirmedById),
+      history: revisions.map((r) => ({
+        action: r.action as EpisodeRevisionView["action"],
+        version: r.version,
+        changes: JSON.parse(r.changes) as EpisodeChanges,
+        changedAt: r.changedAt,
+        changedByName: nameOf(r.changedById),
+      })),
+    };
   });
 }
 

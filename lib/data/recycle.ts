@@ -18,6 +18,7 @@ import { purgeSchema } from "@/lib/validation/recycle";
 import { refreshAttention } from "./attention";
 import { countEpisodeChanges, countPatientEpisodes } from "./day-counts";
 import { appendAudit } from "./audit";
+import { recordRevision } from "./episodes";
 import { conflict, invalid, notFound } from "./errors";
 import { guarded, type Tx } from "./transaction";
 
@@ -190,6 +191,7 @@ export async function restoreEpisode(actor: Actor, id: string): Promise<void> {
         suggestedClassification: true,
         deletedAt: true,
         deletedById: true,
+        version: true,
         patient: { select: { deletedAt: true } },
       },
     });
@@ -201,6 +203,7 @@ export async function restoreEpisode(actor: Actor, id: string): Promise<void> {
       data: { deletedAt: null, deletedById: null, version: { increment: 1 } },
     });
     if (count === 0) throw conflict("This episode is not deleted (someone may have restored it already).");
+    await recordRevision(tx, actor, "RESTORE", { id, patientId: row.patientId, version: row.version + 1 });
     await refreshAttention(tx, [row.patientId]);
     await countEpisodeChanges(tx, row, [], [row]);
     await appendAudit(tx, actor, { action: "EPISODE_RESTORE", patientId: row.patientId, targetType: "Episode", targetId: id, details: deletionDetails(row) });
@@ -254,6 +257,7 @@ export async function purgePatient(actor: Actor, id: string, reason: string, opt
       DELETE FROM "ChecklistHistory" WHERE "patientId" = ${id} OR "itemId" IN (SELECT "id" FROM "ChecklistItem" WHERE "patientId" = ${id})`;
     removed.ChecklistItem = (await tx.checklistItem.deleteMany({ where: { patientId: id } })).count;
     removed.PatientAttention = (await tx.patientAttention.deleteMany({ where: { patientId: id } })).count;
+    removed.EpisodeRevision = (await tx.episodeRevision.deleteMany({ where: { patientId: id } })).count;
     removed.Episode = (await tx.episode.deleteMany({ where: { patientId: id } })).count;
     removed.LabResult = await tx.$executeRaw`
       DELETE FROM "LabResult" WHERE "patientId" = ${id} OR "visitId" IN (SELECT "id" FROM "Visit" WHERE "patientId" = ${id})`;

@@ -149,6 +149,10 @@ describe("clinician: visits, episodes and the assessment", () => {
     await page.getByRole("button", { name: 'Confirm label "Clonic"' }).click();
     await page.getByText(/Label confirmed on review by Dr\. Clara Lind on .*: Clonic stands against the suggested Tonic\./).waitFor();
     expect(await page.getByRole("button", { name: /Confirm label/ }).count()).toBe(0);
+    // The episode's history names the confirmation, above the recording.
+    const history = page.locator("section[aria-labelledby=history-title] .history-list > li");
+    await history.first().getByText("Dr. Clara Lind confirmed the label on review.").waitFor();
+    expect(await history.last().textContent()).toMatch(/Dr\. Clara Lind recorded the episode\.$/);
     await screenshot(page, "label-confirmed");
 
     await gotoReady(page, "/review", "main h1");

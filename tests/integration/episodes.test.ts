@@ -76,6 +76,46 @@ describe("episodes", () => {
     expect(await pendingReviews()).toBe(before);
   });
 
+  it("keeps every change in the episode's history: each field before and after, who and when, newest first", async () => {
+    const e = await createEpisode(world.actors.clinician, patientId, episode({ classification: "TONIC", notes: "first" }));
+    const relabelled = await updateEpisode(world.actors.admin, e.id, { version: e.version, classification: "CLONIC", painScore: 3, triggers: ["COLD", "STRESS"] });
+    const confirmed = await confirmEpisodeLabel(world.actors.clinician, e.id, relabelled.version);
+    const unchanged = await updateEpisode(world.actors.clinician, e.id, { version: confirmed.version, notes: "first" });
+
+    const detail = await getEpisode(world.actors.reader, e.id);
+    expect(detail.createdByName).toBe(world.users.clinician.name);
+    expect(detail.history.map((h) => [h.action, h.version, h.changedByName])).toEqual([
+      ["UPDATE", unchanged.version, world.users.clinician.name],
+      ["LABEL_CONFIRM", confirmed.version, world.users.clinician.name],
+      ["UPDATE", relabelled.version, world.users.admin.name],
+    ]);
+    expect(detail.history[0].changes).toEqual({});
+    expect(detail.history[2].changes).toEqual({
+      classification: ["TONIC", "CLONIC"],
+      needsReview: [false, true],
+      painScore: [7, 3],
+      triggers: ["COLD", "COLD,STRESS"],
+    });
+
+    // Deleting and restoring are kept too, and a purge of the patient takes the history with it (recycle tests).
+    await deleteEpisode(world.actors.clinician, e.id, unchanged.version);
+    const rows = await db.episodeRevision.findMany({ where: { episodeId: e.id }, orderBy: { version: "asc" } });
+    expect(rows.map((r) => [r.action, r.version, r.patientId])).toEqual([
+      ["UPDATE", 2, patientId],
+      ["LABEL_CONFIRM", 3, patientId],
+      ["UPDATE", 4, patientId],
+      ["DELETE", 5, patientId],
+    ]);
+  });
+
+  it("writes no history for a refused change", async () => {
+    const e = await createEpisode(world.actors.clinician, patientId, episode());
+    await refusal(updateEpisode(world.actors.clinician, e.id, { version: e.version, painScore: 11 }));
+    await refusal(updateEpisode(world.actors.clinician, e.id, { version: e.version + 1, painScore: 2 }));
+    await refusal(updateEpisode(world.actors.reader, e.id, { version: e.version, painScore: 2 }));
+    expect(await db.episodeRevision.count({ where: { episodeId: e.id } })).toBe(0);
+  });
+
   it("refuses to confirm a label that is not awaiting review, a stale version, a reader and another clinic, writing nothing", async () => {
     const agreed = await createEpisode(world.actors.clinician, patientId, episode({ classification: "TONIC" }));
     const notAwaiting = await refusal(confirmEpisodeLabel(world.actors.clinician, agreed.id, agreed.version));

@@ -114,6 +114,10 @@ describe("restore", () => {
     expect(visits).toHaveLength(1);
     expect(visits[0].version).toBe(visit.version + 2); // deleted, then restored
     expect(await db.auditEvent.count({ where: { action: { in: ["VISIT_RESTORE", "EPISODE_RESTORE"] }, patientId: patient.id, outcome: "SUCCESS" } })).toBe(2);
+    // The episode's history has the deletion and the restore, each with its version.
+    const history = await db.episodeRevision.findMany({ where: { episodeId: episodes[1].id }, orderBy: { version: "asc" } });
+    const restored = await db.episode.findUniqueOrThrow({ where: { id: episodes[1].id } });
+    expect(history.map((h) => [h.action, h.version])).toEqual([["DELETE", restored.version - 1], ["RESTORE", restored.version]]);
   });
 });
 

@@ -13,6 +13,7 @@ import { DeleteForm } from "../../../../_components/delete-form";
 import { confirmEpisodeLabelAction, deleteEpisodeAction, updateEpisodeAction } from "../../actions";
 import { ConfirmLabelForm } from "../../confirm-label-form";
 import { EpisodeForm } from "../../episode-form";
+import { EpisodeHistory } from "../../episode-history";
 
 export const metadata: Metadata = { title: "Episode" };
 
@@ -76,7 +77,6 @@ export default async function EpisodePage({ params }: { params: Promise<{ id: st
               }}
             />
           </div>
-          <DeleteForm action={deleteEpisodeAction.bind(null, episodeId, id)} version={e.version} what="episode" />
         </>
       ) : (
         <div className="card">
@@ -89,6 +89,8 @@ export default async function EpisodePage({ params }: { params: Promise<{ id: st
           </dl>
         </div>
       )}
+      <EpisodeHistory episode={e} />
+      {canWrite && <DeleteForm action={deleteEpisodeAction.bind(null, episodeId, id)} version={e.version} what="episode" />}
     </>
   );
 }

@@ -1,0 +1,125 @@
+import { formatDuration } from "@/lib/clinical/red-flags";
+import { formatInZone } from "@/lib/clinical/time";
+import {
+  CLASSIFICATION_LABELS,
+  MOVEMENT_LABELS,
+  MUSCLE_GROUP_LABELS,
+  RELIEF_LABELS,
+  RHYTHM_LABELS,
+  SIDE_LABELS,
+  TRIGGER_LABELS,
+} from "@/lib/clinical/vocabulary";
+import type { EpisodeDetail, RevisionField } from "@/lib/data/episodes";
+
+const FIELD_LABELS: Record<RevisionField, string> = {
+  occurredAt: "When",
+  durationSeconds: "Duration",
+  side: "Side",
+  muscleGroup: "Muscle group",
+  movement: "Movement",
+  rhythm: "Rhythm",
+  voluntaryControl: "Patient can control the movement",
+  urgeToMove: "Urge to move",
+  worseAtRestOrEvening: "Worse at rest or in the evening",
+  reliefByMovement: "Relieved by moving",
+  consciousnessImpaired: "Consciousness impaired",
+  duringSleep: "During sleep",
+  painScore: "Pain",
+  triggers: "Triggers",
+  relief: "What helped",
+  classification: "Type (clinician)",
+  suggestedClassification: "Suggested type",
+  needsReview: "Awaiting review",
+  notes: "Notes",
+  visitId: "Reported at visit",
+};
+
+const label = (labels: Record<string, string>, v: unknown) => labels[String(v)] ?? String(v);
+const list = (labels: Record<string, string>, v: unknown) => (v ? String(v).split(",").map((x) => label(labels, x)).join(", ") : "none");
+
+/** A stored value as the episode page shows it; null as "not recorded". */
+function shown(field: RevisionField, value: unknown, timeZone: string): string {
+  if (value === null || value === undefined || value === "") {
+    if (field === "triggers" || field === "relief") return "none";
+    if (field === "notes") return "empty";
+    return field === "classification" ? "not labelled" : field === "visitId" ? "no visit" : "not recorded";
+  }
+  switch (field) {
+    case "occurredAt":
+      return formatInZone(new Date(String(value)), timeZone);
+    case "durationSeconds":
+      return formatDuration(Number(value));
+    case "side":
+      return label(SIDE_LABELS, value);
+    case "muscleGroup":
+      return label(MUSCLE_GROUP_LABELS, value);
+    case "movement":
+      return label(MOVEMENT_LABELS, value);
+    case "rhythm":
+      return label(RHYTHM_LABELS, value);
+    case "classification":
+    case "suggestedClassification":
+      return label(CLASSIFICATION_LABELS, value);
+    case "triggers":
+      return list(TRIGGER_LABELS, value);
+    case "relief":
+      return list(RELIEF_LABELS, value);
+    case "notes":
+      return `“${String(value)}”`;
+    case "visitId":
+      return "another visit";
+    case "painScore":
+      return String(value);
+    default:
+      return value ? "yes" : "no";
+  }
+}
+
+const ACTION_TEXT = {
+  LABEL_CONFIRM: "confirmed the label on review.",
+  DELETE: "deleted the episode.",
+  RESTORE: "restored the episode.",
+} as const;
+
+/** Who recorded the episode and every change since, newest first: each changed field before → after. */
+export function EpisodeHistory({ episode }: { episode: EpisodeDetail }) {
+  const tz = episode.timeZone;
+  // Every version since the history began has an entry; versions before it have none.
+  const untracked = episode.version - 1 - episode.history.length;
+  return (
+    <section className="card" aria-labelledby="history-title">
+      <h2 id="history-title" className="card-title">History</h2>
+      <ol className="history-list">
+        {episode.history.map((r) => (
+          <li key={r.version}>
+            <span className="muted">{formatInZone(r.changedAt, tz)} · {r.changedByName ?? "a former user"}</span>{" "}
+            {r.action !== "UPDATE" ? (
+              <>{ACTION_TEXT[r.action]}</>
+            ) : Object.keys(r.changes).length === 0 ? (
+              <>saved without changes.</>
+            ) : (
+              <ul className="tight">
+                {Object.entries(r.changes).map(([field, [from, to]]) => {
+                  const f = field as RevisionField;
+                  return (
+                    <li key={f}>
+                      {FIELD_LABELS[f] ?? f}: {shown(f, from, tz)} → {shown(f, to, tz)}
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </li>
+        ))}
+        {untracked > 0 && (
+          <li className="muted">
+            {untracked === 1 ? "1 earlier change was" : `${untracked} earlier changes were`} saved before the app kept episode history.
+          </li>
+        )}
+        <li>
+          <span className="muted">{formatInZone(episode.createdAt, tz)} · {episode.createdByName ?? "a former user"}</span> recorded the episode.
+        </li>
+      </ol>
+    </section>
+  );
+}
