@@ -15,7 +15,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <h1>Episodes for review <span className="muted">({queue.totalCapped ? `more than ${queue.total.toLocaleString("en")}` : queue.total})</span></h1>
-      <p className="muted">Episodes whose clinician label differs from the system&apos;s suggestion, newest first, across your clinics.</p>
+      <p className="muted">Episodes whose clinician label differs from the system&apos;s suggestion, newest first, across your clinics. Open one to confirm its label; it then leaves this list until its label or suggestion changes.</p>
       <div className="table-wrap">
         <table className="data">
           <caption className="sr-only">Episodes marked for review</caption>
