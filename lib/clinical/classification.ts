@@ -14,11 +14,14 @@ export interface EpisodeObservation {
   consciousnessImpaired?: boolean;
   /** The clinician's label, if any. */
   classification?: Classification | null;
-  /**
-   * A clinician's confirmation, on review, of a label that differs from the suggestion: the label
-   * and the suggestion it was given for. It holds only while both stay as they were.
-   */
-  labelConfirmedFor?: { classification: Classification; suggestion: Classification } | null;
+  /** A clinician's confirmation, on review, of a label that differs from the suggestion. */
+  labelConfirmedFor?: LabelConfirmation | null;
+}
+
+/** The label and the suggestion a confirmation on review was given for; it holds only while both stay. */
+export interface LabelConfirmation {
+  classification: Classification;
+  suggestion: Classification;
 }
 
 export interface ClassificationResult {

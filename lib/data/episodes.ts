@@ -1,5 +1,5 @@
 import type { Actor } from "@/lib/auth/actor";
-import { suggestClassification } from "@/lib/clinical/classification";
+import { suggestClassification, type LabelConfirmation } from "@/lib/clinical/classification";
 import type { Classification, Movement, MuscleGroup, Relief, Rhythm, Side, Trigger } from "@/lib/clinical/vocabulary";
 import { parseWith } from "@/lib/validation/common";
 import { episodeCreateSchema, episodeListQuerySchema, episodeUpdateSchema, type EpisodeListQuery } from "@/lib/validation/episode";
@@ -158,7 +158,7 @@ function suggestionColumns(e: {
   reliefByMovement: boolean;
   consciousnessImpaired: boolean;
   classification?: string | null;
-}, labelConfirmedFor: { classification: Classification; suggestion: Classification } | null = null) {
+}, labelConfirmedFor: LabelConfirmation | null = null) {
   const result = suggestClassification({
     movement: (e.movement ?? null) as Movement | null,
     rhythm: (e.rhythm ?? null) as Rhythm | null,
@@ -179,11 +179,14 @@ function suggestionColumns(e: {
   };
 }
 
-/** The label and suggestion a stored confirmation was given for (the row's own, as any change clears it). */
-function storedConfirmation(row: EpisodeRow) {
-  if (!row.labelConfirmedAt || !row.classification || !row.suggestedClassification) return null;
+/** The episode's label and suggestion, when it has both: what a confirmation on review is given for. */
+function labelAndSuggestion(row: EpisodeRow): LabelConfirmation | null {
+  if (!row.classification || !row.suggestedClassification) return null;
   return { classification: row.classification as Classification, suggestion: row.suggestedClassification as Classification };
 }
+
+/** A stored confirmation is for the row's own label and suggestion, as any change of them clears it. */
+const storedConfirmation = (row: EpisodeRow) => (row.labelConfirmedAt ? labelAndSuggestion(row) : null);
 
 async function requireVisitOfPatient(tx: Tx, patientId: string, visitId: string | null | undefined) {
   if (!visitId) return;
@@ -320,10 +323,10 @@ export async function confirmEpisodeLabel(actor: Actor, id: string, version: num
     const current = await loadEpisodeInScope(tx, actor, id);
     if (!Number.isInteger(version)) throw invalid({ version: "Missing or not a whole number" });
     if (current.version !== version) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
-    if (!current.needsReview || !current.classification || !current.suggestedClassification) {
+    const confirmed = labelAndSuggestion(current);
+    if (!current.needsReview || !confirmed) {
       throw conflict("This episode is not awaiting review: its label agrees with the suggestion or was already confirmed.");
     }
-    const confirmed = { classification: current.classification as Classification, suggestion: current.suggestedClassification as Classification };
     const columns = suggestionColumns(current, confirmed);
     // The stored suggestion predates a change of the rules: the clinician should see the new one first.
     if (columns.suggestedClassification !== current.suggestedClassification) throw conflict("The suggestion for this episode has changed since it was saved: save the episode again, then review it.");
@@ -350,6 +353,8 @@ export interface EpisodeDetail extends EpisodeView {
   timeZone: string;
   createdByName: string | null;
   labelConfirmedByName: string | null;
+  /** The label and suggestion a clinician confirmed on review, while that confirmation holds. */
+  labelConfirmedFor: LabelConfirmation | null;
   /** Every change since the episode was recorded, newest first. */
   history: EpisodeRevisionView[];
 }
@@ -358,7 +363,7 @@ export async function getEpisode(actor: Actor, id: string): Promise<EpisodeDetai
   return guarded(actor, "clinical:read", { action: "EPISODE_VIEW", targetType: "Episode", targetId: id }, async (tx) => {
     const row = await loadEpisodeInScope(tx, actor, id);
     const clinic = await tx.clinic.findUniqueOrThrow({ where: { id: row.clinicId }, select: { timeZone: true } });
-    const revisions = await tx.episodeRevision.findMany({ where: { episodeId: id }, orderBy: [{ changedAt: "desc" }, { id: "desc" }] });
+    const revisions = await tx.episodeRevision.findMany({ where: { episodeId: id }, orderBy: { version: "desc" } });
     const userIds = [...new Set([row.createdById, row.labelConfirmedById, ...revisions.map((r) => r.changedById)].filter((u): u is string => !!u))];
     const names = new Map((await tx.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]));
     const nameOf = (userId: string | null) => (userId ? (names.get(userId) ?? null) : null);
@@ -368,6 +373,7 @@ export async function getEpisode(actor: Actor, id: string): Promise<EpisodeDetai
       timeZone: clinic.timeZone,
       createdByName: nameOf(row.createdById),
       labelConfirmedByName: nameOf(row.labelConfirmedById),
+      labelConfirmedFor: storedConfirmation(row),
       history: revisions.map((r) => ({
         action: r.action as EpisodeRevisionView["action"],
         version: r.version,

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState, useEffect, useRef, useState } from "react";
-import { suggestClassification } from "@/lib/clinical/classification";
+import { suggestClassification, type LabelConfirmation } from "@/lib/clinical/classification";
 import {
   CLASSIFICATION_LABELS,
   CLASSIFICATIONS,
@@ -97,7 +97,7 @@ export function EpisodeForm({
 }: {
   action: (state: FormState, form: FormData) => Promise<FormState>;
   /** A stored confirmation on review, so the live suggestion says whether it still holds. */
-  labelConfirmedFor?: { classification: Classification; suggestion: Classification } | null;
+  labelConfirmedFor?: LabelConfirmation | null;
   /** Server-made id of this form; with the submission count it keys idempotent creates. */
   formId?: string;
   initial: EpisodeFormValues;
@@ -135,7 +135,7 @@ function EpisodeFields({
   labelConfirmedFor,
 }: {
   idempotencyKey?: string;
-  labelConfirmedFor: { classification: Classification; suggestion: Classification } | null;
+  labelConfirmedFor: LabelConfirmation | null;
   state: FormState;
   formAction: (form: FormData) => void;
   pending: boolean;

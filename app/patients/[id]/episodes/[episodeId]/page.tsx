@@ -26,8 +26,6 @@ export default async function EpisodePage({ params }: { params: Promise<{ id: st
   const visits = canWrite ? await listVisits(actor, id) : [];
   const label = e.classification && CLASSIFICATION_LABELS[e.classification];
   const suggested = e.suggestedClassification && CLASSIFICATION_LABELS[e.suggestedClassification];
-  const labelConfirmedFor =
-    e.labelConfirmedAt && e.classification && e.suggestedClassification ? { classification: e.classification, suggestion: e.suggestedClassification } : null;
   const useMinutes = e.durationSeconds >= 120 && e.durationSeconds % 60 === 0;
   return (
     <>
@@ -39,9 +37,9 @@ export default async function EpisodePage({ params }: { params: Promise<{ id: st
           {canWrite && <ConfirmLabelForm action={confirmEpisodeLabelAction.bind(null, episodeId, id)} version={e.version} label={label} />}
         </div>
       )}
-      {e.labelConfirmedAt && label && suggested && (
+      {e.labelConfirmedAt && e.labelConfirmedFor && (
         <p className="alert ok" role="status">
-          Label confirmed on review by {e.labelConfirmedByName ?? "a former user"} on {formatInZone(e.labelConfirmedAt, e.timeZone)}: {label} stands against the suggested {suggested}.
+          Label confirmed on review by {e.labelConfirmedByName ?? "a former user"} on {formatInZone(e.labelConfirmedAt, e.timeZone)}: {CLASSIFICATION_LABELS[e.labelConfirmedFor.classification]} stands against the suggested {CLASSIFICATION_LABELS[e.labelConfirmedFor.suggestion]}.
         </p>
       )}
       {canWrite ? (
@@ -52,7 +50,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ id: st
               visits={visits.map((v) => ({ id: v.id, label: formatInZone(v.occurredAt, e.timeZone) }))}
               timeZone={e.timeZone}
               submitLabel="Save changes"
-              labelConfirmedFor={labelConfirmedFor}
+              labelConfirmedFor={e.labelConfirmedFor}
               initial={{
                 occurredAt: instantToWallClock(e.occurredAt, e.timeZone),
                 duration: String(useMinutes ? e.durationSeconds / 60 : e.durationSeconds),
