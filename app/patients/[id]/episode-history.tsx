@@ -34,45 +34,31 @@ const FIELD_LABELS: Record<RevisionField, string> = {
   visitId: "Reported at visit",
 };
 
-const label = (labels: Record<string, string>, v: unknown) => labels[String(v)] ?? String(v);
-const list = (labels: Record<string, string>, v: unknown) => (v ? String(v).split(",").map((x) => label(labels, x)).join(", ") : "none");
+/** Fields holding one vocabulary value, and fields holding a comma-separated list of them. */
+const VALUE_LABELS: Partial<Record<RevisionField, Record<string, string>>> = {
+  side: SIDE_LABELS,
+  muscleGroup: MUSCLE_GROUP_LABELS,
+  movement: MOVEMENT_LABELS,
+  rhythm: RHYTHM_LABELS,
+  classification: CLASSIFICATION_LABELS,
+  suggestedClassification: CLASSIFICATION_LABELS,
+};
+const LIST_LABELS: Partial<Record<RevisionField, Record<string, string>>> = { triggers: TRIGGER_LABELS, relief: RELIEF_LABELS };
+const EMPTY: Partial<Record<RevisionField, string>> = { triggers: "none", relief: "none", notes: "empty", classification: "not labelled", visitId: "no visit" };
 
-/** A stored value as the episode page shows it; null as "not recorded". */
+/** A stored value as the episode page shows it. */
 function shown(field: RevisionField, value: unknown, timeZone: string): string {
-  if (value === null || value === undefined || value === "") {
-    if (field === "triggers" || field === "relief") return "none";
-    if (field === "notes") return "empty";
-    return field === "classification" ? "not labelled" : field === "visitId" ? "no visit" : "not recorded";
-  }
-  switch (field) {
-    case "occurredAt":
-      return formatInZone(new Date(String(value)), timeZone);
-    case "durationSeconds":
-      return formatDuration(Number(value));
-    case "side":
-      return label(SIDE_LABELS, value);
-    case "muscleGroup":
-      return label(MUSCLE_GROUP_LABELS, value);
-    case "movement":
-      return label(MOVEMENT_LABELS, value);
-    case "rhythm":
-      return label(RHYTHM_LABELS, value);
-    case "classification":
-    case "suggestedClassification":
-      return label(CLASSIFICATION_LABELS, value);
-    case "triggers":
-      return list(TRIGGER_LABELS, value);
-    case "relief":
-      return list(RELIEF_LABELS, value);
-    case "notes":
-      return `“${String(value)}”`;
-    case "visitId":
-      return "another visit";
-    case "painScore":
-      return String(value);
-    default:
-      return value ? "yes" : "no";
-  }
+  if (value === null || value === undefined || value === "") return EMPTY[field] ?? "not recorded";
+  const labels = VALUE_LABELS[field];
+  if (labels) return labels[String(value)] ?? String(value);
+  const listLabels = LIST_LABELS[field];
+  if (listLabels) return String(value).split(",").map((v) => listLabels[v] ?? v).join(", ");
+  if (field === "occurredAt") return formatInZone(new Date(String(value)), timeZone);
+  if (field === "durationSeconds") return formatDuration(Number(value));
+  if (field === "notes") return `“${String(value)}”`;
+  if (field === "visitId") return "another visit";
+  if (field === "painScore") return String(value);
+  return value ? "yes" : "no"; // the yes/no findings and the review mark
 }
 
 const ACTION_TEXT = {
