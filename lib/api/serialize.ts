@@ -1,5 +1,7 @@
 import type { Assessment } from "@/lib/data/assessment";
+import type { EpisodeView } from "@/lib/data/episodes";
 import type { PatientDetail, PatientSummary } from "@/lib/data/patients";
+import type { VisitView } from "@/lib/data/visits";
 
 /**
  * API shapes (docs/api.md). Fields a client sends back in a PATCH come out in the form they go
@@ -17,6 +19,7 @@ export function patientJson(p: PatientDetail) {
     sex: p.sex,
     pregnant: p.pregnant,
     heightCm: p.heightCm,
+    heightEntered: p.heightEntered,
     conditions: p.conditions.map((c) => c.code),
     lifestyle: p.lifestyle,
     medications: p.medications.map((m) => ({ name: m.name, active: m.active, startedOn: m.startedOn, stoppedOn: m.stoppedOn })),
@@ -50,6 +53,7 @@ export function assessmentJson(a: Assessment) {
       causeId: c.causeId,
       label: c.label,
       source: c.source,
+      citation: c.citation,
       weakEvidence: c.weakEvidence,
       suggested: c.suggested,
       reasons: c.reasons,
@@ -60,4 +64,25 @@ export function assessmentJson(a: Assessment) {
       updatedBy: c.updatedBy,
     })),
   };
+}
+
+/** A visit: each lab as entered (`value`, `unit`) and canonical, with its reference flag. */
+export function visitJson(v: VisitView) {
+  const { labs, ...rest } = v;
+  return {
+    ...rest,
+    labs: labs.map((l) => ({
+      analyte: l.analyte,
+      value: l.enteredValue,
+      unit: l.enteredUnit,
+      canonicalValue: l.value,
+      canonicalUnit: l.unit,
+      flag: l.flag,
+    })),
+  };
+}
+
+/** An episode, with version 1's `worseAtRestOrEvening` kept (deprecated): true when either is. */
+export function episodeJson(e: EpisodeView) {
+  return { ...e, worseAtRestOrEvening: e.worseAtRest || e.worseInEvening };
 }

@@ -6,7 +6,11 @@ import { episodesInWindow, localDate, type EpisodeFacts } from './red-flags';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
 import {
   ANALYTE_UNITS,
+  CALF_SWELLING_FINDINGS,
   CONDITION_LABELS,
+  EXAM_FINDING_LABELS,
+  NEUROMUSCULAR_FINDINGS,
+  type ExamFinding,
   LIFESTYLE_FLAG_LABELS,
   TRIGGER_LABELS,
   type Analyte,
@@ -34,6 +38,9 @@ export const CAUSE_IDS = [
   'inactivity',
   'cramp_inducing_drugs',
   'iron_deficiency',
+  'deep_vein_thrombosis',
+  'peripheral_arterial_disease',
+  'neuromuscular',
 ] as const;
 export type CauseId = (typeof CAUSE_IDS)[number];
 
@@ -44,7 +51,16 @@ export interface CauseDefinition {
   /** From the source article, but weakly supported by clinical literature. */
   weakEvidence: boolean;
   description: string;
+  /** Where a clinician can check the item: the source article's section, or the literature reference. */
+  citation: string;
 }
+
+const ARTICLE_CAUSES = 'Source article, section "Possible causes"';
+const ARTICLE_DEFICIENCY = 'Source article, section "Deficiency of vitamins and minerals"';
+const ARTICLE_TREATMENT = 'Source article, section "Treatment"';
+const AAFP_2012 = 'Allen RE, Kirby KA. Nocturnal leg cramps. Am Fam Physician 2012;86(4):350-355 (AAFP review)';
+const IRLSSG_2012 = 'Allen RP et al. IRLSSG consensus diagnostic criteria for restless legs syndrome, Sleep Med 2014;15:860-873 (2012 revision)';
+const NICE_NG158 = 'NICE guideline NG158: Venous thromboembolic diseases: diagnosis, management and thrombophilia testing (2020)';
 
 /** Shown beside weak-evidence items. */
 export const WEAK_EVIDENCE_NOTE = 'From the source article; weak clinical evidence.';
@@ -56,6 +72,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: false,
     description: 'Venous disease that impairs blood flow in the calf.',
+    citation: ARTICLE_CAUSES,
   },
   {
     id: 'acute_infection',
@@ -63,6 +80,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: false,
     description: 'An infection in its acute phase, for example with fever.',
+    citation: ARTICLE_CAUSES,
   },
   {
     id: 'intoxication',
@@ -70,6 +88,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: false,
     description: 'Poisoning or kidney or liver disease that loads the organs of elimination.',
+    citation: ARTICLE_CAUSES,
   },
   {
     id: 'metabolic_endocrine',
@@ -77,6 +96,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: false,
     description: 'Diabetes, thyroid disease or another disorder of metabolism.',
+    citation: `${ARTICLE_CAUSES}; glucose threshold: ADA Standards of Care and NICE NG28 (fasting glucose 7.0 mmol/L)`,
   },
   {
     id: 'neurological',
@@ -84,6 +104,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: false,
     description: 'A disease of the nervous system, including epilepsy.',
+    citation: ARTICLE_CAUSES,
   },
   {
     id: 'high_blood_pressure',
@@ -91,6 +112,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: false,
     description: 'Repeated episodes of raised blood pressure.',
+    citation: ARTICLE_CAUSES,
   },
   {
     id: 'pregnancy',
@@ -98,6 +120,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: false,
     description: 'Extra load on the legs and metabolic changes of pregnancy.',
+    citation: ARTICLE_CAUSES,
   },
   {
     id: 'overweight',
@@ -105,6 +128,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: false,
     description: 'Overweight or obesity, judged by body mass index.',
+    citation: ARTICLE_CAUSES,
   },
   {
     id: 'overexertion',
@@ -112,6 +136,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: false,
     description: 'Cramps following hard exercise or long physical effort.',
+    citation: ARTICLE_CAUSES,
   },
   {
     id: 'hypothermia',
@@ -119,6 +144,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: false,
     description: 'Chilling of the legs, narrowing the vessels that feed the muscles.',
+    citation: ARTICLE_CAUSES,
   },
   {
     id: 'micronutrient_deficiency',
@@ -126,6 +152,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: false,
     description: 'Low magnesium, potassium, calcium, phosphate or vitamin D.',
+    citation: ARTICLE_DEFICIENCY,
   },
   {
     id: 'magnesium_blocking_drugs',
@@ -133,6 +160,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: true,
     description: 'Aminophylline, theophylline, acid-suppressing drugs and adsorbents.',
+    citation: ARTICLE_DEFICIENCY,
   },
   {
     id: 'calcium_loss',
@@ -140,6 +168,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: true,
     description: 'Stress or a protein-heavy diet, said to increase calcium loss.',
+    citation: ARTICLE_DEFICIENCY,
   },
   {
     id: 'heat_sweating',
@@ -147,6 +176,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: false,
     description: 'Minerals lost through heavy sweating in hot weather.',
+    citation: ARTICLE_DEFICIENCY,
   },
   {
     id: 'footwear',
@@ -154,6 +184,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: true,
     description: 'Narrow or high-heeled shoes that hinder circulation in the legs.',
+    citation: ARTICLE_TREATMENT,
   },
   {
     id: 'inactivity',
@@ -161,6 +192,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'article',
     weakEvidence: false,
     description: 'A sedentary life with poor circulation in the legs.',
+    citation: ARTICLE_TREATMENT,
   },
   {
     id: 'cramp_inducing_drugs',
@@ -168,6 +200,7 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'literature',
     weakEvidence: false,
     description: 'Diuretics, long-acting beta-agonists, statins and other drugs linked to leg cramps.',
+    citation: AAFP_2012,
   },
   {
     id: 'iron_deficiency',
@@ -175,6 +208,31 @@ export const CAUSES: readonly CauseDefinition[] = Object.freeze([
     source: 'literature',
     weakEvidence: false,
     description: 'Low iron stores, a treatable cause of restless legs syndrome.',
+    citation: IRLSSG_2012,
+  },
+  {
+    id: 'deep_vein_thrombosis',
+    label: 'Deep vein thrombosis (must not miss)',
+    source: 'literature',
+    weakEvidence: false,
+    description: 'A clot in a deep calf vein: rule it out for one-sided calf pain or swelling.',
+    citation: NICE_NG158,
+  },
+  {
+    id: 'peripheral_arterial_disease',
+    label: 'Peripheral arterial disease (claudication)',
+    source: 'literature',
+    weakEvidence: false,
+    description: 'Calf pain brought on by walking and relieved by rest, from narrowed leg arteries.',
+    citation: AAFP_2012,
+  },
+  {
+    id: 'neuromuscular',
+    label: 'Neuropathy or motor neuron disease',
+    source: 'literature',
+    weakEvidence: false,
+    description: 'Nerve or motor neuron disease, suggested by weakness, wasting or fasciculations.',
+    citation: AAFP_2012,
   },
 ] satisfies CauseDefinition[]);
 
@@ -189,20 +247,25 @@ export interface PatientFacts {
   lifestyle: LifestyleFlag[];
   medications: { name: string; active: boolean; startedOn?: string | null }[];
   visits: {
+    id?: string;
     occurredAt: Date;
     systolic?: number | null;
     diastolic?: number | null;
     weightKg?: number | null;
     temperatureC?: number | null;
+    examFindings?: ExamFinding[];
   }[];
   labs: { analyte: Analyte; value: number; unit: string; takenAt: Date }[];
   episodes: EpisodeFacts[];
 }
 
+type Visit = PatientFacts['visits'][number];
+
 export interface ChecklistSuggestion {
   causeId: CauseId;
   label: string;
   source: 'article' | 'literature';
+  citation: string;
   weakEvidence: boolean;
   suggested: boolean;
   reasons: string[];
@@ -429,8 +492,24 @@ export function suggestChecklist(
     if (n > 0) add(id, `${plural(n, 'episode')} triggered by ${lower(TRIGGER_LABELS[trigger])} ${windowLabel}`);
   };
 
+  /** Visits (most recent first) whose examination found any of `findings`, described by date. */
+  const findingRule = (id: CauseId, list: readonly Visit[], findings: readonly ExamFinding[]): void => {
+    add(
+      id,
+      ...capped(
+        list.filter((v) => v.examFindings?.some((f) => findings.includes(f))),
+        (v) => {
+          const names = findings.filter((f) => v.examFindings!.includes(f)).map((f) => EXAM_FINDING_LABELS[f].toLowerCase());
+          return `examination: ${names.join(', ')} at the visit on ${day(v.occurredAt)}`;
+        },
+        'visit',
+      ),
+    );
+  };
+
   // varicose_veins
   conditionRule('varicose_veins', ['VARICOSE_VEINS']);
+  findingRule('varicose_veins', visits, ['VARICOSE_VEINS_SEEN']);
 
   // acute_infection
   conditionRule('acute_infection', ['ACUTE_INFECTION']);
@@ -549,15 +628,42 @@ export function suggestChecklist(
     }
   }
 
-  return CAUSES.map((c) => {
-    const r = reasons.get(c.id)!;
-    return {
-      causeId: c.id,
-      label: c.label,
-      source: c.source,
-      weakEvidence: c.weakEvidence,
-      suggested: r.length > 0,
-      reasons: r,
-    };
-  });
+  // deep_vein_thrombosis: always listed; suggested by calf swelling at a visit in the window.
+  findingRule('deep_vein_thrombosis', windowVisits, CALF_SWELLING_FINDINGS);
+
+  // peripheral_arterial_disease: reduced pulses, or episodes brought on by walking and relieved by rest.
+  findingRule('peripheral_arterial_disease', visits, ['REDUCED_FOOT_PULSES']);
+  const claudication = windowEpisodes.filter((e) => e.triggers.includes('WALKING') && (e.relief ?? []).includes('REST')).length;
+  if (claudication >= thresholds.claudicationEpisodes) {
+    add('peripheral_arterial_disease', `${plural(claudication, 'episode')} brought on by walking and relieved by rest ${windowLabel}`);
+  }
+
+  // neuromuscular
+  findingRule('neuromuscular', visits, NEUROMUSCULAR_FINDINGS);
+
+  return orderChecklist(
+    CAUSES.map((c) => {
+      const r = reasons.get(c.id)!;
+      return {
+        causeId: c.id,
+        label: c.label,
+        source: c.source,
+        citation: c.citation,
+        weakEvidence: c.weakEvidence,
+        suggested: r.length > 0,
+        reasons: r,
+      };
+    }),
+  );
+}
+
+/** Suggested items first, most reasons first, then the rest, each group in the spec's order (a stable sort). */
+export function orderChecklist<T extends { causeId: CauseId; suggested: boolean; reasons: string[] }>(items: T[]): T[] {
+  const specOrder = (id: CauseId) => CAUSE_IDS.indexOf(id);
+  return [...items].sort(
+    (a, b) =>
+      Number(b.suggested) - Number(a.suggested) ||
+      (a.suggested ? b.reasons.length - a.reasons.length : 0) ||
+      specOrder(a.causeId) - specOrder(b.causeId),
+  );
 }

@@ -9,7 +9,10 @@ export interface EpisodeObservation {
   rhythm?: Rhythm | null;
   voluntaryControl?: boolean;
   urgeToMove?: boolean;
-  worseAtRestOrEvening?: boolean;
+  /** IRLSSG criterion 2: begins or worsens during rest or inactivity. */
+  worseAtRest?: boolean;
+  /** IRLSSG criterion 4: only or mostly in the evening or at night. */
+  worseInEvening?: boolean;
   reliefByMovement?: boolean;
   consciousnessImpaired?: boolean;
   /** The clinician's label, if any. */
@@ -32,7 +35,7 @@ export interface ClassificationResult {
   needsReview: boolean;
   /** The label differs from the suggestion and a clinician's confirmation of it still holds. */
   labelConfirmed: boolean;
-  /** IRLSSG criteria 1-4 met (0..4) when the suggestion is RLS, otherwise null. */
+  /** IRLSSG criteria 1-4 met (0..4) when an urge to move was recorded, otherwise null. */
   rlsCriteriaMet: number | null;
 }
 
@@ -64,9 +67,23 @@ export function effectiveClassification(ep: {
 /** Which of IRLSSG criteria 1-4 the observation meets, in criterion order. */
 export function rlsCriteria(obs: EpisodeObservation): boolean[] {
   const urge = obs.urgeToMove === true || obs.movement === 'URGE_TO_MOVE';
-  const worse = obs.worseAtRestOrEvening === true;
-  return [urge, worse, obs.reliefByMovement === true, worse];
+  return [urge, obs.worseAtRest === true, obs.reliefByMovement === true, obs.worseInEvening === true];
 }
+
+/** "IRLSSG criteria met: N of 4. Met: ... Not recorded: ..." */
+function criteriaSentence(met: boolean[], tail = ''): string {
+  const count = met.filter(Boolean).length;
+  const metNames = RLS_CRITERIA.filter((_, i) => met[i]);
+  const missingNames = RLS_CRITERIA.filter((_, i) => !met[i]);
+  return (
+    `IRLSSG criteria met: ${count} of 4${tail}.` +
+    (metNames.length ? ` Met: ${metNames.join('; ')}.` : '') +
+    (missingNames.length ? ` Not recorded: ${missingNames.join('; ')}.` : '')
+  );
+}
+
+export const RLS_CRITERION_5_NOTE =
+  'Criterion 5 (symptoms not better explained by another condition: leg cramps, positional discomfort, venous stasis, leg oedema, arthritis, habitual foot tapping) is for the clinician to judge.';
 
 export function suggestClassification(obs: EpisodeObservation): ClassificationResult {
   const rationale: string[] = [];
@@ -75,27 +92,27 @@ export function suggestClassification(obs: EpisodeObservation): ClassificationRe
   let rlsCriteriaMet: number | null = null;
 
   const voluntary = obs.voluntaryControl === true;
-  const urge = obs.urgeToMove === true || obs.movement === 'URGE_TO_MOVE';
+  const met = rlsCriteria(obs);
+  const urge = met[0];
+  // Criteria 2 to 4: rest, relief by movement, evening.
+  const others = met.slice(1).filter(Boolean).length;
+  if (urge) rlsCriteriaMet = 1 + others;
 
-  if (voluntary && urge) {
-    // Rule 1: RLS.
+  if (urge && (others === 3 || voluntary)) {
+    // Rule 1: RLS, by the four IRLSSG criteria, or by the source article's voluntary control.
     suggestion = 'RLS';
-    const met = rlsCriteria(obs);
-    rlsCriteriaMet = met.filter(Boolean).length;
     rationale.push(
-      'The patient can control the movement and feels an urge to move the legs: this points to restless legs syndrome rather than a cramp or seizure.',
+      others === 3
+        ? 'An urge to move the legs that begins or worsens at rest, is relieved by movement and is worse in the evening or at night: the four essential criteria of restless legs syndrome (RLS).'
+        : 'The patient can control the movement and feels an urge to move the legs: this points to restless legs syndrome rather than a cramp or seizure.',
     );
-    const metNames = RLS_CRITERIA.filter((_, i) => met[i]);
-    const missingNames = RLS_CRITERIA.filter((_, i) => !met[i]);
-    rationale.push(
-      `IRLSSG criteria met: ${rlsCriteriaMet} of 4.` +
-        (metNames.length ? ` Met: ${metNames.join('; ')}.` : '') +
-        (missingNames.length ? ` Not recorded: ${missingNames.join('; ')}.` : ''),
-    );
-    rationale.push(
-      'Criterion 5 (symptoms not better explained by another condition, leg cramps included) is for the clinician to judge.',
-    );
+    rationale.push(criteriaSentence(met));
+    rationale.push(RLS_CRITERION_5_NOTE);
   } else {
+    if (urge && others >= 1) {
+      // Partial criteria without control: no RLS suggestion, and the rules that follow still apply.
+      rationale.push(criteriaSentence(met, '; RLS needs all four'));
+    }
     switch (obs.movement) {
       case 'SUSTAINED_THEN_TREMBLING':
         suggestion = 'TONIC_CLONIC';
@@ -130,13 +147,13 @@ export function suggestClassification(obs: EpisodeObservation): ClassificationRe
       }
       case 'URGE_TO_MOVE':
         rationale.push(
-          'An urge to move was recorded, but the patient is not recorded as able to control the movement. Restless legs syndrome needs voluntary control, and an urge alone fits none of the involuntary types, so no type is suggested.',
+          'An urge to move was recorded, but not enough of the restless legs criteria (or control of the movement) to suggest RLS, and an urge alone fits none of the involuntary types, so no type is suggested.',
         );
         break;
       default:
         rationale.push(
-          obs.urgeToMove === true
-            ? 'Movement not recorded. An urge to move was reported, but without voluntary control restless legs syndrome is not suggested, so no type is suggested.'
+          urge
+            ? 'Movement not recorded. An urge to move was reported, but not enough of the restless legs criteria (or control of the movement) to suggest RLS, so no type is suggested.'
             : 'Movement not recorded, so no type is suggested.',
         );
     }

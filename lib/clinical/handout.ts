@@ -78,8 +78,14 @@ export function handoutRedFlagText(code: RedFlagCode, thresholds: Thresholds = D
   switch (code) {
     case 'IMPAIRED_CONSCIOUSNESS':
       return 'You were not fully aware during an attack. This needs an urgent check by a nerve specialist (neurologist).';
-    case 'PROLONGED_EPISODE':
-      return `At least one attack lasted ${minutesOrSeconds(thresholds.prolongedEpisodeSeconds)} or more. ${CHECK_UP}`;
+    case 'PROLONGED_SEIZURE':
+      return `At least one attack that may have been a seizure lasted ${minutesOrSeconds(thresholds.prolongedSeizureSeconds)} or more. If this happens again, call an ambulance.`;
+    case 'PROLONGED_CRAMP':
+      return `At least one cramp lasted ${minutesOrSeconds(thresholds.prolongedCrampSeconds)} or more. ${CHECK_UP}`;
+    case 'CALF_SWELLING':
+      return 'Your calf was swollen, warm or red at the examination. This needs a check the same day for a blood clot in the leg.';
+    case 'WEAKNESS_OR_WASTING':
+      return `Your muscles were weak, thinner or twitching at the examination. A nerve specialist (neurologist) should examine you.`;
     case 'FREQUENT_WITHOUT_EXERTION':
       return `Your cramps are frequent and most of them did not follow exercise or hard physical work. ${CHECK_UP}`;
     case 'FREQUENT_EPISODES':

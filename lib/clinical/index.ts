@@ -6,3 +6,4 @@ export * from './red-flags';
 export * from './checklist';
 export * from './codes';
 export * from './handout';
+export * from './units';

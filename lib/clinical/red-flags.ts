@@ -4,11 +4,16 @@
  */
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
 import {
+  CALF_SWELLING_FINDINGS,
   DAY_PARTS,
   dayPartOfHour,
+  EXAM_FINDING_LABELS,
+  NEUROMUSCULAR_FINDINGS,
   type Classification,
   type DayPart,
+  type ExamFinding,
   type MuscleGroup,
+  type Relief,
   type Trigger,
 } from './vocabulary';
 
@@ -18,14 +23,26 @@ export interface EpisodeFacts {
   durationSeconds: number;
   muscleGroup: MuscleGroup;
   triggers: Trigger[];
+  /** What relieved the episode (the claudication rule reads it); absent counts as none. */
+  relief?: Relief[];
   consciousnessImpaired: boolean;
   classification?: Classification | null;
   suggestedClassification?: Classification | null;
 }
 
+/** What a visit's examination found (spec section 4, v2): the calf-swelling and weakness flags read it. */
+export interface VisitFindingFacts {
+  id?: string;
+  occurredAt: Date;
+  examFindings: ExamFinding[];
+}
+
 export type RedFlagCode =
   | 'IMPAIRED_CONSCIOUSNESS'
-  | 'PROLONGED_EPISODE'
+  | 'PROLONGED_SEIZURE'
+  | 'CALF_SWELLING'
+  | 'PROLONGED_CRAMP'
+  | 'WEAKNESS_OR_WASTING'
   | 'FREQUENT_WITHOUT_EXERTION'
   | 'FREQUENT_EPISODES'
   | 'CONSECUTIVE_DAYS'
@@ -39,13 +56,22 @@ export interface RedFlag {
   message: string;
   advice: string;
   urgency: RedFlagUrgency;
-  evidence: { episodeIds: string[]; days: string[] /* YYYY-MM-DD local */; summary: string };
+  evidence: {
+    episodeIds: string[];
+    /** The visits whose examination raised the flag (calf swelling, weakness). */
+    visitIds: string[];
+    days: string[] /* YYYY-MM-DD local */;
+    summary: string;
+  };
 }
 
 /** All codes, in the order flags are returned (most urgent first). */
 export const RED_FLAG_CODES: readonly RedFlagCode[] = [
   'IMPAIRED_CONSCIOUSNESS',
-  'PROLONGED_EPISODE',
+  'PROLONGED_SEIZURE',
+  'CALF_SWELLING',
+  'PROLONGED_CRAMP',
+  'WEAKNESS_OR_WASTING',
   'FREQUENT_WITHOUT_EXERTION',
   'ANY_TIME_OF_DAY',
   'OUTSIDE_CALF_FOOT',
@@ -53,15 +79,13 @@ export const RED_FLAG_CODES: readonly RedFlagCode[] = [
   'CONSECUTIVE_DAYS',
 ];
 
-/**
- * Urgency of each flag. The spec sets none; the product's choice: possible seizure and prolonged
- * episodes are urgent; patterns the source article names as reasons to be examined (frequent and
- * not linked to exertion, at any time of day) and cramps outside the calf and foot are high;
- * frequency alone and days in a row are routine.
- */
+/** Urgency of each flag (spec section 3, v2). */
 export const RED_FLAG_URGENCY: Record<RedFlagCode, RedFlagUrgency> = {
   IMPAIRED_CONSCIOUSNESS: 'URGENT',
-  PROLONGED_EPISODE: 'URGENT',
+  PROLONGED_SEIZURE: 'URGENT',
+  CALF_SWELLING: 'URGENT',
+  PROLONGED_CRAMP: 'HIGH',
+  WEAKNESS_OR_WASTING: 'HIGH',
   FREQUENT_WITHOUT_EXERTION: 'HIGH',
   ANY_TIME_OF_DAY: 'HIGH',
   OUTSIDE_CALF_FOOT: 'HIGH',
@@ -69,9 +93,19 @@ export const RED_FLAG_URGENCY: Record<RedFlagCode, RedFlagUrgency> = {
   CONSECUTIVE_DAYS: 'ROUTINE',
 };
 
+export const RED_FLAG_URGENCIES: readonly RedFlagUrgency[] = ['URGENT', 'HIGH', 'ROUTINE'];
+export const RED_FLAG_URGENCY_LABELS: Record<RedFlagUrgency, string> = {
+  URGENT: 'Urgent',
+  HIGH: 'High',
+  ROUTINE: 'Routine',
+};
+
 export const RED_FLAG_LABELS: Record<RedFlagCode, string> = {
   IMPAIRED_CONSCIOUSNESS: 'Impaired consciousness',
-  PROLONGED_EPISODE: 'Prolonged episode',
+  PROLONGED_SEIZURE: 'Prolonged seizure-like episode',
+  CALF_SWELLING: 'Calf swelling',
+  PROLONGED_CRAMP: 'Prolonged cramp',
+  WEAKNESS_OR_WASTING: 'Weakness or wasting',
   FREQUENT_WITHOUT_EXERTION: 'Frequent, not linked to exertion',
   FREQUENT_EPISODES: 'Frequent episodes',
   CONSECUTIVE_DAYS: 'Days in a row',
@@ -84,6 +118,23 @@ export const CONSECUTIVE_DAYS_ADVICE =
   'Recommend a detailed examination to find the cause. Meanwhile the patient should keep the feet warm, use warming compresses and wear warm clothes at night.';
 export const IMPAIRED_CONSCIOUSNESS_ADVICE =
   'Possible epileptic seizure: arrange an urgent neurological assessment.';
+export const PROLONGED_SEIZURE_ADVICE =
+  'A seizure lasting 5 minutes or more may be status epilepticus: arrange an emergency assessment.';
+export const CALF_SWELLING_ADVICE =
+  'Assess for deep vein thrombosis the same day (Wells score, D-dimer or compression ultrasound).';
+export const WEAKNESS_OR_WASTING_ADVICE =
+  'Arrange a neurological assessment for neuropathy or motor neuron disease.';
+
+/** Seizure-like for the prolonged-seizure flag: labelled or suggested clonic or tonic-clonic, or consciousness impaired. */
+export function isSeizureLike(ep: EpisodeFacts): boolean {
+  const seizureTypes: (Classification | null | undefined)[] = [ep.classification, ep.suggestedClassification];
+  return ep.consciousnessImpaired || seizureTypes.some((c) => c === 'CLONIC' || c === 'TONIC_CLONIC');
+}
+
+/** RLS for the duration flags: labelled RLS, or unlabelled and suggested RLS (RLS lasts as long as the rest does). */
+export function isRlsEpisode(ep: EpisodeFacts): boolean {
+  return (ep.classification ?? ep.suggestedClassification ?? null) === 'RLS';
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -239,7 +290,7 @@ function longestRun(dayNums: number[]): number[] {
 }
 
 export function computeRedFlags(
-  input: { episodes: EpisodeFacts[]; asOf: Date; timeZone: string },
+  input: { episodes: EpisodeFacts[]; visits?: VisitFindingFacts[]; asOf: Date; timeZone: string },
   thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ): RedFlag[] {
   const { asOf, timeZone } = input;
@@ -267,10 +318,33 @@ export function computeRedFlags(
     urgency: RED_FLAG_URGENCY[code],
     evidence: {
       episodeIds: items.map((d) => d.ep.id),
+      visitIds: [],
       days: uniqueSorted(items.map((d) => d.day)),
       summary,
     },
   });
+  const visitsInWindow = episodesInWindow(input.visits ?? [], asOf, thresholds.windowDays).sort(
+    (a, b) => a.occurredAt.getTime() - b.occurredAt.getTime(),
+  );
+  /** A flag raised by what visits' examinations found. */
+  const findingFlag = (code: RedFlagCode, findings: readonly ExamFinding[], message: string, advice: string): void => {
+    const found = visitsInWindow.filter((v) => v.examFindings.some((f) => findings.includes(f)));
+    if (found.length === 0) return;
+    const days = found.map((v) => localDate(v.occurredAt, timeZone));
+    const names = findings.filter((f) => found.some((v) => v.examFindings.includes(f))).map((f) => EXAM_FINDING_LABELS[f].toLowerCase());
+    flags.push({
+      code,
+      message,
+      advice,
+      urgency: RED_FLAG_URGENCY[code],
+      evidence: {
+        episodeIds: [],
+        visitIds: found.flatMap((v) => (v.id ? [v.id] : [])),
+        days: uniqueSorted(days),
+        summary: `${names.join('; ')}: found at ${plural(found.length, 'visit')} in ${windowLabel} (${dateRange(days)})`,
+      },
+    });
+  };
 
   // IMPAIRED_CONSCIOUSNESS
   const impaired = dated.filter((d) => d.ep.consciousnessImpaired);
@@ -286,19 +360,39 @@ export function computeRedFlags(
     );
   }
 
-  // PROLONGED_EPISODE
-  const prolonged = dated.filter((d) => d.ep.durationSeconds >= thresholds.prolongedEpisodeSeconds);
-  if (prolonged.length > 0) {
-    const longest = prolonged.reduce((a, b) => (b.ep.durationSeconds > a.ep.durationSeconds ? b : a));
+  // PROLONGED_SEIZURE and PROLONGED_CRAMP: RLS episodes count for neither.
+  const longest = (items: Dated<EpisodeFacts>[]) => items.reduce((a, b) => (b.ep.durationSeconds > a.ep.durationSeconds ? b : a));
+  const timed = dated.filter((d) => !isRlsEpisode(d.ep));
+  const seizures = timed.filter((d) => isSeizureLike(d.ep) && d.ep.durationSeconds >= thresholds.prolongedSeizureSeconds);
+  if (seizures.length > 0) {
+    const top = longest(seizures);
     flags.push(
       make(
-        'PROLONGED_EPISODE',
-        `Episode lasting ${formatDuration(thresholds.prolongedEpisodeSeconds)} or longer`,
-        prolonged,
-        `${plural(prolonged.length, 'episode')} of ${formatDuration(thresholds.prolongedEpisodeSeconds)} or longer in ${windowLabel}; longest ${formatDuration(longest.ep.durationSeconds)} on ${longest.day}`,
+        'PROLONGED_SEIZURE',
+        `Seizure-like episode lasting ${formatDuration(thresholds.prolongedSeizureSeconds)} or longer`,
+        seizures,
+        `${plural(seizures.length, 'seizure-like episode')} of ${formatDuration(thresholds.prolongedSeizureSeconds)} or longer in ${windowLabel}; longest ${formatDuration(top.ep.durationSeconds)} on ${top.day}`,
+        PROLONGED_SEIZURE_ADVICE,
       ),
     );
   }
+  const seizureIds = new Set(seizures.map((d) => d.ep.id));
+  const cramps = timed.filter((d) => !seizureIds.has(d.ep.id) && d.ep.durationSeconds >= thresholds.prolongedCrampSeconds);
+  if (cramps.length > 0) {
+    const top = longest(cramps);
+    flags.push(
+      make(
+        'PROLONGED_CRAMP',
+        `Episode lasting ${formatDuration(thresholds.prolongedCrampSeconds)} or longer`,
+        cramps,
+        `${plural(cramps.length, 'episode')} of ${formatDuration(thresholds.prolongedCrampSeconds)} or longer in ${windowLabel}; longest ${formatDuration(top.ep.durationSeconds)} on ${top.day}`,
+      ),
+    );
+  }
+
+  // CALF_SWELLING and WEAKNESS_OR_WASTING: from the visits' examinations.
+  findingFlag('CALF_SWELLING', CALF_SWELLING_FINDINGS, 'Calf swelling, warmth or redness at a visit: possible deep vein thrombosis', CALF_SWELLING_ADVICE);
+  findingFlag('WEAKNESS_OR_WASTING', NEUROMUSCULAR_FINDINGS, 'Muscle weakness, wasting or fasciculations at a visit', WEAKNESS_OR_WASTING_ADVICE);
 
   // FREQUENT_EPISODES and FREQUENT_WITHOUT_EXERTION
   const span = densestSpan(dated, thresholds.frequentWindowDays);

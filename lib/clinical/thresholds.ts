@@ -6,8 +6,12 @@
 export interface Thresholds {
   /** Red flags and "in the window" checklist rules look at the episodes of this many days (x 24 h) up to asOf. */
   readonly windowDays: number;
-  /** An episode at least this long (seconds) is a red flag. */
-  readonly prolongedEpisodeSeconds: number;
+  /** A seizure-like episode at least this long (seconds) is urgent: the 5-minute point of status epilepticus. */
+  readonly prolongedSeizureSeconds: number;
+  /** Any other episode (not RLS) at least this long (seconds) is a cramp that does not let go. */
+  readonly prolongedCrampSeconds: number;
+  /** Episodes in the window brought on by walking and relieved by rest that suggest claudication. */
+  readonly claudicationEpisodes: number;
   /** This many episodes ... */
   readonly frequentEpisodes: number;
   /** ... within this many consecutive local calendar days are "frequent". */
@@ -54,7 +58,9 @@ export interface Thresholds {
 
 export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
   windowDays: 30,
-  prolongedEpisodeSeconds: 300,
+  prolongedSeizureSeconds: 300,
+  prolongedCrampSeconds: 600,
+  claudicationEpisodes: 2,
   frequentEpisodes: 3,
   frequentWindowDays: 7,
   consecutiveDays: 3,

@@ -61,6 +61,7 @@ export const RHYTHM_LABELS: Record<Rhythm, string> = {
 
 export const TRIGGERS = [
   'EXERTION',
+  'WALKING',
   'COLD',
   'HEAT_SWEATING',
   'TIGHT_FOOTWEAR',
@@ -71,6 +72,7 @@ export const TRIGGERS = [
 export type Trigger = (typeof TRIGGERS)[number];
 export const TRIGGER_LABELS: Record<Trigger, string> = {
   EXERTION: 'Exertion',
+  WALKING: 'Walking a distance',
   COLD: 'Cold',
   HEAT_SWEATING: 'Heat or sweating',
   TIGHT_FOOTWEAR: 'Tight footwear',
@@ -158,6 +160,29 @@ export const ANALYTE_UNITS: Record<Analyte, string> = {
   FERRITIN: 'ug/L',
   GLUCOSE: 'mmol/L',
 };
+
+/** Findings a clinician records at a visit's examination (spec section 4, v2). */
+export const EXAM_FINDINGS = [
+  'CALF_SWELLING_LEFT',
+  'CALF_SWELLING_RIGHT',
+  'REDUCED_FOOT_PULSES',
+  'MUSCLE_WEAKNESS',
+  'MUSCLE_WASTING',
+  'FASCICULATIONS',
+  'VARICOSE_VEINS_SEEN',
+] as const;
+export type ExamFinding = (typeof EXAM_FINDINGS)[number];
+export const EXAM_FINDING_LABELS: Record<ExamFinding, string> = {
+  CALF_SWELLING_LEFT: 'Left calf swollen, warm or red',
+  CALF_SWELLING_RIGHT: 'Right calf swollen, warm or red',
+  REDUCED_FOOT_PULSES: 'Reduced foot pulses',
+  MUSCLE_WEAKNESS: 'Muscle weakness',
+  MUSCLE_WASTING: 'Muscle wasting',
+  FASCICULATIONS: 'Fasciculations',
+  VARICOSE_VEINS_SEEN: 'Varicose veins seen',
+};
+export const CALF_SWELLING_FINDINGS: readonly ExamFinding[] = ['CALF_SWELLING_LEFT', 'CALF_SWELLING_RIGHT'];
+export const NEUROMUSCULAR_FINDINGS: readonly ExamFinding[] = ['MUSCLE_WEAKNESS', 'MUSCLE_WASTING', 'FASCICULATIONS'];
 
 export const CHECKLIST_STATUSES = ['NOT_ASSESSED', 'SUSPECTED', 'CONFIRMED', 'RULED_OUT'] as const;
 export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];

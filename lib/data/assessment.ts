@@ -1,9 +1,9 @@
 import { Prisma } from "@/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
 import { CAUSE_IDS, CAUSES_BY_ID, suggestChecklist, type CauseId, type ChecklistSuggestion, type PatientFacts } from "@/lib/clinical/checklist";
-import { computeRedFlags, type EpisodeFacts, type RedFlag } from "@/lib/clinical/red-flags";
+import { computeRedFlags, type EpisodeFacts, type RedFlag, type VisitFindingFacts } from "@/lib/clinical/red-flags";
 import { DEFAULT_THRESHOLDS } from "@/lib/clinical/thresholds";
-import type { Analyte, ChecklistStatus, Classification, Condition, LifestyleFlag, MuscleGroup, Trigger } from "@/lib/clinical/vocabulary";
+import type { Analyte, ChecklistStatus, Classification, Condition, ExamFinding, LifestyleFlag, MuscleGroup, Relief, Trigger } from "@/lib/clinical/vocabulary";
 import { parseWith } from "@/lib/validation/common";
 import { checklistUpdateSchema } from "@/lib/validation/checklist";
 import { appendAudit } from "./audit";
@@ -45,6 +45,7 @@ type EpisodeFactRow = {
   durationSeconds: number;
   muscleGroup: string;
   triggers: string;
+  relief: string;
   consciousnessImpaired: boolean;
   classification: string | null;
   suggestedClassification: string | null;
@@ -56,6 +57,7 @@ export const episodeFactSelect = {
   durationSeconds: true,
   muscleGroup: true,
   triggers: true,
+  relief: true,
   consciousnessImpaired: true,
   classification: true,
   suggestedClassification: true,
@@ -68,10 +70,15 @@ export function toEpisodeFacts(e: EpisodeFactRow): EpisodeFacts {
     durationSeconds: e.durationSeconds,
     muscleGroup: e.muscleGroup as MuscleGroup,
     triggers: splitList(e.triggers) as Trigger[],
+    relief: splitList(e.relief) as Relief[],
     consciousnessImpaired: e.consciousnessImpaired,
     classification: e.classification as Classification | null,
     suggestedClassification: e.suggestedClassification as Classification | null,
   };
+}
+
+export function toVisitFindingFacts(v: { id: string; occurredAt: Date; examFindings: string }): VisitFindingFacts {
+  return { id: v.id, occurredAt: v.occurredAt, examFindings: splitList(v.examFindings) as ExamFinding[] };
 }
 
 /** Everything the rules read about one patient, as of a moment: no rule reads the database itself. */
@@ -93,7 +100,7 @@ export function groupByPatient<T extends { patientId: string }>(rows: T[]): Map<
 }
 
 type FactPatientRow = { id: string; pregnant: boolean; heightCm: number | null; lifestyle: string; timeZone: string };
-type FactVisitRow = { patientId: string; occurredAt: Date; systolic: number | null; diastolic: number | null; weightKg: number | null; temperatureC: number | null };
+type FactVisitRow = { id: string; patientId: string; occurredAt: Date; systolic: number | null; diastolic: number | null; weightKg: number | null; temperatureC: number | null; examFindings: string };
 type FactLabRow = { patientId: string; analyte: string; value: number; unit: string; takenAt: Date };
 
 /**
@@ -113,7 +120,7 @@ export async function loadFactsBatch(tx: Tx, patientIds: string[], asOf: Date): 
   const medications = await tx.$queryRaw<{ patientId: string; name: string; active: boolean; startedOn: string | null }[]>`
     SELECT "patientId", "name", "active", "startedOn" FROM "Medication" WHERE "patientId" IN (${ids}) ORDER BY "patientId", "id"`;
   const visits = await tx.$queryRaw<FactVisitRow[]>`
-    SELECT "patientId", "occurredAt", "systolic", "diastolic", "weightKg", "temperatureC" FROM "Visit"
+    SELECT "id", "patientId", "occurredAt", "systolic", "diastolic", "weightKg", "temperatureC", "examFindings" FROM "Visit"
     WHERE "patientId" IN (${ids}) AND "deletedAt" IS NULL AND "occurredAt" <= ${asOf}
     ORDER BY "occurredAt" DESC`;
   // A lab result's visit is its patient's (checkDatabase holds that): naming the patients in the
@@ -125,7 +132,7 @@ export async function loadFactsBatch(tx: Tx, patientIds: string[], asOf: Date): 
       AND NOT EXISTS (SELECT 1 FROM "Visit" v WHERE v."id" = l."visitId" AND v."patientId" IN (${ids}) AND v."deletedAt" IS NOT NULL)
     ORDER BY l."takenAt" DESC`;
   const episodes = await tx.$queryRaw<(EpisodeFactRow & { patientId: string })[]>`
-    SELECT "id", "patientId", "occurredAt", "durationSeconds", "muscleGroup", "triggers", "consciousnessImpaired", "classification", "suggestedClassification"
+    SELECT "id", "patientId", "occurredAt", "durationSeconds", "muscleGroup", "triggers", "relief", "consciousnessImpaired", "classification", "suggestedClassification"
     FROM "Episode" WHERE "patientId" IN (${ids}) AND "deletedAt" IS NULL AND "occurredAt" >= ${windowStart} AND "occurredAt" <= ${asOf}`;
   const conditionsBy = groupByPatient(conditions);
   const medicationsBy = groupByPatient(medications);
@@ -144,11 +151,13 @@ export async function loadFactsBatch(tx: Tx, patientIds: string[], asOf: Date): 
           lifestyle: splitList(p.lifestyle) as LifestyleFlag[],
           medications: (medicationsBy.get(p.id) ?? []).map((m) => ({ name: m.name, active: m.active, startedOn: m.startedOn })),
           visits: (visitsBy.get(p.id) ?? []).map((v) => ({
+            id: v.id,
             occurredAt: v.occurredAt,
             systolic: v.systolic,
             diastolic: v.diastolic,
             weightKg: v.weightKg,
             temperatureC: v.temperatureC,
+            examFindings: splitList(v.examFindings) as ExamFinding[],
           })),
           labs: (labsBy.get(p.id) ?? []).map((l) => ({ analyte: l.analyte as Analyte, value: l.value, unit: l.unit, takenAt: l.takenAt })),
           episodes: (episodesBy.get(p.id) ?? []).map(toEpisodeFacts),
@@ -180,7 +189,8 @@ export async function getAssessment(actor: Actor, patientId: string, asOf: Date 
       };
     });
     await appendAudit(tx, actor, { action: "ASSESSMENT_VIEW", patientId, details: { asOf: asOf.toISOString() } });
-    return { asOf, timeZone, windowDays: DEFAULT_THRESHOLDS.windowDays, redFlags: computeRedFlags({ episodes: facts.episodes, asOf, timeZone }), checklist };
+    const visits = facts.visits.map((v) => ({ id: v.id, occurredAt: v.occurredAt, examFindings: v.examFindings ?? [] }));
+    return { asOf, timeZone, windowDays: DEFAULT_THRESHOLDS.windowDays, redFlags: computeRedFlags({ episodes: facts.episodes, visits, asOf, timeZone }), checklist };
   });
 }
 

@@ -11,7 +11,8 @@
 import type { Actor } from "@/lib/auth/actor";
 import { computeRedFlags, RED_FLAG_CODES, RED_FLAG_URGENCY, windowUnchangedUntil, type RedFlagCode } from "@/lib/clinical/red-flags";
 import { DEFAULT_THRESHOLDS } from "@/lib/clinical/thresholds";
-import { episodeFactSelect, groupByPatient, toEpisodeFacts } from "./assessment";
+import { episodeFactSelect, groupByPatient, toEpisodeFacts, toVisitFindingFacts } from "./assessment";
+import { asDate } from "./sql-values";
 import { appendAudit } from "./audit";
 import { guarded, lockPatients, type Tx } from "./transaction";
 import { Prisma } from "@/generated/prisma/client";
@@ -73,11 +74,21 @@ export async function refreshAttention(tx: Tx, patientIds: string[], asOf: Date 
       _count: { _all: true },
     });
     const reviewCounts = new Map(reviews.map((r) => [r.patientId, r._count._all]));
+    // Visits whose examination found something, from the window's start on (the finding flags read them).
+    const examined = await tx.$queryRaw<{ id: string; patientId: string; occurredAt: Date | string | number; examFindings: string }[]>`
+      SELECT "id", "patientId", "occurredAt", "examFindings" FROM "Visit"
+      WHERE "patientId" IN (${Prisma.join(part)}) AND "deletedAt" IS NULL AND "examFindings" <> '' AND "occurredAt" >= ${windowStart}`;
     const byPatient = groupByPatient(episodes);
+    const visitsBy = groupByPatient(examined.map((v) => ({ ...v, occurredAt: asDate(v.occurredAt) })));
     const rows = patients.map((p) => {
       const eps = byPatient.get(p.id) ?? [];
+      const visits = (visitsBy.get(p.id) ?? []).map(toVisitFindingFacts);
       const inWindow = eps.filter((e) => e.occurredAt <= asOf);
-      const flags = inWindow.length ? computeRedFlags({ episodes: inWindow.map(toEpisodeFacts), asOf, timeZone: p.clinic.timeZone }) : [];
+      const visitsInWindow = visits.filter((v) => v.occurredAt <= asOf);
+      const flags =
+        inWindow.length || visitsInWindow.length
+          ? computeRedFlags({ episodes: inWindow.map(toEpisodeFacts), visits: visitsInWindow, asOf, timeZone: p.clinic.timeZone })
+          : [];
       const last = inWindow.reduce<Date | null>((m, e) => (!m || e.occurredAt > m ? e.occurredAt : m), null);
       const codes = flags.map((f) => f.code);
       return {
@@ -88,7 +99,7 @@ export async function refreshAttention(tx: Tx, patientIds: string[], asOf: Date 
         lastEpisodeAt: last,
         ...flagOrder(codes),
         computedAt: asOf,
-        validUntil: windowUnchangedUntil(eps.map((e) => e.occurredAt), asOf, windowDays),
+        validUntil: windowUnchangedUntil([...eps, ...visits].map((e) => e.occurredAt), asOf, windowDays),
       };
     });
     await tx.patientAttention.deleteMany({ where: { patientId: { in: part } } });
@@ -143,9 +154,9 @@ export async function countAwaitingReview(tx: Tx, clinicIds: string[]): Promise<
 
 const URGENCY_RANK = { URGENT: 0, HIGH: 1, ROUTINE: 2 } as const;
 const NO_URGENCY = 3;
-const TOP_CODES: RedFlagCode[] = ["IMPAIRED_CONSCIOUSNESS", "PROLONGED_EPISODE"];
+const TOP_CODES: RedFlagCode[] = ["IMPAIRED_CONSCIOUSNESS", "PROLONGED_SEIZURE", "CALF_SWELLING"];
 
-/** The stored order keys of a patient's flags: possible seizure first, then prolonged episodes, then the most urgent flag, then more flags. */
+/** The stored order keys of a patient's flags: possible seizure, prolonged seizure, possible thrombosis, then the most urgent flag, then more flags. */
 function flagOrder(codes: RedFlagCode[]): { topFlagRank: number; urgencyRank: number; flagCount: number } {
   const top = TOP_CODES.findIndex((c) => codes.includes(c));
   return {

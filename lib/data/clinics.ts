@@ -4,6 +4,8 @@ import { appendAudit } from "./audit";
 import { rebuildDayCounts } from "./day-counts";
 import { invalid, notFound } from "./errors";
 import { guarded } from "./transaction";
+import { UNIT_SYSTEMS, UNIT_SYSTEM_LABELS } from "@/lib/clinical/units";
+import { isOneOf } from "@/lib/clinical/vocabulary";
 
 export function isTimeZone(tz: string): boolean {
   try {
@@ -16,7 +18,7 @@ export function isTimeZone(tz: string): boolean {
 
 export async function listClinicSettings(actor: Actor) {
   return guarded(actor, "users:manage", { action: "CLINIC_LIST" }, (tx) =>
-    tx.clinic.findMany({ where: { id: { in: actor.clinicIds } }, select: { id: true, name: true, timeZone: true }, orderBy: { name: "asc" } }),
+    tx.clinic.findMany({ where: { id: { in: actor.clinicIds } }, select: { id: true, name: true, timeZone: true, unitSystem: true }, orderBy: { name: "asc" } }),
   );
 }
 
@@ -31,5 +33,16 @@ export async function setClinicTimeZone(actor: Actor, clinicId: string, timeZone
     await recomputeClinicAttention(tx, clinicId);
     await rebuildDayCounts(tx, clinicId);
     await appendAudit(tx, actor, { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId, details: { timeZone: { from: before.timeZone, to: timeZone } } });
+  });
+}
+
+/** The units the clinic's forms default to and its pages show; stored values stay canonical, so nothing is recomputed. */
+export async function setClinicUnitSystem(actor: Actor, clinicId: string, unitSystem: string): Promise<void> {
+  return guarded(actor, "users:manage", { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId }, async (tx) => {
+    if (!actor.clinicIds.includes(clinicId)) throw notFound("Clinic");
+    if (!isOneOf(UNIT_SYSTEMS, unitSystem)) throw invalid({ unitSystem: `Choose ${UNIT_SYSTEMS.map((u) => UNIT_SYSTEM_LABELS[u]).join(" or ")}` });
+    const before = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId } });
+    await tx.clinic.update({ where: { id: clinicId }, data: { unitSystem } });
+    await appendAudit(tx, actor, { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId, details: { unitSystem: { from: before.unitSystem, to: unitSystem } } });
   });
 }

@@ -26,7 +26,8 @@ export interface EpisodeView {
   rhythm: Rhythm | null;
   voluntaryControl: boolean;
   urgeToMove: boolean;
-  worseAtRestOrEvening: boolean;
+  worseAtRest: boolean;
+  worseInEvening: boolean;
   reliefByMovement: boolean;
   consciousnessImpaired: boolean;
   duringSleep: boolean;
@@ -59,7 +60,8 @@ export const REVISION_FIELDS = [
   "rhythm",
   "voluntaryControl",
   "urgeToMove",
-  "worseAtRestOrEvening",
+  "worseAtRest",
+  "worseInEvening",
   "reliefByMovement",
   "consciousnessImpaired",
   "duringSleep",
@@ -77,7 +79,7 @@ export type RevisionField = (typeof REVISION_FIELDS)[number];
 export type EpisodeChanges = Partial<Record<RevisionField, [unknown, unknown]>>;
 
 export interface EpisodeRevisionView {
-  action: "UPDATE" | "LABEL_CONFIRM" | "DELETE" | "RESTORE";
+  action: "UPDATE" | "LABEL_CONFIRM" | "DELETE" | "RESTORE" | "MIGRATE";
   version: number;
   changes: EpisodeChanges;
   changedAt: Date;
@@ -124,7 +126,8 @@ export function toEpisodeView(e: EpisodeRow): EpisodeView {
     rhythm: e.rhythm as Rhythm | null,
     voluntaryControl: e.voluntaryControl,
     urgeToMove: e.urgeToMove,
-    worseAtRestOrEvening: e.worseAtRestOrEvening,
+    worseAtRest: e.worseAtRest,
+    worseInEvening: e.worseInEvening,
     reliefByMovement: e.reliefByMovement,
     consciousnessImpaired: e.consciousnessImpaired,
     duringSleep: e.duringSleep,
@@ -154,7 +157,8 @@ function suggestionColumns(e: {
   rhythm?: string | null;
   voluntaryControl: boolean;
   urgeToMove: boolean;
-  worseAtRestOrEvening: boolean;
+  worseAtRest: boolean;
+  worseInEvening: boolean;
   reliefByMovement: boolean;
   consciousnessImpaired: boolean;
   classification?: string | null;
@@ -164,7 +168,8 @@ function suggestionColumns(e: {
     rhythm: (e.rhythm ?? null) as Rhythm | null,
     voluntaryControl: e.voluntaryControl,
     urgeToMove: e.urgeToMove,
-    worseAtRestOrEvening: e.worseAtRestOrEvening,
+    worseAtRest: e.worseAtRest,
+    worseInEvening: e.worseInEvening,
     reliefByMovement: e.reliefByMovement,
     consciousnessImpaired: e.consciousnessImpaired,
     classification: (e.classification ?? null) as Classification | null,
@@ -226,7 +231,8 @@ export async function createEpisode(actor: Actor, patientId: string, input: unkn
               rhythm: e.rhythm ?? null,
               voluntaryControl: e.voluntaryControl,
               urgeToMove: e.urgeToMove,
-              worseAtRestOrEvening: e.worseAtRestOrEvening,
+              worseAtRest: e.worseAtRest,
+              worseInEvening: e.worseInEvening,
               reliefByMovement: e.reliefByMovement,
               consciousnessImpaired: e.consciousnessImpaired,
               duringSleep: e.duringSleep,
@@ -262,7 +268,8 @@ export async function updateEpisode(actor: Actor, id: string, input: unknown): P
       rhythm: changes.rhythm === undefined ? current.rhythm : changes.rhythm,
       voluntaryControl: changes.voluntaryControl ?? current.voluntaryControl,
       urgeToMove: changes.urgeToMove ?? current.urgeToMove,
-      worseAtRestOrEvening: changes.worseAtRestOrEvening ?? current.worseAtRestOrEvening,
+      worseAtRest: changes.worseAtRest ?? current.worseAtRest,
+      worseInEvening: changes.worseInEvening ?? current.worseInEvening,
       reliefByMovement: changes.reliefByMovement ?? current.reliefByMovement,
       consciousnessImpaired: changes.consciousnessImpaired ?? current.consciousnessImpaired,
       classification: changes.classification === undefined ? current.classification : changes.classification,

@@ -1,4 +1,6 @@
 import type { Actor } from "@/lib/auth/actor";
+import { DEFAULT_UNIT_SYSTEM, UNIT_SYSTEMS, type UnitSystem } from "@/lib/clinical/units";
+import { isOneOf } from "@/lib/clinical/vocabulary";
 import type { Condition, LifestyleFlag, Sex } from "@/lib/clinical/vocabulary";
 import {
   patientCreateSchema,
@@ -33,6 +35,10 @@ export interface PatientSummary {
 export interface PatientDetail extends PatientSummary {
   clinicId: string;
   heightCm: number | null;
+  /** The height as entered, when not in centimetres. */
+  heightEntered: { value: number; unit: string } | null;
+  /** The clinic's unit system: which units its forms default to and its pages show. */
+  unitSystem: UnitSystem;
   conditions: { code: Condition; onsetDate: string | null; note: string | null }[];
   lifestyle: LifestyleFlag[];
   medications: { id: string; name: string; active: boolean; startedOn: string | null; stoppedOn: string | null }[];
@@ -48,8 +54,8 @@ export interface PatientDetail extends PatientSummary {
 async function loadPatient(tx: Tx, actor: Actor, id: string): Promise<PatientDetail> {
   const rows = actor.clinicIds.length
     ? await tx.$queryRaw<Record<string, unknown>[]>`
-        SELECT p."id", p."clinicId", c."name" AS "clinicName", p."mrn", p."givenName", p."familyName", p."birthDate", p."sex",
-          p."pregnant", p."heightCm", p."lifestyle", p."version", p."createdAt", p."updatedAt"
+        SELECT p."id", p."clinicId", c."name" AS "clinicName", c."unitSystem", p."mrn", p."givenName", p."familyName", p."birthDate", p."sex",
+          p."pregnant", p."heightCm", p."heightEnteredValue", p."heightEnteredUnit", p."lifestyle", p."version", p."createdAt", p."updatedAt"
         FROM "Patient" p JOIN "Clinic" c ON c."id" = p."clinicId"
         WHERE p."id" = ${id} AND p."deletedAt" IS NULL AND p."clinicId" IN (${Prisma.join(actor.clinicIds)})`
     : [];
@@ -70,6 +76,11 @@ async function loadPatient(tx: Tx, actor: Actor, id: string): Promise<PatientDet
     sex: r.sex as Sex,
     pregnant: asBool(r.pregnant),
     heightCm: asNumberOrNull(r.heightCm),
+    unitSystem: asUnitSystem(r.unitSystem),
+    heightEntered:
+      asNumberOrNull(r.heightEnteredValue) !== null && asStringOrNull(r.heightEnteredUnit) !== null
+        ? { value: asNumberOrNull(r.heightEnteredValue)!, unit: asStringOrNull(r.heightEnteredUnit)! }
+        : null,
     conditions: conditions.map((c) => ({ code: c.code as Condition, onsetDate: c.onsetDate, note: c.note })),
     lifestyle: splitList(String(r.lifestyle)) as LifestyleFlag[],
     medications: medications.map((m) => ({
@@ -86,7 +97,11 @@ async function loadPatient(tx: Tx, actor: Actor, id: string): Promise<PatientDet
 }
 
 /** The patient if the actor may see it; otherwise NOT_FOUND (a foreign record is not confirmed to exist). */
-export async function requirePatientInScope(tx: Tx, actor: Actor, id: string): Promise<{ id: string; clinicId: string; clinic: { timeZone: string } }> {
+export async function requirePatientInScope(
+  tx: Tx,
+  actor: Actor,
+  id: string,
+): Promise<{ id: string; clinicId: string; clinic: { timeZone: string; unitSystem: UnitSystem } }> {
   // The page's other reads in the same transaction (readTogether) checked it already.
   const shared = sharedRead.getStore();
   const key = `${actor.userId}\u0000${actor.clinicIds.join(",")}\u0000${id}`;
@@ -95,15 +110,19 @@ export async function requirePatientInScope(tx: Tx, actor: Actor, id: string): P
   // One statement with the clinic joined (Prisma would read the clinic in a second query): every
   // patient-page read starts here.
   const rows = actor.clinicIds.length
-    ? await tx.$queryRaw<{ id: string; clinicId: string; timeZone: string }[]>`
-        SELECT p."id", p."clinicId", c."timeZone" FROM "Patient" p JOIN "Clinic" c ON c."id" = p."clinicId"
+    ? await tx.$queryRaw<{ id: string; clinicId: string; timeZone: string; unitSystem: string }[]>`
+        SELECT p."id", p."clinicId", c."timeZone", c."unitSystem" FROM "Patient" p JOIN "Clinic" c ON c."id" = p."clinicId"
         WHERE p."id" = ${id} AND p."deletedAt" IS NULL AND p."clinicId" IN (${Prisma.join(actor.clinicIds)})`
     : [];
   if (!rows.length) throw notFound("Patient");
-  const { timeZone, ...row } = rows[0];
-  const found = { ...row, clinic: { timeZone } };
+  const { timeZone, unitSystem, ...row } = rows[0];
+  const found = { ...row, clinic: { timeZone, unitSystem: asUnitSystem(unitSystem) } };
   if (shared?.tx === tx) shared.patientsInScope.set(key, found);
   return found;
+}
+
+export function asUnitSystem(value: unknown): UnitSystem {
+  return isOneOf(UNIT_SYSTEMS, value) ? value : DEFAULT_UNIT_SYSTEM;
 }
 
 export function splitList(value: string): string[] {
@@ -219,6 +238,8 @@ async function insertPatient(tx: Tx, actor: Actor, clinicId: string, p: PatientC
         sex: p.sex,
         pregnant: p.pregnant,
         heightCm: p.heightCm ?? null,
+        heightEnteredValue: p.heightEntered?.value ?? null,
+        heightEnteredUnit: p.heightEntered?.unit ?? null,
         lifestyle: p.lifestyle.join(","),
         createdById: actor.userId,
         conditions: { create: p.conditions.map((code) => ({ code })) },
@@ -268,7 +289,9 @@ export async function updatePatient(actor: Actor, id: string, input: unknown): P
         birthDate: p.birthDate ?? current.birthDate,
         sex,
         pregnant,
-        heightCm: p.heightCm === undefined ? current.heightCm : p.heightCm,
+        ...(p.heightCm === undefined
+          ? {}
+          : { heightCm: p.heightCm, heightEnteredValue: p.heightEntered?.value ?? null, heightEnteredUnit: p.heightEntered?.unit ?? null }),
         lifestyle: (p.lifestyle ?? current.lifestyle).join(","),
         version: { increment: 1 },
       },

@@ -12,7 +12,7 @@ export interface SharedRead {
   /** Audit rows of the reads so far, appended together when the reads are done. */
   audits: { actor: Actor | null; input: AuditInput }[];
   /** Patients found in the actor's scope by an earlier read of the same transaction. */
-  patientsInScope: Map<string, { id: string; clinicId: string; clinic: { timeZone: string } }>;
+  patientsInScope: Map<string, { id: string; clinicId: string; clinic: { timeZone: string; unitSystem: "SI" | "US" } }>;
   /** The first read refused (missing permission, or a record out of the actor's scope). */
   refusal: { actor: Actor; input: AuditInput; reason: "FORBIDDEN" | "NOT_FOUND" } | null;
 }

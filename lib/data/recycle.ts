@@ -175,6 +175,7 @@ export async function restoreVisit(actor: Actor, id: string): Promise<void> {
       data: { deletedAt: null, deletedById: null, version: { increment: 1 } },
     });
     if (count === 0) throw conflict("This visit is not deleted (someone may have restored it already).");
+    await refreshAttention(tx, [row.patientId]);
     await appendAudit(tx, actor, { action: "VISIT_RESTORE", patientId: row.patientId, targetType: "Visit", targetId: id, details: deletionDetails(row) });
   });
 }

@@ -1,14 +1,33 @@
 import type { Actor } from "@/lib/auth/actor";
-import type { Analyte } from "@/lib/clinical/vocabulary";
+import { referenceFlag, type ReferenceFlag } from "@/lib/clinical/units";
+import type { Analyte, ExamFinding } from "@/lib/clinical/vocabulary";
 import { parseWith } from "@/lib/validation/common";
 import { visitCreateSchema, visitUpdateSchema } from "@/lib/validation/visit";
 import { Prisma } from "@/generated/prisma/client";
+import { refreshAttention } from "./attention";
 import { appendAudit } from "./audit";
 import { conflict, invalid, notFound, STALE_VERSION_MESSAGE } from "./errors";
-import { requirePatientInScope } from "./patients";
+import { requirePatientInScope, splitList } from "./patients";
 import { checkIdempotencyKey, createOnce, retryOnKeyConflict, type CreateOptions } from "./idempotency";
-import { asDate, asNumberOrNull } from "./sql-values";
+import { asDate, asNumberOrNull, asStringOrNull } from "./sql-values";
 import { guarded, type Tx } from "./transaction";
+
+/** A value as the clinician entered it, when not in the canonical unit. */
+export interface EnteredValue {
+  value: number;
+  unit: string;
+}
+
+export interface LabView {
+  analyte: Analyte;
+  /** Canonical (clinical spec section 7): what the rules compare. */
+  value: number;
+  unit: string;
+  enteredValue: number;
+  enteredUnit: string;
+  /** Against the reference range: low, high, or within (null). */
+  flag: ReferenceFlag;
+}
 
 export interface VisitView {
   id: string;
@@ -17,8 +36,11 @@ export interface VisitView {
   systolic: number | null;
   diastolic: number | null;
   weightKg: number | null;
+  weightEntered: EnteredValue | null;
   temperatureC: number | null;
-  labs: { analyte: Analyte; value: number; unit: string }[];
+  temperatureEntered: EnteredValue | null;
+  examFindings: ExamFinding[];
+  labs: LabView[];
   notes: string;
   episodeCount: number;
   version: number;
@@ -32,19 +54,22 @@ export interface VisitView {
  */
 async function readVisits(tx: Tx, where: Prisma.Sql, limit: number): Promise<VisitView[]> {
   const rows = await tx.$queryRaw<Record<string, unknown>[]>`
-    SELECT v."id", v."patientId", v."occurredAt", v."systolic", v."diastolic", v."weightKg", v."temperatureC", v."notes", v."version"
+    SELECT v."id", v."patientId", v."occurredAt", v."systolic", v."diastolic", v."weightKg", v."temperatureC", v."notes", v."version",
+      v."weightEnteredValue", v."weightEnteredUnit", v."temperatureEnteredValue", v."temperatureEnteredUnit", v."examFindings"
     FROM "Visit" v WHERE ${where} AND v."deletedAt" IS NULL
     ORDER BY v."occurredAt" DESC, v."id" DESC LIMIT ${limit}`;
   if (!rows.length) return [];
   const ids = Prisma.join(rows.map((r) => String(r.id)));
-  const labs = await tx.$queryRaw<{ visitId: string; analyte: string; value: number; unit: string }[]>`
-    SELECT "visitId", "analyte", "value", "unit" FROM "LabResult" WHERE "visitId" IN (${ids}) ORDER BY "visitId", "analyte", "id"`;
+  const labs = await tx.$queryRaw<{ visitId: string; analyte: string; value: number; unit: string; enteredValue: number; enteredUnit: string }[]>`
+    SELECT "visitId", "analyte", "value", "unit", "enteredValue", "enteredUnit" FROM "LabResult" WHERE "visitId" IN (${ids}) ORDER BY "visitId", "analyte", "id"`;
   const counts = await tx.$queryRaw<{ visitId: string; n: unknown }[]>`
     SELECT "visitId", COUNT(*) AS "n" FROM "Episode" WHERE "visitId" IN (${ids}) AND "deletedAt" IS NULL GROUP BY "visitId"`;
   const labsBy = new Map<string, VisitView["labs"]>();
   for (const l of labs) {
     const list = labsBy.get(l.visitId) ?? [];
-    list.push({ analyte: l.analyte as Analyte, value: Number(l.value), unit: l.unit });
+    const analyte = l.analyte as Analyte;
+    const value = Number(l.value);
+    list.push({ analyte, value, unit: l.unit, enteredValue: Number(l.enteredValue), enteredUnit: l.enteredUnit, flag: referenceFlag(analyte, value) });
     labsBy.set(l.visitId, list);
   }
   const countBy = new Map(counts.map((c) => [c.visitId, Number(c.n)]));
@@ -57,13 +82,35 @@ async function readVisits(tx: Tx, where: Prisma.Sql, limit: number): Promise<Vis
       systolic: asNumberOrNull(r.systolic),
       diastolic: asNumberOrNull(r.diastolic),
       weightKg: asNumberOrNull(r.weightKg),
+      weightEntered: entered(r.weightEnteredValue, r.weightEnteredUnit),
       temperatureC: asNumberOrNull(r.temperatureC),
+      temperatureEntered: entered(r.temperatureEnteredValue, r.temperatureEnteredUnit),
+      examFindings: splitList(String(r.examFindings ?? "")) as ExamFinding[],
       labs: labsBy.get(id) ?? [],
       notes: String(r.notes),
       episodeCount: countBy.get(id) ?? 0,
       version: Number(r.version),
     };
   });
+}
+
+function entered(value: unknown, unit: unknown): EnteredValue | null {
+  const v = asNumberOrNull(value);
+  const u = asStringOrNull(unit);
+  return v === null || u === null ? null : { value: v, unit: u };
+}
+
+type StoredMeasure = { value: number; unit: string; enteredValue: number; enteredUnit: string } | null | undefined;
+
+/** A measure's columns: canonical, and as entered (kept only when the unit was not the canonical one). */
+function measureColumns(m: StoredMeasure, canonical: "weightKg" | "temperatureC", prefix: "weight" | "temperature") {
+  if (m === undefined) return {};
+  const asEntered = m && m.enteredUnit !== m.unit;
+  return {
+    [canonical]: m ? m.value : null,
+    [`${prefix}EnteredValue`]: asEntered ? m.enteredValue : null,
+    [`${prefix}EnteredUnit`]: asEntered ? m.enteredUnit : null,
+  };
 }
 
 async function loadVisitInScope(tx: Tx, actor: Actor, id: string): Promise<VisitView> {
@@ -96,13 +143,15 @@ export async function createVisit(actor: Actor, patientId: string, input: unknow
               occurredAt: v.occurredAt,
               systolic: v.systolic ?? null,
               diastolic: v.diastolic ?? null,
-              weightKg: v.weightKg ?? null,
-              temperatureC: v.temperatureC ?? null,
+              ...measureColumns(v.weight, "weightKg", "weight"),
+              ...measureColumns(v.temperature, "temperatureC", "temperature"),
+              examFindings: v.examFindings.join(","),
               notes: v.notes,
               createdById: actor.userId,
               labs: { create: v.labs.map((l) => ({ ...l, patientId, takenAt: v.occurredAt })) },
             },
           });
+          await refreshAttention(tx, [patientId]);
           await appendAudit(tx, actor, {
             action: "VISIT_CREATE",
             patientId,
@@ -131,8 +180,9 @@ export async function updateVisit(actor: Actor, id: string, input: unknown): Pro
         occurredAt,
         systolic: v.systolic === undefined ? current.systolic : v.systolic,
         diastolic: v.diastolic === undefined ? current.diastolic : v.diastolic,
-        weightKg: v.weightKg === undefined ? current.weightKg : v.weightKg,
-        temperatureC: v.temperatureC === undefined ? current.temperatureC : v.temperatureC,
+        ...measureColumns(v.weight, "weightKg", "weight"),
+        ...measureColumns(v.temperature, "temperatureC", "temperature"),
+        ...(v.examFindings ? { examFindings: v.examFindings.join(",") } : {}),
         notes: v.notes ?? current.notes,
         version: { increment: 1 },
       },
@@ -147,6 +197,7 @@ export async function updateVisit(actor: Actor, id: string, input: unknown): Pro
     } else if (v.occurredAt) {
       await tx.labResult.updateMany({ where: { visitId: id }, data: { takenAt: occurredAt } });
     }
+    await refreshAttention(tx, [current.patientId]);
     await appendAudit(tx, actor, { action: "VISIT_UPDATE", patientId: current.patientId, targetType: "Visit", targetId: id });
     return loadVisitInScope(tx, actor, id);
   });
@@ -160,6 +211,7 @@ export async function deleteVisit(actor: Actor, id: string, version: number): Pr
       data: { deletedAt: new Date(), deletedById: actor.userId, version: { increment: 1 } },
     });
     if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    await refreshAttention(tx, [current.patientId]);
     await appendAudit(tx, actor, { action: "VISIT_DELETE", patientId: current.patientId, targetType: "Visit", targetId: id });
   });
 }

@@ -2,7 +2,7 @@ import { wallClockToInstant } from "@/lib/clinical/time";
 import { formText } from "./form-fields";
 
 /** Field names shared by the episode form and this parser. */
-export const EPISODE_FLAGS = ["voluntaryControl", "urgeToMove", "worseAtRestOrEvening", "reliefByMovement", "consciousnessImpaired", "duringSleep"] as const;
+export const EPISODE_FLAGS = ["voluntaryControl", "urgeToMove", "worseAtRest", "worseInEvening", "reliefByMovement", "consciousnessImpaired", "duringSleep"] as const;
 
 /** `YYYY-MM-DDTHH:mm` in the clinic's zone -> ISO instant; other text passes through for the schema to refuse. */
 export function instantFromForm(local: string | undefined, timeZone: string): string {

@@ -29,7 +29,8 @@ const episodeFields = {
   rhythm: z.enum(RHYTHMS, { error: "Unknown rhythm" }).nullable(),
   voluntaryControl: z.boolean({ error: "Yes or no" }),
   urgeToMove: z.boolean({ error: "Yes or no" }),
-  worseAtRestOrEvening: z.boolean({ error: "Yes or no" }),
+  worseAtRest: z.boolean({ error: "Yes or no" }),
+  worseInEvening: z.boolean({ error: "Yes or no" }),
   reliefByMovement: z.boolean({ error: "Yes or no" }),
   consciousnessImpaired: z.boolean({ error: "Yes or no" }),
   duringSleep: z.boolean({ error: "Yes or no" }),
@@ -41,7 +42,17 @@ const episodeFields = {
   visitId: z.string().min(1).nullable(),
 };
 
-export const episodeCreateSchema = z
+/**
+ * Version 1's `worseAtRestOrEvening` is still accepted (deprecated, clinical spec section 8): it
+ * sets `worseAtRest` and `worseInEvening`, each unless given itself.
+ */
+function acceptRestOrEvening(input: unknown): unknown {
+  if (typeof input !== "object" || input === null || Array.isArray(input) || !Object.hasOwn(input, "worseAtRestOrEvening")) return input;
+  const { worseAtRestOrEvening: legacy, ...rest } = input as Record<string, unknown>;
+  return { worseAtRest: legacy, worseInEvening: legacy, ...rest };
+}
+
+const episodeCreateObject = z
   .object({
     ...episodeFields,
     muscleGroup: episodeFields.muscleGroup.default("CALF"),
@@ -49,7 +60,8 @@ export const episodeCreateSchema = z
     rhythm: episodeFields.rhythm.optional(),
     voluntaryControl: episodeFields.voluntaryControl.default(false),
     urgeToMove: episodeFields.urgeToMove.default(false),
-    worseAtRestOrEvening: episodeFields.worseAtRestOrEvening.default(false),
+    worseAtRest: episodeFields.worseAtRest.default(false),
+    worseInEvening: episodeFields.worseInEvening.default(false),
     reliefByMovement: episodeFields.reliefByMovement.default(false),
     consciousnessImpaired: episodeFields.consciousnessImpaired.default(false),
     duringSleep: episodeFields.duringSleep.default(false),
@@ -61,13 +73,15 @@ export const episodeCreateSchema = z
     visitId: episodeFields.visitId.optional(),
   })
   .strict();
+export const episodeCreateSchema = z.preprocess(acceptRestOrEvening, episodeCreateObject);
 
-export const episodeUpdateSchema = z
+const episodeUpdateObject = z
   .object({
     version: z.number({ error: "The record version is required" }).int().positive(),
     ...Object.fromEntries(Object.entries(episodeFields).map(([k, v]) => [k, v.optional()])),
   } as { version: z.ZodNumber } & { [K in keyof typeof episodeFields]: z.ZodOptional<(typeof episodeFields)[K]> })
   .strict();
+export const episodeUpdateSchema = z.preprocess(acceptRestOrEvening, episodeUpdateObject);
 
 export type EpisodeCreateInput = z.infer<typeof episodeCreateSchema>;
 export type EpisodeUpdateInput = z.infer<typeof episodeUpdateSchema>;

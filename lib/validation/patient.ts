@@ -1,6 +1,21 @@
 import { z } from "zod";
 import { CONDITIONS, LIFESTYLE_FLAGS, SEXES } from "@/lib/clinical/vocabulary";
 import { isoDate, todayIso } from "./common";
+import { checkUnitFields, numberField, readUnitFields, type UnitFields } from "./measures";
+
+const HEIGHT: UnitFields = { measure: "HEIGHT", fields: { heightCm: "cm", heightIn: "in" } };
+
+/** `heightCm` or `heightIn` becomes the canonical `heightCm`, and `heightEntered` when given in inches. */
+function storedHeight<T extends { heightCm?: number | null; heightIn?: number | null }>(p: T) {
+  const { heightIn: _in, ...rest } = p;
+  const m = readUnitFields(p, HEIGHT);
+  if (m === undefined) return { ...rest, heightCm: undefined, heightEntered: undefined };
+  return {
+    ...rest,
+    heightCm: m ? m.value : null,
+    heightEntered: m && m.enteredUnit !== m.unit ? { value: m.enteredValue, unit: m.enteredUnit } : null,
+  };
+}
 
 const name = (label: string) =>
   z.string({ error: `Enter the ${label}` }).trim().min(1, `Enter the ${label}`).max(100, `The ${label} is too long (100 characters at most)`);
@@ -32,11 +47,8 @@ const patientFields = {
     .refine((d) => d >= "1900-01-01", "The birth date is before 1900"),
   sex: z.enum(SEXES, { error: "Choose one of: female, male, other, unknown" }),
   pregnant: z.boolean({ error: "Yes or no" }),
-  heightCm: z
-    .number({ error: "Enter the height in centimetres" })
-    .min(40, "Height below 40 cm")
-    .max(260, "Height above 260 cm")
-    .nullable(),
+  heightCm: numberField("height"),
+  heightIn: numberField("height"),
   conditions: z
     .array(z.enum(CONDITIONS, { error: "Unknown condition" }))
     .refine((a) => new Set(a).size === a.length, "A condition is listed twice"),
@@ -54,13 +66,14 @@ export const patientCreateSchema = z
     clinicId: z.string().min(1).optional(),
     ...patientFields,
     pregnant: patientFields.pregnant.default(false),
-    heightCm: patientFields.heightCm.optional(),
     conditions: patientFields.conditions.default([]),
     lifestyle: patientFields.lifestyle.default([]),
     medications: patientFields.medications.default([]),
   })
   .strict()
-  .refine(notPregnantIfMale, pregnancyIssue);
+  .refine(notPregnantIfMale, pregnancyIssue)
+  .superRefine(checkUnitFields([HEIGHT]))
+  .transform(storedHeight);
 
 export const patientUpdateSchema = z
   .object({
@@ -68,7 +81,9 @@ export const patientUpdateSchema = z
     ...Object.fromEntries(Object.entries(patientFields).map(([k, v]) => [k, v.optional()])),
   } as { version: z.ZodNumber } & { [K in keyof typeof patientFields]: z.ZodOptional<(typeof patientFields)[K]> })
   .strict()
-  .refine(notPregnantIfMale, pregnancyIssue);
+  .refine(notPregnantIfMale, pregnancyIssue)
+  .superRefine(checkUnitFields([HEIGHT]))
+  .transform(storedHeight);
 
 export type PatientCreateInput = z.infer<typeof patientCreateSchema>;
 export type PatientUpdateInput = z.infer<typeof patientUpdateSchema>;

@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { ANALYTE_UNITS, ANALYTES } from "@/lib/clinical/vocabulary";
+import { isAcceptedUnit, plausibilityError, unitsOf } from "@/lib/clinical/units";
+import { ANALYTE_LABELS, ANALYTES, EXAM_FINDINGS } from "@/lib/clinical/vocabulary";
 import { instantNotInFuture } from "./episode";
+import { checkUnitFields, enteredMeasure, numberField, readUnitFields, type UnitFields } from "./measures";
 
 const optionalNumber = (label: string, min: number, max: number, unit: string, int = false) => {
   let n = z.number({ error: `Enter the ${label} as a number` });
@@ -8,24 +10,38 @@ const optionalNumber = (label: string, min: number, max: number, unit: string, i
   return n.min(min, `${label[0].toUpperCase()}${label.slice(1)} below ${min} ${unit} is not plausible`).max(max, `${label[0].toUpperCase()}${label.slice(1)} above ${max} ${unit} is not plausible`).nullable().optional();
 };
 
+/** A lab result in any unit that clinical spec section 7 accepts; stored canonical and as entered. */
 export const labSchema = z
   .object({
     analyte: z.enum(ANALYTES, { error: "Unknown analyte" }),
-    value: z.number({ error: "Enter the value as a number" }).min(0, "Cannot be negative").max(100000, "Too large"),
+    value: z.number({ error: "Enter the value as a number" }),
     unit: z.string({ error: "Enter the unit" }),
   })
   .strict()
   .superRefine((lab, ctx) => {
-    const expected = ANALYTE_UNITS[lab.analyte];
-    if (expected && lab.unit !== expected) ctx.addIssue({ code: "custom", path: ["unit"], message: `Record ${lab.analyte.toLowerCase().replace("_", " ")} in ${expected}` });
-  });
+    if (!isAcceptedUnit(lab.analyte, lab.unit)) {
+      ctx.addIssue({ code: "custom", path: ["unit"], message: `Record ${ANALYTE_LABELS[lab.analyte].toLowerCase()} in ${unitsOf(lab.analyte).join(", ")}` });
+      return;
+    }
+    const error = plausibilityError(lab.analyte, lab.value, lab.unit);
+    if (error) ctx.addIssue({ code: "custom", path: ["value"], message: error });
+  })
+  .transform((lab) => ({ analyte: lab.analyte, ...enteredMeasure(lab.analyte, lab.value, lab.unit) }));
+
+const WEIGHT: UnitFields = { measure: "WEIGHT", fields: { weightKg: "kg", weightLb: "lb" } };
+const TEMPERATURE: UnitFields = { measure: "TEMPERATURE", fields: { temperatureC: "°C", temperatureF: "°F" } };
 
 const visitFields = {
   occurredAt: instantNotInFuture,
   systolic: optionalNumber("systolic pressure", 50, 300, "mmHg", true),
   diastolic: optionalNumber("diastolic pressure", 20, 200, "mmHg", true),
-  weightKg: optionalNumber("weight", 1, 400, "kg"),
-  temperatureC: optionalNumber("temperature", 30, 45, "°C"),
+  weightKg: numberField("weight"),
+  weightLb: numberField("weight"),
+  temperatureC: numberField("temperature"),
+  temperatureF: numberField("temperature"),
+  examFindings: z
+    .array(z.enum(EXAM_FINDINGS, { error: "Unknown exam finding" }))
+    .refine((a) => new Set(a).size === a.length, "A finding is listed twice"),
   labs: z.array(labSchema).max(30, "30 results at most"),
   notes: z.string().max(2000, "At most 2000 characters"),
 };
@@ -35,14 +51,34 @@ const bloodPressurePair = (v: { systolic?: number | null; diastolic?: number | n
   else if (v.systolic != null && v.diastolic != null && v.diastolic >= v.systolic) ctx.addIssue({ code: "custom", path: ["diastolic"], message: "Diastolic must be lower than systolic" });
 };
 
+const checkVisit = (v: Record<string, unknown> & { systolic?: number | null; diastolic?: number | null }, ctx: z.RefinementCtx) => {
+  bloodPressurePair(v, ctx);
+  checkUnitFields([WEIGHT, TEMPERATURE])(v, ctx);
+};
+
+/** The unit-named fields become one canonical-plus-entered value each. */
+function toStored<T extends Record<string, unknown>>(v: T) {
+  const { weightKg: _wk, weightLb: _wl, temperatureC: _tc, temperatureF: _tf, ...rest } = v;
+  return { ...rest, weight: readUnitFields(v, WEIGHT), temperature: readUnitFields(v, TEMPERATURE) };
+}
+
 export const visitCreateSchema = z
-  .object({ ...visitFields, labs: visitFields.labs.default([]), notes: visitFields.notes.default("") })
+  .object({ ...visitFields, examFindings: visitFields.examFindings.default([]), labs: visitFields.labs.default([]), notes: visitFields.notes.default("") })
   .strict()
-  .superRefine(bloodPressurePair);
+  .superRefine(checkVisit)
+  .transform(toStored);
 
 export const visitUpdateSchema = z
-  .object({ version: z.number({ error: "The record version is required" }).int().positive(), ...visitFields, labs: visitFields.labs.optional(), notes: visitFields.notes.optional(), occurredAt: visitFields.occurredAt.optional() })
+  .object({
+    version: z.number({ error: "The record version is required" }).int().positive(),
+    ...visitFields,
+    examFindings: visitFields.examFindings.optional(),
+    labs: visitFields.labs.optional(),
+    notes: visitFields.notes.optional(),
+    occurredAt: visitFields.occurredAt.optional(),
+  })
   .strict()
-  .superRefine(bloodPressurePair);
+  .superRefine(checkVisit)
+  .transform(toStored);
 
 export type VisitCreateInput = z.infer<typeof visitCreateSchema>;

@@ -1,5 +1,6 @@
 import { apiRoute, json } from "@/lib/api/handler";
 import { parseStrictQuery } from "@/lib/api/query";
+import { episodeJson } from "@/lib/api/serialize";
 import { createEpisode, listEpisodes } from "@/lib/data/episodes";
 import { episodeListQuerySchema } from "@/lib/validation/episode";
 
@@ -7,12 +8,12 @@ export const dynamic = "force-dynamic";
 
 /** POST /api/v1/patients/{id}/episodes: 201 with the episode, its suggestion, rationale and warnings. */
 export const POST = apiRoute<{ id: string }>(async (_request, { params, body, idempotencyKey }, actor) =>
-  json(await createEpisode(actor, params.id, body, { idempotencyKey }), 201),
+  json(episodeJson(await createEpisode(actor, params.id, body, { idempotencyKey })), 201),
 );
 
 /** GET /api/v1/patients/{id}/episodes?from=&to=&limit=&cursor=&type=&review=&sort=&dir= */
 export const GET = apiRoute<{ id: string }>(async (_request, { params, query }, actor) => {
   const q = parseStrictQuery(episodeListQuerySchema, ["from", "to", "limit", "cursor", "type", "review", "sort", "dir"], query);
   const page = await listEpisodes(actor, params.id, q);
-  return json({ items: page.items, nextCursor: page.nextCursor });
+  return json({ items: page.items.map(episodeJson), nextCursor: page.nextCursor });
 });
