@@ -8,6 +8,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { SQLITE_PRAGMAS, databaseKind, sqlitePath, type DatabaseKind } from "../db-adapter";
+import { RULES_V2_MIGRATION, refreshEpisodeSuggestions, type DataConnection } from "./rules-refresh";
 
 export type Migration = { name: string; file: string; sql: string; checksum: string };
 
@@ -68,10 +69,31 @@ export function listMigrations(kind: DatabaseKind, migrationsRoot = DEFAULT_MIGR
 
 type Row = { migration_name: string; checksum: string; finished_at: unknown };
 
+/**
+ * Data steps that follow a migration, run when that migration is applied in this run, right after
+ * it committed (before any later migration), on the runner's connection: data the SQL alone
+ * cannot compute. A step must be idempotent and commit in batches of its own.
+ */
+const DATA_STEPS: Record<string, (db: DataConnection, log: (line: string) => void) => Promise<void>> = {
+  // Stored episode suggestions were computed by the version 1 rules (clinical spec section 8).
+  [RULES_V2_MIGRATION]: async (db, log) => {
+    const r = await refreshEpisodeSuggestions(db);
+    if (r.checked > 0) {
+      log(
+        `${RULES_V2_MIGRATION}: recomputed the suggestions of ${r.checked} episode(s) with the current rules: ` +
+          `${r.updated} changed, ${r.confirmationsCleared} label confirmation(s) no longer hold`,
+      );
+    }
+  },
+};
+
 /** What the runner needs from a connection; each provider implements it below. */
-interface Connection {
-  /** Runs fn in a transaction that holds the migration lock. */
-  transaction<T>(fn: () => Promise<T>): Promise<T>;
+interface Connection extends DataConnection {
+  /**
+   * Runs fn in a transaction that holds the migration lock. On SQLite, foreign_key_check runs
+   * before COMMIT unless `foreignKeyCheck` is false (data steps that change no key).
+   */
+  transaction<T>(fn: () => Promise<T>, opts?: { foreignKeyCheck?: boolean }): Promise<T>;
   exec(sql: string): Promise<void>;
   recorded(): Promise<Row[]>;
   record(m: Migration, startedAt: Date): Promise<void>;
@@ -109,6 +131,18 @@ export async function migrateDatabase(
       if (didApply) {
         applied.push(m.name);
         log(`applied ${m.name}`);
+        const step = DATA_STEPS[m.name];
+        if (step) {
+          try {
+            // Batches commit on their own; they change no key, so no foreign_key_check each time.
+            await step({ kind, query: db.query, transaction: (fn) => db.transaction(fn, { foreignKeyCheck: false }) }, log);
+          } catch (err) {
+            throw new Error(
+              `Migration ${m.name} was applied, but its data step failed (the batches done so far are kept): ${(err as Error).message}`,
+              { cause: err },
+            );
+          }
+        }
       }
     }
     return { applied };
@@ -151,12 +185,15 @@ function openSqlite(url: string): Connection {
   // `PRAGMA foreign_keys` is a no-op inside a transaction, so the script's own PRAGMA cannot help.
   // Off for this connection only; each migration is checked with foreign_key_check before COMMIT.
   db.pragma("foreign_keys = OFF");
+  // better-sqlite3 binds no booleans or dates: 0/1, and the text Prisma's adapter writes.
+  const bind = (v: unknown) => (typeof v === "boolean" ? (v ? 1 : 0) : v instanceof Date ? sqliteTime(v) : v);
   return {
-    async transaction(fn) {
+    kind: "sqlite",
+    async transaction(fn, opts = {}) {
       db.exec("BEGIN IMMEDIATE"); // takes the write lock now: concurrent runners queue here
       try {
         const result = await fn();
-        const violations = db.pragma("foreign_key_check") as unknown[];
+        const violations = opts.foreignKeyCheck === false ? [] : (db.pragma("foreign_key_check") as unknown[]);
         if (violations.length > 0) {
           throw new Error(`foreign key violations after migration: ${JSON.stringify(violations.slice(0, 5))}`);
         }
@@ -169,6 +206,13 @@ function openSqlite(url: string): Connection {
     },
     async exec(sql) {
       db.exec(sql);
+    },
+    async query<T>(sql: string, params: unknown[] = []) {
+      const stmt = db.prepare(sql);
+      const values = params.map(bind);
+      if (stmt.reader) return stmt.all(...values) as T[];
+      stmt.run(...values);
+      return [];
     },
     async recorded() {
       return db.prepare(SELECT_RECORDED).all() as Row[];
@@ -194,6 +238,7 @@ async function openPostgres(url: string): Promise<Connection> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   return {
+    kind: "postgresql",
     async transaction(fn) {
       await client.query("BEGIN");
       try {
@@ -208,6 +253,11 @@ async function openPostgres(url: string): Promise<Connection> {
     },
     async exec(sql) {
       await client.query(sql); // no parameters: simple protocol, so multi-statement scripts run
+    },
+    async query<T>(sql: string, params: unknown[] = []) {
+      let n = 0;
+      const text = sql.replace(/\?/g, () => `$${++n}`); // the steps' SQL has no other "?"
+      return (await client.query(text, params)).rows as T[];
     },
     async recorded() {
       return (await client.query<Row>(SELECT_RECORDED)).rows;
