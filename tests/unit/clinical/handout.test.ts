@@ -44,9 +44,25 @@ describe('handoutRedFlagText', () => {
     expect(others).not.toContain(text);
   });
 
+  it('covers the ten v2 codes', () => {
+    expect(RED_FLAG_CODES).toHaveLength(10);
+    for (const code of ['PROLONGED_SEIZURE', 'PROLONGED_CRAMP', 'CALF_SWELLING', 'WEAKNESS_OR_WASTING'] as RedFlagCode[]) {
+      expect(RED_FLAG_CODES).toContain(code);
+      expect(handoutRedFlagText(code).length).toBeGreaterThan(20);
+    }
+  });
+
   it.each<[RedFlagCode, RegExp]>([
     ['IMPAIRED_CONSCIOUSNESS', /urgent/i],
-    ['PROLONGED_EPISODE', /5 minutes/],
+    ['PROLONGED_SEIZURE', /seizure lasted 5 minutes or more/],
+    ['PROLONGED_SEIZURE', /ambulance/],
+    ['PROLONGED_CRAMP', /cramp lasted 10 minutes or more/],
+    ['PROLONGED_CRAMP', /check-up/],
+    ['CALF_SWELLING', /swollen, warm or red/],
+    ['CALF_SWELLING', /same day/],
+    ['CALF_SWELLING', /blood clot/],
+    ['WEAKNESS_OR_WASTING', /weak, thinner or twitching/],
+    ['WEAKNESS_OR_WASTING', /neurologist/],
     ['FREQUENT_EPISODES', /3 or more cramps within 7 days/],
     ['CONSECUTIVE_DAYS', /feet warm/i],
     ['FREQUENT_WITHOUT_EXERTION', /exercise/i],
@@ -55,8 +71,21 @@ describe('handoutRedFlagText', () => {
   });
 
   it("follows the clinic's thresholds", () => {
-    const t = resolveThresholds({ prolongedEpisodeSeconds: 600, frequentEpisodes: 4 });
-    expect(handoutRedFlagText('PROLONGED_EPISODE', t)).toMatch(/10 minutes/);
-    expect(handoutRedFlagText('FREQUENT_EPISODES', t)).toMatch(/4 or more/);
+    const t = resolveThresholds({ prolongedSeizureSeconds: 600, prolongedCrampSeconds: 900, frequentEpisodes: 4, frequentWindowDays: 10, consecutiveDays: 4 });
+    expect(handoutRedFlagText('PROLONGED_SEIZURE', t)).toMatch(/10 minutes/);
+    expect(handoutRedFlagText('PROLONGED_CRAMP', t)).toMatch(/15 minutes/);
+    expect(handoutRedFlagText('FREQUENT_EPISODES', t)).toMatch(/4 or more cramps within 10 days/);
+    expect(handoutRedFlagText('CONSECUTIVE_DAYS', t)).toMatch(/4 or more days in a row/);
+  });
+
+  it.each<[number, string]>([
+    [60, '1 minute'],
+    [120, '2 minutes'],
+    [90, '90 seconds'],
+    [299, '299 seconds'],
+  ])('a threshold of %i s reads "%s"', (seconds, words) => {
+    const t = resolveThresholds({ prolongedSeizureSeconds: seconds, prolongedCrampSeconds: seconds });
+    expect(handoutRedFlagText('PROLONGED_SEIZURE', t)).toContain(`lasted ${words} or more`);
+    expect(handoutRedFlagText('PROLONGED_CRAMP', t)).toContain(`lasted ${words} or more`);
   });
 });

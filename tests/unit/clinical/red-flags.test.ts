@@ -2,17 +2,29 @@ import { describe, expect, it } from 'vitest';
 import {
   computeRedFlags,
   episodesInWindow,
+  isRlsEpisode,
+  isSeizureLike,
   localDate,
   localHour,
   RED_FLAG_CODES,
+  RED_FLAG_LABELS,
+  RED_FLAG_URGENCIES,
+  RED_FLAG_URGENCY,
+  RED_FLAG_URGENCY_LABELS,
   windowUnchangedUntil,
+  CALF_SWELLING_ADVICE,
   CONSECUTIVE_DAYS_ADVICE,
   DEFAULT_RED_FLAG_ADVICE,
+  IMPAIRED_CONSCIOUSNESS_ADVICE,
+  PROLONGED_SEIZURE_ADVICE,
+  WEAKNESS_OR_WASTING_ADVICE,
   type EpisodeFacts,
   type RedFlagCode,
+  type RedFlagUrgency,
+  type VisitFindingFacts,
 } from '@/lib/clinical/red-flags';
 import { DEFAULT_THRESHOLDS, resolveThresholds } from '@/lib/clinical/thresholds';
-import type { MuscleGroup, Trigger } from '@/lib/clinical/vocabulary';
+import type { Classification, ExamFinding, MuscleGroup, Trigger } from '@/lib/clinical/vocabulary';
 
 const DAY = 24 * 60 * 60 * 1000;
 const ASOF = new Date('2026-06-30T12:00:00Z');
@@ -36,8 +48,12 @@ function onDay(day: number, over: Partial<EpisodeFacts> = {}): EpisodeFacts {
   return ep(`2026-06-${String(day).padStart(2, '0')}T10:00:00Z`, over);
 }
 
-function flags(episodes: EpisodeFacts[], opts: { asOf?: Date; timeZone?: string } = {}, thresholds = DEFAULT_THRESHOLDS) {
-  return computeRedFlags({ episodes, asOf: opts.asOf ?? ASOF, timeZone: opts.timeZone ?? 'UTC' }, thresholds);
+function flags(
+  episodes: EpisodeFacts[],
+  opts: { asOf?: Date; timeZone?: string; visits?: VisitFindingFacts[] } = {},
+  thresholds = DEFAULT_THRESHOLDS,
+) {
+  return computeRedFlags({ episodes, visits: opts.visits, asOf: opts.asOf ?? ASOF, timeZone: opts.timeZone ?? 'UTC' }, thresholds);
 }
 function codes(...args: Parameters<typeof flags>): RedFlagCode[] {
   return flags(...args).map((f) => f.code);
@@ -130,7 +146,8 @@ describe('red flags: window edges', () => {
     ['at asOf counts', ASOF, true],
     ['after asOf is ignored', new Date(ASOF.getTime() + 60_000), false],
   ])('%s', (_name, at, expected) => {
-    expect(codes([ep(at, { durationSeconds: 600 })]).includes('PROLONGED_EPISODE')).toBe(expected);
+    expect(codes([ep(at, { durationSeconds: 600 })]).includes('PROLONGED_CRAMP')).toBe(expected);
+    expect(codes([ep(at, { durationSeconds: 300, classification: 'CLONIC' })]).includes('PROLONGED_SEIZURE')).toBe(expected);
   });
 
   it('episodes after asOf do not count towards frequency', () => {
@@ -140,42 +157,337 @@ describe('red flags: window edges', () => {
 
   it('a clinic can shorten the window', () => {
     const e = ep(new Date(ASOF.getTime() - 10 * DAY), { durationSeconds: 600 });
-    expect(codes([e])).toContain('PROLONGED_EPISODE');
-    expect(codes([e], {}, resolveThresholds({ windowDays: 7 }))).not.toContain('PROLONGED_EPISODE');
+    expect(codes([e])).toContain('PROLONGED_CRAMP');
+    expect(codes([e], {}, resolveThresholds({ windowDays: 7 }))).not.toContain('PROLONGED_CRAMP');
   });
 
   it('no episodes, no flags', () => {
     expect(flags([])).toEqual([]);
+    expect(flags([], { visits: [] })).toEqual([]);
+    expect(flags([], { visits: [{ id: 'v', occurredAt: ASOF, examFindings: [] }] })).toEqual([]);
   });
 });
 
-describe('PROLONGED_EPISODE', () => {
-  it.each<[number, boolean]>([
-    [299, false],
-    [300, true],
-    [301, true],
-    [86400, true],
-  ])('duration %i s -> %s', (durationSeconds, expected) => {
-    const f = flag('PROLONGED_EPISODE', [onDay(20, { durationSeconds, id: 'long' })]);
+// v2: PROLONGED_EPISODE is gone; PROLONGED_SEIZURE (seizure-like, >= 300 s) and PROLONGED_CRAMP (>= 600 s).
+const SEIZURE_LIKE: [string, Partial<EpisodeFacts>][] = [
+  ['labelled CLONIC', { classification: 'CLONIC' }],
+  ['labelled TONIC_CLONIC', { classification: 'TONIC_CLONIC' }],
+  ['unlabelled, suggested CLONIC', { suggestedClassification: 'CLONIC' }],
+  ['unlabelled, suggested TONIC_CLONIC', { suggestedClassification: 'TONIC_CLONIC' }],
+  ['consciousness impaired, no type', { consciousnessImpaired: true }],
+  ['consciousness impaired, labelled TONIC', { consciousnessImpaired: true, classification: 'TONIC' }],
+  ['labelled TONIC, suggested CLONIC ("labelled or suggested")', { classification: 'TONIC', suggestedClassification: 'CLONIC' }],
+  ['labelled CLONIC, suggested RLS (the label wins)', { classification: 'CLONIC', suggestedClassification: 'RLS' }],
+];
+const NOT_SEIZURE_LIKE: [string, Partial<EpisodeFacts>][] = [
+  ['no type', {}],
+  ['labelled TONIC', { classification: 'TONIC' }],
+  ['labelled MYOCLONIC', { classification: 'MYOCLONIC' }],
+  ['unlabelled, suggested TONIC', { suggestedClassification: 'TONIC' }],
+  ['unlabelled, suggested MYOCLONIC', { suggestedClassification: 'MYOCLONIC' }],
+  ['labelled TONIC, suggested MYOCLONIC', { classification: 'TONIC', suggestedClassification: 'MYOCLONIC' }],
+  ['labelled TONIC, suggested RLS (the label wins)', { classification: 'TONIC', suggestedClassification: 'RLS' }],
+];
+
+describe('isSeizureLike and isRlsEpisode', () => {
+  it.each(SEIZURE_LIKE)('seizure-like: %s', (_name, over) => {
+    expect(isSeizureLike(ep(ASOF, over))).toBe(true);
+  });
+  it.each(NOT_SEIZURE_LIKE)('not seizure-like: %s', (_name, over) => {
+    expect(isSeizureLike(ep(ASOF, over))).toBe(false);
+  });
+
+  it.each<[Classification | null | undefined, Classification | null | undefined, boolean]>([
+    ['RLS', undefined, true],
+    ['RLS', 'TONIC', true],
+    [null, 'RLS', true],
+    [undefined, 'RLS', true],
+    ['TONIC', 'RLS', false],
+    ['CLONIC', 'RLS', false],
+    [null, 'TONIC', false],
+    [null, null, false],
+  ])('label %s, suggestion %s -> RLS for the duration flags: %s', (classification, suggestedClassification, expected) => {
+    expect(isRlsEpisode(ep(ASOF, { classification, suggestedClassification }))).toBe(expected);
+  });
+});
+
+describe('PROLONGED_SEIZURE (v2)', () => {
+  const rows = SEIZURE_LIKE.flatMap(([name, over]) =>
+    ([
+      [299, false],
+      [300, true],
+      [301, true],
+    ] as const).map(([s, expected]) => [`${name}, ${s} s`, over, s, expected] as [string, Partial<EpisodeFacts>, number, boolean]),
+  );
+  it.each(rows)('%s -> flag %s', (_name, over, durationSeconds, expected) => {
+    const result = flags([onDay(20, { id: 's', durationSeconds, ...over })]);
+    const f = result.find((x) => x.code === 'PROLONGED_SEIZURE');
     expect(f !== undefined).toBe(expected);
+    // Under 600 s: no cramp flag either way, and a seizure-like episode is never a cramp.
+    expect(result.map((x) => x.code)).not.toContain('PROLONGED_CRAMP');
     if (f) {
       expect(f.urgency).toBe('URGENT');
-      expect(f.evidence.episodeIds).toEqual(['long']);
-      expect(f.evidence.days).toEqual(['2026-06-20']);
-      expect(f.advice).toBe(DEFAULT_RED_FLAG_ADVICE);
-      expect(f.advice).toMatch(/detailed examination to find the cause/i);
+      expect(f.advice).toBe(PROLONGED_SEIZURE_ADVICE);
+      expect(f.evidence).toMatchObject({ episodeIds: ['s'], visitIds: [], days: ['2026-06-20'] });
     }
   });
 
-  it('follows a clinic threshold', () => {
-    const e = [onDay(20, { durationSeconds: 300 })];
-    expect(codes(e, {}, resolveThresholds({ prolongedEpisodeSeconds: 600 }))).not.toContain('PROLONGED_EPISODE');
+  const notRows = NOT_SEIZURE_LIKE.flatMap(([name, over]) =>
+    [299, 300, 301, 599].map((s) => [`${name}, ${s} s`, over, s] as [string, Partial<EpisodeFacts>, number]),
+  );
+  it.each(notRows)('not seizure-like: %s -> no duration flag', (_name, over, durationSeconds) => {
+    const result = codes([onDay(20, { durationSeconds, ...over })]);
+    expect(result).not.toContain('PROLONGED_SEIZURE');
+    expect(result).not.toContain('PROLONGED_CRAMP');
   });
 
-  it('lists only the prolonged episodes as evidence', () => {
-    const f = flag('PROLONGED_EPISODE', [onDay(10, { id: 'a', durationSeconds: 30 }), onDay(20, { id: 'b', durationSeconds: 450 })]);
-    expect(f?.evidence.episodeIds).toEqual(['b']);
-    expect(f?.evidence.summary).toContain('7 min 30 s');
+  it('asks for an emergency assessment (the 5-minute point of status epilepticus)', () => {
+    expect(PROLONGED_SEIZURE_ADVICE).toMatch(/emergency assessment/i);
+    expect(PROLONGED_SEIZURE_ADVICE).toMatch(/5 minutes/);
+    expect(PROLONGED_SEIZURE_ADVICE).not.toBe(DEFAULT_RED_FLAG_ADVICE);
+  });
+
+  it.each<[string, Partial<EpisodeFacts>, RedFlagCode[]]>([
+    ['labelled CLONIC', { classification: 'CLONIC' }, ['PROLONGED_SEIZURE']],
+    ['suggested TONIC_CLONIC', { suggestedClassification: 'TONIC_CLONIC' }, ['PROLONGED_SEIZURE']],
+    ['consciousness impaired', { consciousnessImpaired: true }, ['IMPAIRED_CONSCIOUSNESS', 'PROLONGED_SEIZURE']],
+  ])('a seizure-like 700 s episode (%s) raises PROLONGED_SEIZURE, not PROLONGED_CRAMP', (_name, over, expected) => {
+    expect(codes([onDay(20, { durationSeconds: 700, ...over })])).toEqual(expected);
+  });
+
+  it('lists only the prolonged seizure-like episodes as evidence, with the longest', () => {
+    const f = flag('PROLONGED_SEIZURE', [
+      onDay(10, { id: 'a', durationSeconds: 30, classification: 'CLONIC' }),
+      onDay(12, { id: 'b', durationSeconds: 450, classification: 'CLONIC' }),
+      onDay(14, { id: 'c', durationSeconds: 450, classification: 'TONIC' }),
+      onDay(21, { id: 'd', durationSeconds: 720, suggestedClassification: 'TONIC_CLONIC' }),
+    ])!;
+    expect(f.evidence.episodeIds).toEqual(['b', 'd']);
+    expect(f.evidence.days).toEqual(['2026-06-12', '2026-06-21']);
+    expect(f.evidence.summary).toBe(
+      '2 seizure-like episodes of 5 min or longer in the last 30 days; longest 12 min on 2026-06-21',
+    );
+    expect(f.message).toBe('Seizure-like episode lasting 5 min or longer');
+  });
+
+  it.each<[number, boolean]>([
+    [119, false],
+    [120, true],
+    [121, true],
+  ])('follows a clinic threshold of 120 s: %i s -> %s', (durationSeconds, expected) => {
+    const t = resolveThresholds({ prolongedSeizureSeconds: 120 });
+    const f = flag('PROLONGED_SEIZURE', [onDay(20, { durationSeconds, classification: 'CLONIC' })], {}, t);
+    expect(f !== undefined).toBe(expected);
+    if (f) expect(f.message).toBe('Seizure-like episode lasting 2 min or longer');
+  });
+
+  it('a clinic threshold for cramps does not move the seizure threshold', () => {
+    const t = resolveThresholds({ prolongedCrampSeconds: 1200 });
+    expect(codes([onDay(20, { durationSeconds: 300, classification: 'CLONIC' })], {}, t)).toEqual(['PROLONGED_SEIZURE']);
+  });
+});
+
+describe('PROLONGED_CRAMP (v2)', () => {
+  const rows = NOT_SEIZURE_LIKE.flatMap(([name, over]) =>
+    ([
+      [599, false],
+      [600, true],
+      [601, true],
+      [86400, true],
+    ] as const).map(([s, expected]) => [`${name}, ${s} s`, over, s, expected] as [string, Partial<EpisodeFacts>, number, boolean]),
+  );
+  it.each(rows)('%s -> flag %s', (_name, over, durationSeconds, expected) => {
+    const result = flags([onDay(20, { id: 'c', durationSeconds, ...over })]);
+    const f = result.find((x) => x.code === 'PROLONGED_CRAMP');
+    expect(f !== undefined).toBe(expected);
+    expect(result.map((x) => x.code)).not.toContain('PROLONGED_SEIZURE');
+    if (f) {
+      expect(f.urgency).toBe('HIGH');
+      expect(f.advice).toBe(DEFAULT_RED_FLAG_ADVICE);
+      expect(f.advice).toMatch(/detailed examination to find the cause/i);
+      expect(f.evidence).toMatchObject({ episodeIds: ['c'], visitIds: [], days: ['2026-06-20'] });
+    }
+  });
+
+  it('lists only the prolonged episodes as evidence, with the longest', () => {
+    const f = flag('PROLONGED_CRAMP', [
+      onDay(10, { id: 'a', durationSeconds: 30 }),
+      onDay(20, { id: 'b', durationSeconds: 650 }),
+      onDay(22, { id: 'c', durationSeconds: 750, classification: 'TONIC' }),
+    ])!;
+    expect(f.evidence.episodeIds).toEqual(['b', 'c']);
+    expect(f.evidence.summary).toBe('2 episodes of 10 min or longer in the last 30 days; longest 12 min 30 s on 2026-06-22');
+    expect(f.message).toBe('Episode lasting 10 min or longer');
+  });
+
+  it.each<[number, boolean]>([
+    [899, false],
+    [900, true],
+    [901, true],
+  ])('follows a clinic threshold of 900 s: %i s -> %s', (durationSeconds, expected) => {
+    const t = resolveThresholds({ prolongedCrampSeconds: 900 });
+    expect(codes([onDay(20, { durationSeconds })], {}, t).includes('PROLONGED_CRAMP')).toBe(expected);
+  });
+
+  it('a seizure-like and a tonic episode of 700 s raise one flag each, each with its own evidence', () => {
+    const result = flags([
+      onDay(20, { id: 's', durationSeconds: 700, classification: 'CLONIC' }),
+      onDay(25, { id: 't', durationSeconds: 700, classification: 'TONIC' }),
+    ]);
+    expect(result.map((f) => f.code)).toEqual(['PROLONGED_SEIZURE', 'PROLONGED_CRAMP']);
+    expect(result[0].evidence.episodeIds).toEqual(['s']);
+    expect(result[1].evidence.episodeIds).toEqual(['t']);
+  });
+
+  // Resolved ambiguity: "any other episode" is read as any episode that did not raise
+  // PROLONGED_SEIZURE, so a long episode is never left unflagged by a clinic's thresholds.
+  it('a seizure-like episode under a raised seizure threshold still counts as a prolonged episode', () => {
+    const t = resolveThresholds({ prolongedSeizureSeconds: 900 });
+    expect(codes([onDay(20, { durationSeconds: 700, classification: 'CLONIC' })], {}, t)).toEqual(['PROLONGED_CRAMP']);
+  });
+});
+
+describe('RLS episodes raise no duration flag (v2)', () => {
+  it.each<[string, Partial<EpisodeFacts>, RedFlagCode[]]>([
+    ['labelled RLS', { classification: 'RLS' }, []],
+    ['unlabelled, suggested RLS', { suggestedClassification: 'RLS' }, []],
+    ['unlabelled, suggested RLS (label undefined)', { classification: undefined, suggestedClassification: 'RLS' }, []],
+    ['labelled RLS, suggested TONIC', { classification: 'RLS', suggestedClassification: 'TONIC' }, []],
+    ['labelled RLS, suggested CLONIC', { classification: 'RLS', suggestedClassification: 'CLONIC' }, []],
+    ['labelled RLS, consciousness impaired', { classification: 'RLS', consciousnessImpaired: true }, ['IMPAIRED_CONSCIOUSNESS']],
+    ['labelled TONIC, suggested RLS (the label wins)', { classification: 'TONIC', suggestedClassification: 'RLS' }, ['PROLONGED_CRAMP']],
+    ['labelled MYOCLONIC, suggested RLS (the label wins)', { classification: 'MYOCLONIC', suggestedClassification: 'RLS' }, ['PROLONGED_CRAMP']],
+    ['labelled CLONIC, suggested RLS (the label wins)', { classification: 'CLONIC', suggestedClassification: 'RLS' }, ['PROLONGED_SEIZURE']],
+  ])('a 20-minute episode %s raises %j', (_name, over, expected) => {
+    expect(codes([onDay(20, { durationSeconds: 20 * 60, ...over })])).toEqual(expected);
+  });
+
+  it('a whole-day RLS episode raises none either', () => {
+    expect(codes([onDay(20, { durationSeconds: 86400, classification: 'RLS' })])).toEqual([]);
+  });
+
+  it('RLS episodes still count for the pattern flags', () => {
+    const result = codes([20, 21, 22].map((d) => onDay(d, { classification: 'RLS', durationSeconds: 1200 })));
+    expect(result).toContain('FREQUENT_EPISODES');
+    expect(result).toContain('CONSECUTIVE_DAYS');
+    expect(result).not.toContain('PROLONGED_CRAMP');
+  });
+
+  it('an RLS episode among others is left out of the evidence', () => {
+    const f = flag('PROLONGED_CRAMP', [
+      onDay(20, { id: 'rls', durationSeconds: 1800, classification: 'RLS' }),
+      onDay(21, { id: 'cramp', durationSeconds: 600 }),
+    ])!;
+    expect(f.evidence.episodeIds).toEqual(['cramp']);
+    expect(f.evidence.summary).toContain('longest 10 min on 2026-06-21');
+  });
+});
+
+describe('CALF_SWELLING and WEAKNESS_OR_WASTING (v2): from visits in the window', () => {
+  const visit = (at: Date | string, examFindings: ExamFinding[], id?: string): VisitFindingFacts => ({
+    id,
+    occurredAt: typeof at === 'string' ? new Date(at) : at,
+    examFindings,
+  });
+  const withVisits = (visits: VisitFindingFacts[], opts: { timeZone?: string } = {}, thresholds = DEFAULT_THRESHOLDS) =>
+    flags([], { ...opts, visits }, thresholds);
+
+  it.each<[ExamFinding[], RedFlagCode[]]>([
+    [['CALF_SWELLING_LEFT'], ['CALF_SWELLING']],
+    [['CALF_SWELLING_RIGHT'], ['CALF_SWELLING']],
+    [['CALF_SWELLING_LEFT', 'CALF_SWELLING_RIGHT'], ['CALF_SWELLING']],
+    [['MUSCLE_WEAKNESS'], ['WEAKNESS_OR_WASTING']],
+    [['MUSCLE_WASTING'], ['WEAKNESS_OR_WASTING']],
+    [['FASCICULATIONS'], ['WEAKNESS_OR_WASTING']],
+    [['MUSCLE_WEAKNESS', 'MUSCLE_WASTING', 'FASCICULATIONS'], ['WEAKNESS_OR_WASTING']],
+    [['REDUCED_FOOT_PULSES'], []],
+    [['VARICOSE_VEINS_SEEN'], []],
+    [[], []],
+    [['FASCICULATIONS', 'CALF_SWELLING_RIGHT'], ['CALF_SWELLING', 'WEAKNESS_OR_WASTING']],
+  ])('findings %j raise %j', (findings, expected) => {
+    expect(withVisits([visit('2026-06-20T10:00:00Z', findings, 'v')]).map((f) => f.code)).toEqual(expected);
+  });
+
+  const edges: [string, Date, boolean][] = [
+    ['exactly 30 days before asOf', new Date(ASOF.getTime() - 30 * DAY), true],
+    ['30 days + 1 ms before asOf', new Date(ASOF.getTime() - 30 * DAY - 1), false],
+    ['31 days before asOf', new Date(ASOF.getTime() - 31 * DAY), false],
+    ['29 days before asOf', new Date(ASOF.getTime() - 29 * DAY), true],
+    ['at asOf', ASOF, true],
+    ['1 ms after asOf', new Date(ASOF.getTime() + 1), false],
+  ];
+  it.each(
+    edges.flatMap(([name, at, inside]) =>
+      (
+        [
+          ['CALF_SWELLING', 'CALF_SWELLING_LEFT'],
+          ['WEAKNESS_OR_WASTING', 'MUSCLE_WASTING'],
+        ] as const
+      ).map(([code, finding]) => [`${code}: a visit ${name}`, code, finding, at, inside] as [string, RedFlagCode, ExamFinding, Date, boolean]),
+    ),
+  )('%s -> %s', (_name, code, finding, at, inside) => {
+    expect(withVisits([visit(at, [finding], 'v')]).some((f) => f.code === code)).toBe(inside);
+  });
+
+  it('CALF_SWELLING: urgent, same-day assessment for deep vein thrombosis, evidence the visits', () => {
+    const f = withVisits([
+      visit('2026-06-20T10:00:00Z', ['CALF_SWELLING_RIGHT'], 'v2'),
+      visit('2026-05-01T10:00:00Z', ['CALF_SWELLING_LEFT'], 'old'),
+      visit('2026-06-25T10:00:00Z', ['REDUCED_FOOT_PULSES'], 'other'),
+      visit('2026-06-10T10:00:00Z', ['CALF_SWELLING_LEFT'], 'v1'),
+      visit('2026-06-10T16:00:00Z', ['CALF_SWELLING_LEFT', 'VARICOSE_VEINS_SEEN'], 'v1b'),
+    ]).find((x) => x.code === 'CALF_SWELLING')!;
+    expect(f.urgency).toBe('URGENT');
+    expect(f.advice).toBe(CALF_SWELLING_ADVICE);
+    for (const part of [/deep vein thrombosis/, /same day/, /Wells score/, /D-dimer/, /compression ultrasound/]) expect(f.advice).toMatch(part);
+    expect(f.evidence.episodeIds).toEqual([]);
+    expect(f.evidence.visitIds).toEqual(['v1', 'v1b', 'v2']);
+    expect(f.evidence.days).toEqual(['2026-06-10', '2026-06-20']);
+    expect(f.evidence.summary).toBe(
+      'left calf swollen, warm or red; right calf swollen, warm or red: found at 3 visits in the last 30 days (2026-06-10 to 2026-06-20)',
+    );
+    expect(f.message).toMatch(/deep vein thrombosis/);
+  });
+
+  it('WEAKNESS_OR_WASTING: high, neurological assessment, evidence the visits', () => {
+    const f = withVisits([
+      visit('2026-06-12T10:00:00Z', ['FASCICULATIONS'], 'a'),
+      visit('2026-06-22T10:00:00Z', ['MUSCLE_WEAKNESS', 'CALF_SWELLING_LEFT'], 'b'),
+    ]).find((x) => x.code === 'WEAKNESS_OR_WASTING')!;
+    expect(f.urgency).toBe('HIGH');
+    expect(f.advice).toBe(WEAKNESS_OR_WASTING_ADVICE);
+    for (const part of [/neurological assessment/, /neuropathy/, /motor neuron disease/]) expect(f.advice).toMatch(part);
+    expect(f.evidence).toMatchObject({ episodeIds: [], visitIds: ['a', 'b'], days: ['2026-06-12', '2026-06-22'] });
+    expect(f.evidence.summary).toBe('muscle weakness; fasciculations: found at 2 visits in the last 30 days (2026-06-12 to 2026-06-22)');
+  });
+
+  it('evidence days are local dates in the clinic time zone', () => {
+    const f = withVisits([visit('2026-06-20T15:30:00Z', ['CALF_SWELLING_LEFT'], 'v')], { timeZone: 'Asia/Tokyo' })[0];
+    expect(f.evidence.days).toEqual(['2026-06-21']);
+    expect(withVisits([visit('2026-06-20T15:30:00Z', ['CALF_SWELLING_LEFT'], 'v')])[0].evidence.days).toEqual(['2026-06-20']);
+  });
+
+  it('a visit without an id still raises the flag, with no visit id', () => {
+    const f = withVisits([visit('2026-06-20T10:00:00Z', ['CALF_SWELLING_LEFT'])])[0];
+    expect(f.code).toBe('CALF_SWELLING');
+    expect(f.evidence.visitIds).toEqual([]);
+    expect(f.evidence.days).toEqual(['2026-06-20']);
+  });
+
+  it('a clinic can shorten the window', () => {
+    const v = [visit(new Date(ASOF.getTime() - 10 * DAY), ['CALF_SWELLING_LEFT', 'MUSCLE_WEAKNESS'], 'v')];
+    expect(withVisits(v).map((f) => f.code)).toEqual(['CALF_SWELLING', 'WEAKNESS_OR_WASTING']);
+    expect(withVisits(v, {}, resolveThresholds({ windowDays: 7 }))).toEqual([]);
+  });
+
+  it('visits are not episodes: they make no pattern flag', () => {
+    const v = [20, 21, 22].map((d) => visit(`2026-06-${d}T10:00:00Z`, ['CALF_SWELLING_LEFT'], `v${d}`));
+    expect(withVisits(v).map((f) => f.code)).toEqual(['CALF_SWELLING']);
+  });
+
+  it('episode flags carry no visit ids', () => {
+    const f = flags([onDay(20, { consciousnessImpaired: true })], { visits: [visit('2026-06-20T10:00:00Z', ['CALF_SWELLING_LEFT'], 'v')] });
+    expect(f.find((x) => x.code === 'IMPAIRED_CONSCIOUSNESS')!.evidence.visitIds).toEqual([]);
   });
 });
 
@@ -188,6 +500,7 @@ describe('IMPAIRED_CONSCIOUSNESS', () => {
     expect(f !== undefined).toBe(expected);
     if (f) {
       expect(f.urgency).toBe('URGENT');
+      expect(f.advice).toBe(IMPAIRED_CONSCIOUSNESS_ADVICE);
       expect(f.advice).toMatch(/urgent neurological assessment/i);
       expect(f.evidence.episodeIds).toEqual(['x']);
     }
@@ -376,27 +689,97 @@ describe('ANY_TIME_OF_DAY', () => {
   });
 });
 
+describe('urgency (spec section 3, v2)', () => {
+  // One patient raising all ten flags.
+  const allEpisodes = () => [
+    ep('2026-06-20T02:00:00Z', { id: 'seizure', consciousnessImpaired: true, durationSeconds: 400 }),
+    ep('2026-06-21T08:00:00Z', { id: 'cramp', durationSeconds: 700 }),
+    ep('2026-06-22T15:00:00Z', { id: 'thigh', muscleGroup: 'THIGH' }),
+  ];
+  const allVisits: VisitFindingFacts[] = [{ id: 'v1', occurredAt: new Date('2026-06-25T10:00:00Z'), examFindings: ['CALF_SWELLING_LEFT', 'MUSCLE_WASTING'] }];
+  const all = () => flags(allEpisodes(), { visits: allVisits });
+
+  it.each<[RedFlagCode, RedFlagUrgency]>([
+    ['IMPAIRED_CONSCIOUSNESS', 'URGENT'],
+    ['PROLONGED_SEIZURE', 'URGENT'],
+    ['CALF_SWELLING', 'URGENT'],
+    ['PROLONGED_CRAMP', 'HIGH'],
+    ['WEAKNESS_OR_WASTING', 'HIGH'],
+    ['FREQUENT_WITHOUT_EXERTION', 'HIGH'],
+    ['ANY_TIME_OF_DAY', 'HIGH'],
+    ['OUTSIDE_CALF_FOOT', 'HIGH'],
+    ['FREQUENT_EPISODES', 'ROUTINE'],
+    ['CONSECUTIVE_DAYS', 'ROUTINE'],
+  ])('%s is %s', (code, urgency) => {
+    expect(RED_FLAG_URGENCY[code]).toBe(urgency);
+    expect(all().find((f) => f.code === code)?.urgency).toBe(urgency);
+  });
+
+  it('every code has an urgency and a label; PROLONGED_EPISODE of v1 is gone', () => {
+    expect(RED_FLAG_CODES).toHaveLength(10);
+    expect(new Set(RED_FLAG_CODES).size).toBe(10);
+    expect(Object.keys(RED_FLAG_URGENCY).sort()).toEqual([...RED_FLAG_CODES].sort());
+    expect(Object.keys(RED_FLAG_LABELS).sort()).toEqual([...RED_FLAG_CODES].sort());
+    for (const code of RED_FLAG_CODES) expect(RED_FLAG_LABELS[code].trim()).not.toBe('');
+    expect(RED_FLAG_CODES).not.toContain('PROLONGED_EPISODE');
+    expect(Object.keys(RED_FLAG_LABELS)).not.toContain('PROLONGED_EPISODE');
+  });
+
+  it('urgency labels, most urgent first', () => {
+    expect(RED_FLAG_URGENCIES).toEqual(['URGENT', 'HIGH', 'ROUTINE']);
+    expect(RED_FLAG_URGENCY_LABELS).toEqual({ URGENT: 'Urgent', HIGH: 'High', ROUTINE: 'Routine' });
+  });
+
+  it('RED_FLAG_CODES is grouped by urgency, most urgent first', () => {
+    const rank = (code: RedFlagCode) => RED_FLAG_URGENCIES.indexOf(RED_FLAG_URGENCY[code]);
+    const ranks = RED_FLAG_CODES.map(rank);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+  });
+});
+
 describe('ordering and shape', () => {
   it('returns URGENT flags first, in the documented order', () => {
     const eps = [
-      ep('2026-06-20T02:00:00Z', { consciousnessImpaired: true }),
-      ep('2026-06-21T08:00:00Z', { durationSeconds: 600 }),
+      ep('2026-06-20T02:00:00Z', { consciousnessImpaired: true, durationSeconds: 400 }),
+      ep('2026-06-21T08:00:00Z', { durationSeconds: 700 }),
       ep('2026-06-22T15:00:00Z', { muscleGroup: 'THIGH' }),
     ];
-    const result = flags(eps);
+    const visits: VisitFindingFacts[] = [{ id: 'v1', occurredAt: new Date('2026-06-25T10:00:00Z'), examFindings: ['CALF_SWELLING_LEFT', 'MUSCLE_WASTING'] }];
+    const result = flags(eps, { visits });
     expect(result.map((f) => f.code)).toEqual([...RED_FLAG_CODES]);
-    expect(result.map((f) => f.urgency)).toEqual(['URGENT', 'URGENT', 'HIGH', 'HIGH', 'HIGH', 'ROUTINE', 'ROUTINE']);
+    expect(result.map((f) => f.urgency)).toEqual(['URGENT', 'URGENT', 'URGENT', 'HIGH', 'HIGH', 'HIGH', 'HIGH', 'HIGH', 'ROUTINE', 'ROUTINE']);
     for (const f of result) {
       expect(f.message.length).toBeGreaterThan(0);
+      expect(f.advice.length).toBeGreaterThan(0);
       expect(f.evidence.summary.length).toBeGreaterThan(0);
-      expect(f.evidence.episodeIds.length).toBeGreaterThan(0);
+      expect(f.evidence.episodeIds.length + f.evidence.visitIds.length).toBeGreaterThan(0);
+      expect(f.evidence.days.length).toBeGreaterThan(0);
       for (const d of f.evidence.days) expect(d).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
+    // The same flags whatever order the episodes and visits come in.
+    expect(flags([...eps].reverse(), { visits }).map((f) => f.code)).toEqual([...RED_FLAG_CODES]);
   });
 
-  it('urgent flags come before others even when only some fire', () => {
-    const result = codes([onDay(20), onDay(21), onDay(22, { durationSeconds: 300 })]);
-    expect(result[0]).toBe('PROLONGED_EPISODE');
-    expect(result).toContain('FREQUENT_EPISODES');
+  it.each<[string, EpisodeFacts[], VisitFindingFacts[], RedFlagCode[]]>([
+    [
+      'a seizure before the frequency flags',
+      [onDay(20), onDay(21), onDay(22, { durationSeconds: 300, classification: 'TONIC_CLONIC' })],
+      [],
+      ['PROLONGED_SEIZURE', 'FREQUENT_WITHOUT_EXERTION', 'FREQUENT_EPISODES', 'CONSECUTIVE_DAYS'],
+    ],
+    [
+      'calf swelling before a prolonged cramp and a routine flag',
+      [onDay(20), onDay(21, { triggers: ['EXERTION'] }), onDay(22, { durationSeconds: 600, triggers: ['EXERTION'] })],
+      [{ id: 'v', occurredAt: new Date('2026-06-10T10:00:00Z'), examFindings: ['CALF_SWELLING_RIGHT'] }],
+      ['CALF_SWELLING', 'PROLONGED_CRAMP', 'FREQUENT_EPISODES', 'CONSECUTIVE_DAYS'],
+    ],
+    [
+      'weakness (high) before days in a row (routine)',
+      [onDay(20, { triggers: ['EXERTION'] }), onDay(26, { triggers: ['EXERTION'] }), onDay(27, { triggers: ['EXERTION'] }), onDay(28, { triggers: ['EXERTION'] })],
+      [{ id: 'v', occurredAt: new Date('2026-06-29T10:00:00Z'), examFindings: ['FASCICULATIONS'] }],
+      ['WEAKNESS_OR_WASTING', 'FREQUENT_EPISODES', 'CONSECUTIVE_DAYS'],
+    ],
+  ])('urgent flags come before others even when only some fire: %s', (_name, eps, visits, expected) => {
+    expect(codes(eps, { visits })).toEqual(expected);
   });
 });
