@@ -1,5 +1,6 @@
 /**
- * Demo data: two clinics, demo accounts and about 40 patients with varied profiles.
+ * Demo data: two clinics (Northside Clinic in US units), demo accounts and 48 patients with
+ * varied profiles, among them one for each rule of clinical spec version 2 (tests/factories/demo.ts).
  * Deterministic (fixed pseudo-random seed) so screenshots and tests see the same data.
  * Run by `npm run db:seed`, and by `npm run dev` when the database is empty.
  */

@@ -27,6 +27,9 @@ import { hashPassword } from "../lib/auth/password";
 import { migrateDatabase } from "../lib/migrations/runner";
 import { BENCH_PASSWORD, BENCH_USERS, computeAttention, computeDayCounts, defaultOptions, fillNetwork, openBulkDriver } from "./bench/synthetic";
 
+const USAGE = `npm run bench:seed -- [--url <DATABASE_URL>] [--reset] [--episodes 1000000] [--patients 10000] [--seed 20261125] [--now <ISO instant>] [--force]
+Fills an empty database (DATABASE_URL unless --url) with the benchmark network; --reset empties it first. See the comment at the top of scripts/bench-seed.ts.`;
+
 function parseArgs(argv: string[]) {
   const args = { url: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, reset: false, force: false, episodes: 1_000_000, patients: 10_000, seed: 20261125, now: null as Date | null };
   for (let i = 0; i < argv.length; i++) {
@@ -39,6 +42,10 @@ function parseArgs(argv: string[]) {
     else if (flag === "--patients") args.patients = Number(value());
     else if (flag === "--seed") args.seed = Number(value());
     else if (flag === "--now") args.now = new Date(value());
+    else if (flag === "--help") {
+      console.log(USAGE);
+      process.exit(0);
+    }
     else throw new Error(`Unknown argument ${argv[i]}`);
   }
   for (const k of ["episodes", "patients", "seed"] as const) if (!Number.isInteger(args[k]) || args[k] < 1) throw new Error(`--${k} must be a positive whole number`);

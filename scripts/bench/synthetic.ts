@@ -16,14 +16,23 @@
  * visits; the suggestion columns come from the app's own rule (lib/clinical/classification.ts);
  * three visits per patient with labs at the first; a third of the patients with a medication, a
  * seventh with a condition, three in ten with checklist entries and their history.
+ *
+ * Clinical spec version 2: the New York clinic works in US units (heights, weights, temperatures
+ * and labs entered in inches, lb, °F, mg/dL, mEq/L and ng/mL, stored canonical beside the value as
+ * entered, as the app stores them); 3 % of visits record an exam finding; one patient in 31 has
+ * claudication (most of their cramps brought on by walking and relieved by rest, reduced foot
+ * pulses at half their visits); restless legs episodes meet some or all of the four IRLSSG
+ * criteria, with or without control of the movement.
  */
 import { createRequire } from "node:module";
 import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { suggestClassification } from "../../lib/clinical/classification";
+import { fromCanonical, MEASURE_DEFS, toCanonical, type Measure, type UnitSystem } from "../../lib/clinical/units";
 import {
   ANALYTE_UNITS,
   CLASSIFICATIONS,
+  EXAM_FINDINGS,
   RELIEFS,
   TRIGGERS,
   type Analyte,
@@ -155,7 +164,7 @@ export interface SyntheticOptions {
   seed: number;
   /** The instant the data ends at ("today" of the data set). */
   now: Date;
-  clinics: { id: string; name: string; timeZone: string }[];
+  clinics: { id: string; name: string; timeZone: string; unitSystem: UnitSystem }[];
   patients: number;
   episodes: number;
   years: number;
@@ -181,10 +190,10 @@ export const BENCH_USERS = [
 ];
 
 export const DEFAULT_CLINICS: SyntheticOptions["clinics"] = [
-  { id: "bench-clinic-berlin", name: "Bench Berlin", timeZone: "Europe/Berlin" },
-  { id: "bench-clinic-newyork", name: "Bench New York", timeZone: "America/New_York" },
-  { id: "bench-clinic-london", name: "Bench London", timeZone: "Europe/London" },
-  { id: "bench-clinic-sydney", name: "Bench Sydney", timeZone: "Australia/Sydney" },
+  { id: "bench-clinic-berlin", name: "Bench Berlin", timeZone: "Europe/Berlin", unitSystem: "SI" },
+  { id: "bench-clinic-newyork", name: "Bench New York", timeZone: "America/New_York", unitSystem: "US" },
+  { id: "bench-clinic-london", name: "Bench London", timeZone: "Europe/London", unitSystem: "SI" },
+  { id: "bench-clinic-sydney", name: "Bench Sydney", timeZone: "Australia/Sydney", unitSystem: "SI" },
 ];
 
 export function defaultOptions(overrides: Partial<SyntheticOptions> = {}): SyntheticOptions {
@@ -244,7 +253,7 @@ const LAB_VALUES: Record<Analyte, [number, number]> = {
 const EPISODE_COLUMNS = cols([
   ["id", "text"], ["patientId", "text"], ["clinicId", "text"], ["visitId", "text"], ["occurredAt", "timestamptz"], ["durationSeconds", "int4"],
   ["side", "text"], ["muscleGroup", "text"], ["movement", "text"], ["rhythm", "text"], ["voluntaryControl", "boolean"],
-  ["urgeToMove", "boolean"], ["worseAtRestOrEvening", "boolean"], ["reliefByMovement", "boolean"], ["consciousnessImpaired", "boolean"],
+  ["urgeToMove", "boolean"], ["worseAtRest", "boolean"], ["worseInEvening", "boolean"], ["reliefByMovement", "boolean"], ["consciousnessImpaired", "boolean"],
   ["duringSleep", "boolean"], ["painScore", "int4"], ["triggers", "text"], ["relief", "text"], ["classification", "text"],
   ["suggestedClassification", "text"], ["suggestionRationale", "text"], ["warnings", "text"], ["needsReview", "boolean"],
   ["notes", "text"], ["createdAt", "timestamptz"], ["updatedAt", "timestamptz"], ["createdById", "text"], ["deletedAt", "timestamptz"],
@@ -253,8 +262,18 @@ const EPISODE_COLUMNS = cols([
 /** The suggestion columns from the app's rule, cached per distinct observation (a few hundred). */
 function suggestionCache() {
   const cache = new Map<string, [string | null, string, string, boolean]>();
-  return (o: { movement: Movement | null; rhythm: Rhythm | null; voluntaryControl: boolean; urgeToMove: boolean; worseAtRestOrEvening: boolean; reliefByMovement: boolean; consciousnessImpaired: boolean; classification: Classification | null }) => {
-    const key = `${o.movement}|${o.rhythm}|${+o.voluntaryControl}${+o.urgeToMove}${+o.worseAtRestOrEvening}${+o.reliefByMovement}${+o.consciousnessImpaired}|${o.classification}`;
+  return (o: {
+    movement: Movement | null;
+    rhythm: Rhythm | null;
+    voluntaryControl: boolean;
+    urgeToMove: boolean;
+    worseAtRest: boolean;
+    worseInEvening: boolean;
+    reliefByMovement: boolean;
+    consciousnessImpaired: boolean;
+    classification: Classification | null;
+  }) => {
+    const key = `${o.movement}|${o.rhythm}|${+o.voluntaryControl}${+o.urgeToMove}${+o.worseAtRest}${+o.worseInEvening}${+o.reliefByMovement}${+o.consciousnessImpaired}|${o.classification}`;
     let hit = cache.get(key);
     if (!hit) {
       const r = suggestClassification(o);
@@ -283,13 +302,25 @@ function episodeObservation(r: Random) {
   return {
     movement,
     rhythm,
-    voluntaryControl: rls ? r.chance(0.9) : false,
+    // Version 2 suggests RLS on all four IRLSSG criteria, or on control of the movement.
+    voluntaryControl: rls ? r.chance(0.6) : false,
     urgeToMove: rls,
-    worseAtRestOrEvening: rls ? r.chance(0.8) : r.chance(0.1),
+    worseAtRest: rls ? r.chance(0.85) : r.chance(0.1),
+    worseInEvening: rls ? r.chance(0.8) : r.chance(0.1),
     reliefByMovement: rls ? r.chance(0.8) : r.chance(0.05),
     consciousnessImpaired: r.chance(0.002),
   };
 }
+
+/** A canonical value as a US-units clinic enters it (its unit and precision), and the canonical value the app stores for that entry. */
+function enteredUs(measure: Measure, canonical: number): { value: number; enteredValue: number; enteredUnit: string } {
+  const enteredUnit = MEASURE_DEFS[measure].usUnit;
+  const enteredValue = fromCanonical(measure, canonical, enteredUnit);
+  return { value: toCanonical(measure, enteredValue, enteredUnit), enteredValue, enteredUnit };
+}
+
+/** Patients with claudication (about 3 %), by index: spread over the clinics and over frequent and other patients. */
+const hasClaudication = (i: number) => i % 31 === 5;
 
 export async function fillNetwork(driver: BulkDriver, opts: SyntheticOptions, log: (m: string) => void = () => {}): Promise<SyntheticWorld> {
   const r = createRandom(opts.seed);
@@ -302,7 +333,12 @@ export async function fillNetwork(driver: BulkDriver, opts: SyntheticOptions, lo
   for (const ix of indexes) await driver.exec(`DROP INDEX "${ix.name}"`);
 
   const created = new Date(start - 400 * DAY);
-  await driver.insert("Clinic", cols([["id", "text"], ["name", "text"], ["timeZone", "text"], ["createdAt", "timestamptz"]]), clinics.map((c) => [c.id, c.name, c.timeZone, created]));
+  await driver.insert(
+    "Clinic",
+    cols([["id", "text"], ["name", "text"], ["timeZone", "text"], ["unitSystem", "text"], ["createdAt", "timestamptz"]]),
+    clinics.map((c) => [c.id, c.name, c.timeZone, c.unitSystem, created]),
+  );
+  const inUs = clinics.map((c) => c.unitSystem === "US");
   if (opts.users.length) {
     await driver.insert(
       "User",
@@ -322,6 +358,7 @@ export async function fillNetwork(driver: BulkDriver, opts: SyntheticOptions, lo
   const P = opts.patients;
   const patientIds: string[] = [];
   const patientClinic: string[] = [];
+  const patientUs: boolean[] = [];
   const registeredAt: number[] = [];
   const frequent: number[] = [];
   const patientRows: unknown[][] = [];
@@ -329,12 +366,14 @@ export async function fillNetwork(driver: BulkDriver, opts: SyntheticOptions, lo
   for (let i = 0; i < P; i++) {
     const id = `bp${String(i).padStart(6, "0")}`;
     const clinicId = clinics[i % clinics.length].id;
+    const us = inUs[i % clinics.length];
     const at = i < P / 2 ? start - r.int(1, 700) * DAY : start + Math.floor(((i - P / 2) / (P / 2)) * span * 0.97);
     const isDeleted = i > 0 && r.chance(0.01);
     if (isDeleted) deletedPatients++;
     if (i === 0 || i % 5 === 0) frequent.push(i);
     patientIds.push(id);
     patientClinic.push(clinicId);
+    patientUs.push(us);
     registeredAt.push(at);
     const family = r.pick(FAMILY);
     const given = r.pick(GIVEN);
@@ -342,9 +381,12 @@ export async function fillNetwork(driver: BulkDriver, opts: SyntheticOptions, lo
     const sex = r.chance(0.55) ? "FEMALE" : r.chance(0.97) ? "MALE" : "OTHER";
     const birth = new Date(Date.UTC(1935 + r.int(0, 70), r.int(0, 11), r.int(1, 28))).toISOString().slice(0, 10);
     const when = new Date(at);
+    const pregnant = sex === "FEMALE" && r.chance(0.03);
+    const heightCm = r.chance(0.8) ? r.int(150, 195) : null;
+    const height = heightCm !== null && us ? enteredUs("HEIGHT", heightCm) : null;
     patientRows.push([
       id, clinicId, mrn, given, family, `${family} ${given} ${mrn}`.toLowerCase(), birth, sex,
-      sex === "FEMALE" && r.chance(0.03), r.chance(0.8) ? r.int(150, 195) : null, r.pick(LIFESTYLE), when, when, authorId,
+      pregnant, height ? height.value : heightCm, height?.enteredValue ?? null, height?.enteredUnit ?? null, r.pick(LIFESTYLE), when, when, authorId,
       isDeleted ? new Date(Math.min(now - DAY, at + 30 * DAY)) : null,
     ]);
   }
@@ -352,7 +394,8 @@ export async function fillNetwork(driver: BulkDriver, opts: SyntheticOptions, lo
     "Patient",
     cols([
       ["id", "text"], ["clinicId", "text"], ["mrn", "text"], ["givenName", "text"], ["familyName", "text"], ["searchText", "text"],
-      ["birthDate", "text"], ["sex", "text"], ["pregnant", "boolean"], ["heightCm", "float8"], ["lifestyle", "text"],
+      ["birthDate", "text"], ["sex", "text"], ["pregnant", "boolean"], ["heightCm", "float8"], ["heightEnteredValue", "float8"],
+      ["heightEnteredUnit", "text"], ["lifestyle", "text"],
       ["createdAt", "timestamptz"], ["updatedAt", "timestamptz"], ["createdById", "text"], ["deletedAt", "timestamptz"],
     ]),
     patientRows,
@@ -371,11 +414,24 @@ export async function fillNetwork(driver: BulkDriver, opts: SyntheticOptions, lo
       for (let v = 0; v < n; v++) {
         const at = new Date(from + Math.floor(r.next() * (now - from)));
         const id = `bv${i}-${v}`;
-        visitRows.push([id, patientIds[i], at, r.int(105, 165), r.int(62, 102), r.int(48, 115), r.chance(0.05) ? 38.2 : 36.7, at, at, authorId]);
+        const systolic = r.int(105, 165);
+        const diastolic = r.int(62, 102);
+        const weightKg = r.int(48, 115);
+        const temperatureC = r.chance(0.05) ? 38.2 : 36.7;
+        const findings = hasClaudication(i) && r.chance(0.5) ? ["REDUCED_FOOT_PULSES"] : r.chance(0.03) ? [r.pick(EXAM_FINDINGS)] : [];
+        // Entered columns stay null when the value was entered in the canonical unit.
+        const weight = patientUs[i] ? enteredUs("WEIGHT", weightKg) : null;
+        const temperature = patientUs[i] ? enteredUs("TEMPERATURE", temperatureC) : null;
+        visitRows.push([
+          id, patientIds[i], at, systolic, diastolic, weight?.value ?? weightKg, weight?.enteredValue ?? null, weight?.enteredUnit ?? null,
+          temperature?.value ?? temperatureC, temperature?.enteredValue ?? null, temperature?.enteredUnit ?? null, findings.join(","), at, at, authorId,
+        ]);
         if (v === 0 || (i === 0 && v % 4 === 0)) {
           for (const analyte of r.some(["MAGNESIUM", "POTASSIUM", "CALCIUM", "VITAMIN_D", "GLUCOSE"] as Analyte[], 0.6)) {
             const [lo, hi] = LAB_VALUES[analyte];
-            labRows.push([`bl${i}-${v}-${analyte}`, id, patientIds[i], analyte, Math.round((lo + r.next() * (hi - lo)) * 100) / 100, ANALYTE_UNITS[analyte], at]);
+            const canonical = Math.round((lo + r.next() * (hi - lo)) * 100) / 100;
+            const lab = patientUs[i] ? enteredUs(analyte, canonical) : { value: canonical, enteredValue: canonical, enteredUnit: ANALYTE_UNITS[analyte] };
+            labRows.push([`bl${i}-${v}-${analyte}`, id, patientIds[i], analyte, lab.value, ANALYTE_UNITS[analyte], lab.enteredValue, lab.enteredUnit, at]);
           }
         }
       }
@@ -386,13 +442,17 @@ export async function fillNetwork(driver: BulkDriver, opts: SyntheticOptions, lo
       "Visit",
       cols([
         ["id", "text"], ["patientId", "text"], ["occurredAt", "timestamptz"], ["systolic", "int4"], ["diastolic", "int4"], ["weightKg", "float8"],
-        ["temperatureC", "float8"], ["createdAt", "timestamptz"], ["updatedAt", "timestamptz"], ["createdById", "text"],
+        ["weightEnteredValue", "float8"], ["weightEnteredUnit", "text"], ["temperatureC", "float8"], ["temperatureEnteredValue", "float8"],
+        ["temperatureEnteredUnit", "text"], ["examFindings", "text"], ["createdAt", "timestamptz"], ["updatedAt", "timestamptz"], ["createdById", "text"],
       ]),
       visitRows,
     );
     await driver.insert(
       "LabResult",
-      cols([["id", "text"], ["visitId", "text"], ["patientId", "text"], ["analyte", "text"], ["value", "float8"], ["unit", "text"], ["takenAt", "timestamptz"]]),
+      cols([
+        ["id", "text"], ["visitId", "text"], ["patientId", "text"], ["analyte", "text"], ["value", "float8"], ["unit", "text"],
+        ["enteredValue", "float8"], ["enteredUnit", "text"], ["takenAt", "timestamptz"],
+      ]),
       labRows,
     );
     const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -474,6 +534,13 @@ export async function fillNetwork(driver: BulkDriver, opts: SyntheticOptions, lo
       }
       counts.set(p, (counts.get(p) ?? 0) + 1);
       const obs = episodeObservation(r);
+      let triggers = r.some(TRIGGERS, 0.15).join(",");
+      let relief = r.some(RELIEFS, 0.2).join(",");
+      // Claudication: a cramp on walking that rest relieves (the peripheral arterial disease rule).
+      if (hasClaudication(p) && obs.movement === "SUSTAINED_CONTRACTION" && r.chance(0.7)) {
+        triggers = "WALKING";
+        relief = "REST";
+      }
       // The clinician's label: mostly absent or agreeing; 4 % disagree (marked for review).
       const base = suggest({ ...obs, classification: null })[0] as Classification | null;
       const label: Classification | null = r.chance(0.35) ? null : r.chance(0.04) ? r.pick(CLASSIFICATIONS) : base;
@@ -497,13 +564,14 @@ export async function fillNetwork(driver: BulkDriver, opts: SyntheticOptions, lo
         obs.rhythm,
         obs.voluntaryControl,
         obs.urgeToMove,
-        obs.worseAtRestOrEvening,
+        obs.worseAtRest,
+        obs.worseInEvening,
         obs.reliefByMovement,
         obs.consciousnessImpaired,
         r.chance(0.35),
         r.chance(0.2) ? null : r.int(0, 10),
-        r.some(TRIGGERS, 0.15).join(","),
-        r.some(RELIEFS, 0.2).join(","),
+        triggers,
+        relief,
         label,
         suggestion,
         rationale,

@@ -37,10 +37,135 @@ const PROFILES: Profile[] = [
   { pattern: "mixed", conditions: [], lifestyle: [] },
 ];
 
+/**
+ * One patient for each rule of clinical spec version 2, added after the profiles above so that
+ * their patients stay as they were. Northside Clinic works in US units: its cases are entered in
+ * lb, °F, inches and mg/dL, and stored canonical beside the value as entered.
+ */
+interface Case {
+  inNorth?: boolean;
+  patient: Record<string, unknown>;
+  visit: Record<string, unknown> & { daysAgo: number };
+  pattern: EpisodePattern;
+}
+const V2_CASES: Case[] = [
+  {
+    // Deep vein thrombosis suspected: a swollen, warm left calf and a left calf ache that does not let go.
+    patient: { givenName: "Miriam", familyName: "Albrecht", birthDate: "1979-06-14", sex: "FEMALE", heightCm: 167, medications: [{ name: "Ethinylestradiol/levonorgestrel 30/150 mcg", active: true, startedOn: "2024-03-01" }] },
+    visit: {
+      daysAgo: 2,
+      weightKg: 74,
+      systolic: 126,
+      diastolic: 80,
+      temperatureC: 37.4,
+      examFindings: ["CALF_SWELLING_LEFT"],
+      notes: "Left calf swollen, warm and tender, 3 cm larger than the right. Back from a 12-hour flight six days ago. Same-day compression ultrasound requested.",
+    },
+    pattern: "leftCalfAche",
+  },
+  {
+    // Intermittent claudication: calf pain on walking, relieved by rest, with weak foot pulses.
+    patient: {
+      givenName: "Gerhard",
+      familyName: "Brandt",
+      birthDate: "1953-02-08",
+      sex: "MALE",
+      heightCm: 176,
+      conditions: ["DIABETES", "HYPERTENSION"],
+      medications: [{ name: "Metformin 1000 mg", active: true, startedOn: "2019-05-20" }, { name: "Ramipril 5 mg", active: true, startedOn: "2018-11-02" }],
+    },
+    visit: {
+      daysAgo: 5,
+      weightKg: 88,
+      systolic: 146,
+      diastolic: 86,
+      temperatureC: 36.6,
+      examFindings: ["REDUCED_FOOT_PULSES"],
+      labs: [{ analyte: "GLUCOSE", value: 7.6, unit: "mmol/L" }],
+      notes: "Right foot pulses weak, foot cool to the touch. Smoked for 40 years. Ankle-brachial index booked.",
+    },
+    pattern: "claudication",
+  },
+  {
+    // Restless legs by all four IRLSSG criteria; the patient cannot hold the movement back.
+    patient: { givenName: "Ingrid", familyName: "Halvorsen", birthDate: "1966-09-30", sex: "FEMALE", heightCm: 164 },
+    visit: {
+      daysAgo: 8,
+      weightKg: 63,
+      systolic: 118,
+      diastolic: 74,
+      temperatureC: 36.5,
+      labs: [{ analyte: "FERRITIN", value: 22, unit: "ug/L" }],
+      notes: "An urge to move the legs every evening with a creeping feeling in the calves, worse when sitting or lying, relieved by walking. Sleep broken most nights.",
+    },
+    pattern: "rlsTextbook",
+  },
+  {
+    // Fasciculations and weakness with the cramps: neurological assessment.
+    patient: { givenName: "Walter", familyName: "Engel", birthDate: "1961-12-03", sex: "MALE", heightCm: 181 },
+    visit: {
+      daysAgo: 6,
+      weightKg: 79,
+      systolic: 132,
+      diastolic: 82,
+      temperatureC: 36.8,
+      examFindings: ["MUSCLE_WEAKNESS", "FASCICULATIONS"],
+      labs: [{ analyte: "POTASSIUM", value: 4.2, unit: "mmol/L" }, { analyte: "MAGNESIUM", value: 0.84, unit: "mmol/L" }],
+      notes: "Fasciculations at rest in both calves; mild weakness of left ankle dorsiflexion. Referred to neurology for nerve conduction studies.",
+    },
+    pattern: "twitchingCalves",
+  },
+  {
+    // Northside, US units: night cramps on a thiazide, low magnesium and potassium, high fasting glucose.
+    inNorth: true,
+    patient: {
+      givenName: "Denise",
+      familyName: "Carter",
+      birthDate: "1957-04-22",
+      sex: "FEMALE",
+      heightIn: 64,
+      conditions: ["HYPERTENSION"],
+      medications: [{ name: "Hydrochlorothiazide 25 mg", active: true, startedOn: "2026-08-15" }],
+    },
+    visit: {
+      daysAgo: 4,
+      weightLb: 187,
+      systolic: 142,
+      diastolic: 88,
+      temperatureF: 98.4,
+      labs: [
+        { analyte: "MAGNESIUM", value: 1.6, unit: "mg/dL" },
+        { analyte: "POTASSIUM", value: 3.3, unit: "mEq/L" },
+        { analyte: "GLUCOSE", value: 132, unit: "mg/dL" },
+      ],
+      notes: "Night cramps since the blood pressure tablet was started in August. Metabolic panel and magnesium drawn.",
+    },
+    pattern: "nightCramps",
+  },
+  {
+    // Northside, US units: a fever, low vitamin D and high calcium in a runner.
+    inNorth: true,
+    patient: { givenName: "Marcus", familyName: "Bell", birthDate: "1981-10-05", sex: "MALE", heightIn: 71, lifestyle: ["INTENSE_EXERCISE"] },
+    visit: {
+      daysAgo: 1,
+      weightLb: 222,
+      systolic: 124,
+      diastolic: 78,
+      temperatureF: 100.9,
+      labs: [
+        { analyte: "VITAMIN_D", value: 19, unit: "ng/mL" },
+        { analyte: "CALCIUM", value: 10.9, unit: "mg/dL" },
+      ],
+      notes: "Sore throat and fever for two days. Calf cramps after long runs since the summer.",
+    },
+    pattern: "afterSport",
+  },
+];
+
 export async function seedDemo(db: Db) {
   const rnd = createRandom(20261125);
   const demo = await createClinic(db, "Demo Clinic", "Europe/Berlin");
-  const north = await createClinic(db, "Northside Clinic", "America/New_York");
+  const north = await createClinic(db, "Northside Clinic", "America/New_York", "US");
   const admin = await createUser(db, { email: "admin@demo.clinic", name: "Ada Admin", role: "ADMIN", clinicIds: [demo.id, north.id], password: DEMO_PASSWORD });
   const clinician = await createUser(db, { email: "clinician@demo.clinic", name: "Dr. Clara Lind", role: "CLINICIAN", clinicIds: [demo.id], password: DEMO_PASSWORD });
   await createUser(db, { email: "readonly@demo.clinic", name: "Rita Reader", role: "READ_ONLY", clinicIds: [demo.id], password: DEMO_PASSWORD });
@@ -80,6 +205,20 @@ export async function seedDemo(db: Db) {
       notes: "Routine review.",
     });
     for (const episode of episodesFor(profile.pattern, rnd, now)) {
+      const reportedAtVisit = new Date(episode.occurredAt as string) < visit.occurredAt;
+      await createEpisode(actor, patient.id, { ...episode, ...(reportedAtVisit ? { visitId: visit.id } : {}) });
+    }
+    count++;
+  }
+  for (const c of V2_CASES) {
+    const actor = c.inNorth ? adminActor : clinicianActor;
+    const patient = await createPatient(actor, { ...(c.inNorth ? { clinicId: north.id } : {}), mrn: `${c.inNorth ? "N" : "D"}-${10001 + count}`, ...c.patient });
+    const now = new Date();
+    const { daysAgo, ...visitInput } = c.visit;
+    const visitAt = new Date(now.getTime() - daysAgo * 86400_000);
+    visitAt.setUTCHours(rnd.int(8, 15), rnd.int(0, 59), 0, 0);
+    const visit = await createVisit(actor, patient.id, { ...visitInput, occurredAt: visitAt.toISOString() });
+    for (const episode of episodesFor(c.pattern, rnd, now)) {
       const reportedAtVisit = new Date(episode.occurredAt as string) < visit.occurredAt;
       await createEpisode(actor, patient.id, { ...episode, ...(reportedAtVisit ? { visitId: visit.id } : {}) });
     }

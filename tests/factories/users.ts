@@ -2,9 +2,10 @@ import type { Db } from "../../lib/db";
 import type { Actor } from "../../lib/auth/actor";
 import { hashPassword } from "../../lib/auth/password";
 import type { Role } from "../../lib/clinical/vocabulary";
+import type { UnitSystem } from "../../lib/clinical/units";
 
-export async function createClinic(db: Db, name: string, timeZone = "UTC") {
-  return db.clinic.create({ data: { name, timeZone } });
+export async function createClinic(db: Db, name: string, timeZone = "UTC", unitSystem: UnitSystem = "SI") {
+  return db.clinic.create({ data: { name, timeZone, unitSystem } });
 }
 
 export async function createUser(
