@@ -16,7 +16,9 @@ import { suggestChecklist, CAUSES_BY_ID, type CauseId } from "@/lib/clinical/che
 import { dayNumber, localDate } from "@/lib/clinical/red-flags";
 import { DEFAULT_THRESHOLDS } from "@/lib/clinical/thresholds";
 import { wallClockToInstant } from "@/lib/clinical/time";
+import { MEASURE_DEFS, referenceFlag, type Measure, type ReferenceFlag } from "@/lib/clinical/units";
 import {
+  ANALYTES,
   CLASSIFICATIONS,
   DAY_PARTS,
   MUSCLE_GROUPS,
@@ -448,6 +450,89 @@ export async function getPatientTrends(
       ...distributionSeries(distribution),
       markers: markersFor(period, timeZone, visits, medications),
     };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lab trends
+
+/** The measures charted over time, in this order: the analytes, then temperature and weight from the visits. */
+export const LAB_TREND_MEASURES = [...ANALYTES, "TEMPERATURE", "WEIGHT"] as const satisfies readonly Measure[];
+export type LabTrendMeasure = (typeof LAB_TREND_MEASURES)[number];
+
+export interface LabTrendPoint {
+  takenAt: Date;
+  /** In the canonical unit (clinical spec section 7). */
+  value: number;
+  /** As the clinician entered it (the canonical value and unit when entered so). */
+  enteredValue: number;
+  enteredUnit: string;
+  flag: ReferenceFlag;
+}
+
+export interface LabTrendSeries {
+  measure: LabTrendMeasure;
+  label: string;
+  /** The canonical unit of the values and the reference range. */
+  unit: string;
+  /** In the canonical unit; a null bound is open (vitamin D has no high, temperature no low, weight neither). */
+  reference: { low: number | null; high: number | null };
+  points: LabTrendPoint[];
+}
+
+export interface LabTrends {
+  patientId: string;
+  timeZone: string;
+  /** Only the measures that have values, in LAB_TREND_MEASURES order; points oldest first. */
+  series: LabTrendSeries[];
+}
+
+/** Every lab result, temperature and weight of the patient's visits (not deleted ones), oldest first. */
+export async function getLabTrends(actor: Actor, patientId: string): Promise<LabTrends> {
+  return guarded(actor, "clinical:read", { action: "LAB_TRENDS_VIEW", patientId }, async (tx) => {
+    const patient = await requirePatientInScope(tx, actor, patientId);
+    // One statement: the labs and the visits' two measures as rows of one shape.
+    const rows = await tx.$queryRaw<{ measure: string; at: unknown; value: unknown; enteredValue: unknown; enteredUnit: string | null }[]>`
+      SELECT l."analyte" AS "measure", l."takenAt" AS "at", l."value" AS "value", l."enteredValue" AS "enteredValue", l."enteredUnit" AS "enteredUnit"
+        FROM "LabResult" l JOIN "Visit" v ON v."id" = l."visitId"
+        WHERE v."patientId" = ${patientId} AND v."deletedAt" IS NULL
+      UNION ALL
+      SELECT 'TEMPERATURE', v."occurredAt", v."temperatureC", v."temperatureEnteredValue", v."temperatureEnteredUnit"
+        FROM "Visit" v WHERE v."patientId" = ${patientId} AND v."deletedAt" IS NULL AND v."temperatureC" IS NOT NULL
+      UNION ALL
+      SELECT 'WEIGHT', v."occurredAt", v."weightKg", v."weightEnteredValue", v."weightEnteredUnit"
+        FROM "Visit" v WHERE v."patientId" = ${patientId} AND v."deletedAt" IS NULL AND v."weightKg" IS NOT NULL
+      ORDER BY "at", "measure"`;
+    const byMeasure = new Map<string, LabTrendPoint[]>();
+    for (const r of rows) {
+      const def = MEASURE_DEFS[r.measure as LabTrendMeasure];
+      if (!def) continue;
+      const value = Number(r.value);
+      // Visits keep the entered value only when it was not in the canonical unit.
+      const asEntered = r.enteredUnit !== null && r.enteredValue !== null;
+      const list = byMeasure.get(r.measure) ?? [];
+      list.push({
+        takenAt: asDate(r.at),
+        value,
+        enteredValue: asEntered ? Number(r.enteredValue) : value,
+        enteredUnit: asEntered ? String(r.enteredUnit) : def.canonicalUnit,
+        flag: referenceFlag(def.measure, value),
+      });
+      byMeasure.set(r.measure, list);
+    }
+    const series = LAB_TREND_MEASURES.filter((m) => byMeasure.has(m)).map((measure) => ({
+      measure,
+      label: MEASURE_DEFS[measure].label,
+      unit: MEASURE_DEFS[measure].canonicalUnit,
+      reference: { ...MEASURE_DEFS[measure].reference },
+      points: byMeasure.get(measure)!,
+    }));
+    await appendAudit(tx, actor, {
+      action: "LAB_TRENDS_VIEW",
+      patientId,
+      details: { measures: series.map((s) => s.measure), points: rows.length },
+    });
+    return { patientId, timeZone: patient.clinic.timeZone, series };
   });
 }
 

@@ -4,11 +4,12 @@ import { requireActor } from "@/lib/auth/session";
 import { pageData } from "@/lib/data/page-data";
 import { getPatient } from "@/lib/data/patients";
 import { readTogether } from "@/lib/data/transaction";
+import { LabTrends, loadLabTrends } from "../lab-trends";
 import { loadTrendsSection, TrendsSection } from "../trends-section";
 
 export const metadata: Metadata = { title: "Trends" };
 
-/** The patient's trends on a page of their own (the same section the patient page shows). */
+/** The patient's trends on a page of their own (the same sections the patient page shows). */
 export default async function PatientTrendsPage({
   params,
   searchParams,
@@ -19,7 +20,13 @@ export default async function PatientTrendsPage({
   const { id } = await params;
   const query = await searchParams;
   const actor = await requireActor();
-  const { p, trends } = await pageData(readTogether(async () => ({ p: await getPatient(actor, id), trends: await loadTrendsSection(actor, id, query) })));
+  const { p, trends, labs } = await pageData(
+    readTogether(async () => ({
+      p: await getPatient(actor, id),
+      trends: await loadTrendsSection(actor, id, query),
+      labs: await loadLabTrends(actor, id),
+    })),
+  );
   return (
     <>
       <p>
@@ -27,11 +34,12 @@ export default async function PatientTrendsPage({
           ← Back to {p.familyName}, {p.givenName}
         </Link>
       </p>
-      {/* The section below is headed "Trends"; the page's heading says whose. */}
+      {/* The sections below are headed "Trends" and "Lab trends"; the page's heading says whose. */}
       <h1>
         {p.familyName}, {p.givenName} <span className="badge">MRN {p.mrn}</span>
       </h1>
       <TrendsSection data={trends} searchParams={query} basePath={`/patients/${id}/trends`} />
+      <LabTrends data={labs} unitSystem={p.unitSystem} />
     </>
   );
 }
