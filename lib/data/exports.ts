@@ -13,7 +13,8 @@
  */
 import type { Actor } from "@/lib/auth/actor";
 import type { Prisma } from "@/generated/prisma/client";
-import type { Analyte, ChecklistStatus, Condition, LifestyleFlag, Sex } from "@/lib/clinical/vocabulary";
+import type { Analyte, ChecklistStatus, Condition, ExamFinding, LifestyleFlag, Sex } from "@/lib/clinical/vocabulary";
+import { referenceFlag } from "@/lib/clinical/units";
 import type { CauseId } from "@/lib/clinical/checklist";
 import {
   EPISODE_CSV_EPISODE_FIELDS,
@@ -26,7 +27,8 @@ import {
 } from "@/lib/export/columns";
 import type { FhirExportData } from "@/lib/export/fhir";
 import { describePeriod, periodBounds, resolvePeriod, todayIn } from "@/lib/export/period";
-import type { HandoutData, ReportData, ReportEpisode } from "@/lib/export/report-data";
+import type { EnteredValue } from "@/lib/export/measures";
+import type { HandoutData, ReportData, ReportEpisode, ReportVisit } from "@/lib/export/report-data";
 import { parseWith } from "@/lib/validation/common";
 import {
   DEFAULT_REPORT_DAYS,
@@ -75,7 +77,8 @@ export interface CsvExport {
 
 const stamp = (d: Date) => d.toISOString().slice(0, 10);
 
-function occurredWhere(bounds: { gte?: Date; lt?: Date }): Prisma.EpisodeWhereInput {
+/** A period's bounds as a filter on episodes or visits (none when the period is open). */
+function occurredWhere(bounds: { gte?: Date; lt?: Date }): { occurredAt?: { gte?: Date; lt?: Date } } {
   return bounds.gte || bounds.lt ? { occurredAt: bounds } : {};
 }
 
@@ -357,12 +360,47 @@ async function loadReportPatient(tx: Tx, patientId: string) {
       sex: row.sex as Sex,
       pregnant: row.pregnant,
       heightCm: row.heightCm,
+      heightEntered: entered(row.heightEnteredValue, row.heightEnteredUnit),
       clinicName: row.clinic.name,
       conditions: row.conditions.map((c) => c.code as Condition),
       lifestyle: splitList(row.lifestyle) as LifestyleFlag[],
       medications: row.medications.map((m) => ({ name: m.name, active: m.active, startedOn: m.startedOn, stoppedOn: m.stoppedOn })),
     },
   };
+}
+
+/** A value as entered: stored only when it was not the canonical unit. */
+function entered(value: number | null, unit: string | null): EnteredValue | null {
+  return value === null || unit === null ? null : { value, unit };
+}
+
+/** The visits of a patient (optionally in a period), oldest first, with their labs (flagged against the reference ranges). */
+async function loadVisits(tx: Tx, patientId: string, bounds: { gte?: Date; lt?: Date } = {}): Promise<ReportVisit[]> {
+  const visits = await tx.visit.findMany({
+    where: { patientId, deletedAt: null, ...occurredWhere(bounds) },
+    orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+    include: { labs: { orderBy: [{ analyte: "asc" }, { id: "asc" }] } },
+  });
+  return visits.map((v) => ({
+    id: v.id,
+    occurredAt: v.occurredAt,
+    systolic: v.systolic,
+    diastolic: v.diastolic,
+    weightKg: v.weightKg,
+    weightEntered: entered(v.weightEnteredValue, v.weightEnteredUnit),
+    temperatureC: v.temperatureC,
+    temperatureEntered: entered(v.temperatureEnteredValue, v.temperatureEnteredUnit),
+    examFindings: splitList(v.examFindings) as ExamFinding[],
+    labs: v.labs.map((l) => ({
+      id: l.id,
+      analyte: l.analyte as Analyte,
+      value: l.value,
+      unit: l.unit,
+      entered: { value: l.enteredValue, unit: l.enteredUnit },
+      flag: referenceFlag(l.analyte as Analyte, l.value),
+      takenAt: l.takenAt,
+    })),
+  }));
 }
 
 function toReportEpisode(e: {
@@ -407,6 +445,7 @@ function reportChecklist(items: Awaited<ReturnType<typeof getAssessment>>["check
     causeId: c.causeId as CauseId,
     label: c.label,
     source: c.source,
+    citation: c.citation,
     weakEvidence: c.weakEvidence,
     suggested: c.suggested,
     reasons: c.reasons,
@@ -447,11 +486,13 @@ export async function getPatientReport(actor: Actor, patientId: string, input: u
     const timeZone = scoped.clinic.timeZone;
     const period = resolvePeriod(parsed.data, todayIn(timeZone, producedAt), DEFAULT_REPORT_DAYS);
     const { patient } = await loadReportPatient(tx, patientId);
+    const bounds = periodBounds(period, timeZone);
     const episodes = await tx.episode.findMany({
-      where: { patientId, deletedAt: null, ...occurredWhere(periodBounds(period, timeZone)) },
+      where: { patientId, deletedAt: null, ...occurredWhere(bounds) },
       orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
     });
-    return { timeZone, period, patient, episodes: episodes.map(toReportEpisode), sections: parsed.data.sections };
+    const visits = await loadVisits(tx, patientId, bounds);
+    return { timeZone, unitSystem: scoped.clinic.unitSystem, period, patient, episodes: episodes.map(toReportEpisode), visits, sections: parsed.data.sections };
   });
   const needsAssessment = loaded.sections.some((s) => s === "summary" || s === "redFlags" || s === "checklist");
   const assessment = needsAssessment ? await assessmentFor(actor, patientId, periodEnd(loaded.period, loaded.timeZone, producedAt)) : null;
@@ -466,6 +507,7 @@ export async function getPatientReport(actor: Actor, patientId: string, input: u
         period: describePeriod(loaded.period),
         sections: loaded.sections,
         episodes: loaded.episodes.length,
+        visits: loaded.visits.length,
       },
     }),
   );
@@ -506,11 +548,7 @@ export async function getFhirExportData(actor: Actor, patientId: string, input: 
     if (!parsed.ok) throw invalid(parsed.fields);
     const { row } = await loadReportPatient(tx, patientId);
     const [visits, episodes] = await Promise.all([
-      tx.visit.findMany({
-        where: { patientId, deletedAt: null },
-        orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
-        include: { labs: { orderBy: [{ analyte: "asc" }, { id: "asc" }] } },
-      }),
+      loadVisits(tx, patientId),
       tx.episode.findMany({ where: { patientId, deletedAt: null }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] }),
     ]);
     return { row, visits, episodes };
@@ -530,18 +568,15 @@ export async function getFhirExportData(actor: Actor, patientId: string, input: 
       conditions: row.conditions.map((c) => ({ code: c.code as Condition, onsetDate: c.onsetDate, note: c.note })),
       medications: row.medications.map((m) => ({ id: m.id, name: m.name, active: m.active, startedOn: m.startedOn, stoppedOn: m.stoppedOn })),
     },
-    visits: visits.map((v) => ({
-      id: v.id,
-      occurredAt: v.occurredAt,
-      systolic: v.systolic,
-      diastolic: v.diastolic,
-      weightKg: v.weightKg,
-      temperatureC: v.temperatureC,
-      labs: v.labs.map((l) => ({ id: l.id, analyte: l.analyte as Analyte, value: l.value, unit: l.unit, takenAt: l.takenAt })),
-    })),
+    visits,
     episodes: episodes.map((e) => ({
       ...toReportEpisode(e),
       visitId: e.visitId,
+      voluntaryControl: e.voluntaryControl,
+      urgeToMove: e.urgeToMove,
+      worseAtRest: e.worseAtRest,
+      worseInEvening: e.worseInEvening,
+      reliefByMovement: e.reliefByMovement,
       rhythm: e.rhythm as FhirExportData["episodes"][number]["rhythm"],
       relief: splitList(e.relief) as FhirExportData["episodes"][number]["relief"],
     })),

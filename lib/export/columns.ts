@@ -6,6 +6,7 @@
 import { ageInYears } from "@/lib/clinical/age";
 import { codesForEpisode } from "@/lib/clinical/codes";
 import { formatDuration } from "@/lib/clinical/red-flags";
+import { formatValue } from "@/lib/clinical/units";
 import {
   CLASSIFICATION_LABELS,
   CONDITION_LABELS,
@@ -49,7 +50,8 @@ export const EPISODE_CSV_EPISODE_FIELDS = [
   "rhythm",
   "voluntaryControl",
   "urgeToMove",
-  "worseAtRestOrEvening",
+  "worseAtRest",
+  "worseInEvening",
   "reliefByMovement",
   "consciousnessImpaired",
   "duringSleep",
@@ -89,7 +91,8 @@ export interface EpisodeCsvRow {
   rhythm: string | null;
   voluntaryControl: boolean;
   urgeToMove: boolean;
-  worseAtRestOrEvening: boolean;
+  worseAtRest: boolean;
+  worseInEvening: boolean;
   reliefByMovement: boolean;
   consciousnessImpaired: boolean;
   duringSleep: boolean;
@@ -206,7 +209,8 @@ const EPISODE_COLUMNS: readonly EpisodeCsvColumn[] = [
   fieldColumn("Rhythm", "rhythm", (v) => label<Rhythm>(RHYTHM_LABELS, v), "repeats"),
   fieldColumn("Voluntary control", "voluntaryControl", yesNo, "repeats"),
   fieldColumn("Urge to move", "urgeToMove", yesNo, "repeats"),
-  fieldColumn("Worse at rest or evening", "worseAtRestOrEvening", yesNo, "repeats"),
+  fieldColumn("Worse at rest", "worseAtRest", yesNo, "repeats"),
+  fieldColumn("Worse in the evening or at night", "worseInEvening", yesNo, "repeats"),
   fieldColumn("Relief by movement", "reliefByMovement", yesNo, "repeats"),
   fieldColumn("Impaired consciousness", "consciousnessImpaired", yesNo, "repeats"),
   fieldColumn("During sleep", "duringSleep", yesNo, "repeats"),
@@ -345,7 +349,10 @@ export interface PatientCsvRow {
   birthDate: string;
   sex: string;
   pregnant: boolean;
+  /** Canonical (cm), and as entered when that was another unit. */
   heightCm: number | null;
+  heightEnteredValue: number | null;
+  heightEnteredUnit: string | null;
   lifestyle: string;
   createdAt: Date;
   clinic: { name: string };
@@ -366,7 +373,8 @@ export const PATIENT_HEADERS = [
   "Patient ID",
   "Family name",
   "Given name",
-  "Height (cm)",
+  "Height",
+  "Height as entered",
   "Conditions",
   "Lifestyle",
   "Current medications",
@@ -374,6 +382,13 @@ export const PATIENT_HEADERS = [
 
 export function patientCsvHeader(): string {
   return csvLine([...PATIENT_HEADERS]);
+}
+
+/** The height in the unit the clinician entered it in (entered values are kept only when not canonical). */
+function heightAsEntered(p: PatientCsvRow): string {
+  if (p.heightCm === null) return "";
+  if (p.heightEnteredValue === null || p.heightEnteredUnit === null) return formatValue("HEIGHT", p.heightCm, "cm");
+  return formatValue("HEIGHT", p.heightEnteredValue, p.heightEnteredUnit);
 }
 
 export function patientCsvLine(p: PatientCsvRow, today: Date = new Date()): string {
@@ -389,7 +404,8 @@ export function patientCsvLine(p: PatientCsvRow, today: Date = new Date()): stri
     p.id,
     p.familyName,
     p.givenName,
-    p.heightCm,
+    p.heightCm === null ? "" : formatValue("HEIGHT", p.heightCm, "cm"),
+    heightAsEntered(p),
     p.conditions.map((c) => CONDITION_LABELS[c.code as Condition] ?? c.code).join(", "),
     labelList<LifestyleFlag>(LIFESTYLE_FLAG_LABELS, p.lifestyle),
     p.medications.filter((m) => m.active).map((m) => m.name).join(", "),

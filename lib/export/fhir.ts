@@ -1,6 +1,6 @@
 /**
  * One patient as a FHIR R4 Bundle of type "collection": Patient, an Encounter per visit, an
- * Observation per episode, lab result and vital sign, a Condition per problem, a
+ * Observation per episode, lab result, vital sign and examination finding, a Condition per problem, a
  * MedicationStatement per medication, and the differential checklist as a QuestionnaireResponse.
  *
  * Pure given the loaded data (lib/data/exports.ts getFhirExportData): the same data gives the same
@@ -20,18 +20,20 @@ import type {
   Observation,
   ObservationComponent,
   Patient,
+  Quantity,
   QuestionnaireResponse,
   QuestionnaireResponseItem,
   Reference,
   Resource,
 } from "@medplum/fhirtypes";
 import { CODE_SYSTEM_URIS, codesForEpisode } from "@/lib/clinical/codes";
+import { formatReferenceRange, MEASURE_DEFS, referenceFlag, REFERENCE_FLAG_LABELS, type Measure } from "@/lib/clinical/units";
 import {
   ANALYTE_LABELS,
-  ANALYTE_UNITS,
   CHECKLIST_STATUS_LABELS,
   CLASSIFICATION_LABELS,
   CONDITION_LABELS,
+  EXAM_FINDING_LABELS,
   MOVEMENT_LABELS,
   MUSCLE_GROUP_LABELS,
   RELIEF_LABELS,
@@ -48,7 +50,8 @@ import {
   type Sex,
   type Trigger,
 } from "@/lib/clinical/vocabulary";
-import type { ReportChecklistItem } from "./report-data";
+import { valueText, type EnteredValue } from "./measures";
+import type { ReportChecklistItem, ReportVisit } from "./report-data";
 
 export interface FhirExportData {
   patient: {
@@ -63,15 +66,7 @@ export interface FhirExportData {
     conditions: { code: Condition; onsetDate: string | null; note: string | null }[];
     medications: { id: string; name: string; active: boolean; startedOn: string | null; stoppedOn: string | null }[];
   };
-  visits: {
-    id: string;
-    occurredAt: Date;
-    systolic: number | null;
-    diastolic: number | null;
-    weightKg: number | null;
-    temperatureC: number | null;
-    labs: { id: string; analyte: Analyte; value: number; unit: string; takenAt: Date }[];
-  }[];
+  visits: ReportVisit[];
   episodes: {
     id: string;
     visitId: string | null;
@@ -81,6 +76,11 @@ export interface FhirExportData {
     muscleGroup: MuscleGroup;
     movement: Movement | null;
     rhythm: Rhythm | null;
+    voluntaryControl: boolean;
+    urgeToMove: boolean;
+    worseAtRest: boolean;
+    worseInEvening: boolean;
+    reliefByMovement: boolean;
     consciousnessImpaired: boolean;
     duringSleep: boolean;
     painScore: number | null;
@@ -100,10 +100,11 @@ const local = (name: string) => `${LOCAL_FHIR_BASE}/CodeSystem/${name}`;
 export const LOINC = "http://loinc.org";
 const UCUM = "http://unitsofmeasure.org";
 const OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
+const INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
 
 /**
- * LOINC codes for the lab analytes in the units the app stores them in (moles or mass per volume
- * in serum or plasma, as LOINC distinguishes them). 25-OH vitamin D in nmol/L has no code here:
+ * LOINC codes for the lab analytes in the canonical units the app stores them in (moles or mass
+ * per volume in serum or plasma, as LOINC distinguishes them). 25-OH vitamin D in nmol/L has no code here:
  * the one we could verify (14635-7) is vitamin D3 alone, so it keeps only the local code.
  */
 export const LAB_LOINC: Partial<Record<Analyte, { code: string; display: string }>> = {
@@ -115,15 +116,44 @@ export const LAB_LOINC: Partial<Record<Analyte, { code: string; display: string 
   GLUCOSE: { code: "14771-0", display: "Fasting glucose [Moles/volume] in Serum or Plasma" },
 };
 
-/** The units as UCUM codes (the stored units are already UCUM spellings). */
-const UCUM_UNITS: Record<string, string> = { "mmol/L": "mmol/L", "nmol/L": "nmol/L", "ug/L": "ug/L" };
-
+/** Vital signs: blood pressure in mmHg; weight and temperature canonical, as their measures define them. */
 export const VITAL_LOINC = {
-  systolic: { code: "8480-6", display: "Systolic blood pressure", unit: "mmHg", ucum: "mm[Hg]" },
-  diastolic: { code: "8462-4", display: "Diastolic blood pressure", unit: "mmHg", ucum: "mm[Hg]" },
-  weightKg: { code: "29463-7", display: "Body weight", unit: "kg", ucum: "kg" },
-  temperatureC: { code: "8310-5", display: "Body temperature", unit: "Cel", ucum: "Cel" },
+  systolic: { code: "8480-6", display: "Systolic blood pressure" },
+  diastolic: { code: "8462-4", display: "Diastolic blood pressure" },
+  weightKg: { code: "29463-7", display: "Body weight" },
+  temperatureC: { code: "8310-5", display: "Body temperature" },
 } as const;
+const MMHG: Omit<Quantity, "value"> = { unit: "mmHg", system: UCUM, code: "mm[Hg]" };
+
+/** A canonical value as a UCUM Quantity: the code from the measure's canonical unit, the unit as people write it. */
+function canonicalQuantity(measure: Measure, value: number): Quantity {
+  const unit = MEASURE_DEFS[measure].units[0];
+  return { value, unit: unit.unit, system: UCUM, code: unit.ucum };
+}
+
+/**
+ * What a measured value adds to its Observation: the reference range (canonical, with its words),
+ * the interpretation against it, and the value as entered when that was another unit.
+ */
+function measured(measure: Measure, value: number, entered: EnteredValue | null): Pick<Observation, "valueQuantity" | "referenceRange" | "interpretation" | "note"> {
+  const def = MEASURE_DEFS[measure];
+  const { low, high } = def.reference;
+  const out: Pick<Observation, "valueQuantity" | "referenceRange" | "interpretation" | "note"> = { valueQuantity: canonicalQuantity(measure, value) };
+  if (low !== null || high !== null) {
+    const flag = referenceFlag(measure, value);
+    const words = flag ? REFERENCE_FLAG_LABELS[flag] : "Normal";
+    out.referenceRange = [
+      {
+        ...(low === null ? {} : { low: canonicalQuantity(measure, low) }),
+        ...(high === null ? {} : { high: canonicalQuantity(measure, high) }),
+        text: formatReferenceRange(measure),
+      },
+    ];
+    out.interpretation = [concept([coding(INTERPRETATION, flag ?? "N", words)], words)];
+  }
+  if (entered && entered.unit !== def.canonicalUnit) out.note = [{ text: `Entered as ${valueText(measure, entered.value, entered.unit)}` }];
+  return out;
+}
 
 const PAIN_LOINC = { code: "72514-3", display: "Pain severity - 0-10 verbal numeric rating [Score] - Reported" };
 
@@ -182,8 +212,14 @@ export function buildPatientBundle(data: FhirExportData): Bundle {
       period: { start: iso(v.occurredAt) },
     });
     encounters.set(v.id, enc);
+    const vitals = {
+      systolic: v.systolic === null ? null : { valueQuantity: { value: v.systolic, ...MMHG } },
+      diastolic: v.diastolic === null ? null : { valueQuantity: { value: v.diastolic, ...MMHG } },
+      weightKg: v.weightKg === null ? null : measured("WEIGHT", v.weightKg, v.weightEntered),
+      temperatureC: v.temperatureC === null ? null : measured("TEMPERATURE", v.temperatureC, v.temperatureEntered),
+    };
     for (const key of ["systolic", "diastolic", "weightKg", "temperatureC"] as const) {
-      const value = v[key];
+      const value = vitals[key];
       if (value === null) continue;
       const code = VITAL_LOINC[key];
       add<Observation>(`Observation/vital/${v.id}/${key}`, {
@@ -194,12 +230,24 @@ export function buildPatientBundle(data: FhirExportData): Bundle {
         subject: subjectRef,
         encounter: enc,
         effectiveDateTime: iso(v.occurredAt),
-        valueQuantity: { value, unit: code.unit, system: UCUM, code: code.ucum },
+        ...value,
+      });
+    }
+    // One Observation per finding: the finding as its value, in words.
+    for (const f of v.examFindings) {
+      add<Observation>(`Observation/exam/${v.id}/${f}`, {
+        resourceType: "Observation",
+        status: "final",
+        category: [concept([coding(OBSERVATION_CATEGORY, "exam", "Exam")])],
+        code: concept([coding(local("observation"), "exam-finding", "Examination finding")], "Examination finding"),
+        subject: subjectRef,
+        encounter: enc,
+        effectiveDateTime: iso(v.occurredAt),
+        valueCodeableConcept: concept([coding(local("exam-finding"), f, EXAM_FINDING_LABELS[f])], EXAM_FINDING_LABELS[f]),
       });
     }
     for (const lab of v.labs) {
-      const loinc = ANALYTE_UNITS[lab.analyte] === lab.unit ? LAB_LOINC[lab.analyte] : undefined;
-      const ucum = UCUM_UNITS[lab.unit];
+      const loinc = LAB_LOINC[lab.analyte];
       add<Observation>(`Observation/lab/${lab.id}`, {
         resourceType: "Observation",
         identifier: [appId(lab.id)],
@@ -212,7 +260,7 @@ export function buildPatientBundle(data: FhirExportData): Bundle {
         subject: subjectRef,
         encounter: enc,
         effectiveDateTime: iso(lab.takenAt),
-        valueQuantity: ucum ? { value: lab.value, unit: lab.unit, system: UCUM, code: ucum } : { value: lab.value, unit: lab.unit },
+        ...measured(lab.analyte, lab.value, lab.entered),
       });
     }
   }
@@ -236,6 +284,12 @@ export function buildPatientBundle(data: FhirExportData): Bundle {
     for (const t of e.triggers) components.push(component("trigger", "Trigger", valueConcept("trigger", t, TRIGGER_LABELS[t])));
     for (const r of e.relief) components.push(component("relief", "Relief", valueConcept("relief", r, RELIEF_LABELS[r])));
     components.push(component("duration", "Duration", { valueQuantity: { value: e.durationSeconds, unit: "s", system: UCUM, code: "s" } }));
+    components.push(component("voluntary-control", "Voluntary control", { valueBoolean: e.voluntaryControl }));
+    // The four IRLSSG criteria the RLS suggestion reads (spec section 2).
+    components.push(component("urge-to-move", "Urge to move", { valueBoolean: e.urgeToMove }));
+    components.push(component("worse-at-rest", "Worse at rest", { valueBoolean: e.worseAtRest }));
+    components.push(component("relief-by-movement", "Relief by movement", { valueBoolean: e.reliefByMovement }));
+    components.push(component("worse-in-evening", "Worse in the evening or at night", { valueBoolean: e.worseInEvening }));
     components.push(component("during-sleep", "During sleep", { valueBoolean: e.duringSleep }));
     components.push(component("consciousness-impaired", "Impaired consciousness", { valueBoolean: e.consciousnessImpaired }));
     const enc = e.visitId ? encounters.get(e.visitId) : undefined;

@@ -6,14 +6,17 @@ import { effectiveClassification } from "@/lib/clinical/classification";
 import type { RedFlag } from "@/lib/clinical/red-flags";
 import { dayNumber, localDate, localHour } from "@/lib/clinical/red-flags";
 import type { CauseId } from "@/lib/clinical/checklist";
+import type { ReferenceFlag, UnitSystem } from "@/lib/clinical/units";
 import {
   CLASSIFICATIONS,
   dayPartOfHour,
   DAY_PARTS,
   type ChecklistStatus,
+  type Analyte,
   type Classification,
   type Condition,
   type DayPart,
+  type ExamFinding,
   type LifestyleFlag,
   type Movement,
   type MuscleGroup,
@@ -22,6 +25,7 @@ import {
   type Trigger,
 } from "@/lib/clinical/vocabulary";
 import type { ReportSection } from "@/lib/validation/export";
+import type { EnteredValue } from "./measures";
 import { addDays, type Period } from "./period";
 
 export interface ReportPatient {
@@ -33,6 +37,7 @@ export interface ReportPatient {
   sex: Sex;
   pregnant: boolean;
   heightCm: number | null;
+  heightEntered: EnteredValue | null;
   clinicName: string;
   conditions: Condition[];
   lifestyle: LifestyleFlag[];
@@ -58,10 +63,37 @@ export interface ReportEpisode {
   notes: string;
 }
 
+/** A lab result: canonical value and unit, as entered, and its reference flag. */
+export interface ReportLab {
+  id: string;
+  analyte: Analyte;
+  value: number;
+  unit: string;
+  entered: EnteredValue;
+  flag: ReferenceFlag;
+  takenAt: Date;
+}
+
+/** A visit: vitals canonical (weight kg, temperature °C) with what was entered when in another unit. */
+export interface ReportVisit {
+  id: string;
+  occurredAt: Date;
+  systolic: number | null;
+  diastolic: number | null;
+  weightKg: number | null;
+  weightEntered: EnteredValue | null;
+  temperatureC: number | null;
+  temperatureEntered: EnteredValue | null;
+  examFindings: ExamFinding[];
+  labs: ReportLab[];
+}
+
 export interface ReportChecklistItem {
   causeId: CauseId;
   label: string;
   source: "article" | "literature";
+  /** Where the item comes from, for a clinician to check (spec section 4). */
+  citation: string;
   weakEvidence: boolean;
   suggested: boolean;
   reasons: string[];
@@ -74,10 +106,14 @@ export interface ReportChecklistItem {
 export interface ReportData {
   patient: ReportPatient;
   timeZone: string;
+  /** The clinic's: the units values are shown in (the other system's in brackets). */
+  unitSystem: UnitSystem;
   period: Period;
   sections: ReportSection[];
   /** The period's episodes, oldest first. */
   episodes: ReportEpisode[];
+  /** The period's visits, oldest first. */
+  visits: ReportVisit[];
   /** Red flags and checklist as of the end of the period (null when neither section was asked for). */
   assessment: { asOf: Date; windowDays: number; redFlags: RedFlag[]; checklist: ReportChecklistItem[] } | null;
   producedBy: { name: string; email: string };

@@ -4,13 +4,16 @@
  */
 import { ageInYears } from "@/lib/clinical/age";
 import { codesForEpisode, type ClinicalCode } from "@/lib/clinical/codes";
-import { formatDuration, RED_FLAG_LABELS } from "@/lib/clinical/red-flags";
+import { formatDuration, RED_FLAG_LABELS, RED_FLAG_URGENCIES, RED_FLAG_URGENCY_LABELS } from "@/lib/clinical/red-flags";
 import { formatInZone } from "@/lib/clinical/time";
+import { referenceFlag, UNIT_SYSTEM_LABELS } from "@/lib/clinical/units";
 import {
+  ANALYTE_LABELS,
   CHECKLIST_STATUS_LABELS,
   CLASSIFICATION_LABELS,
   CONDITION_LABELS,
   DAY_PART_LABELS,
+  EXAM_FINDING_LABELS,
   LIFESTYLE_FLAG_LABELS,
   MUSCLE_GROUP_LABELS,
   SEX_LABELS,
@@ -19,12 +22,11 @@ import {
 } from "@/lib/clinical/vocabulary";
 import { REPORT_SECTION_LABELS, type ReportSection } from "@/lib/validation/export";
 import { localTimeFormatter } from "./local-time";
+import { flagText, measureText, referenceRangeText } from "./measures";
 import { barChart, columnChart, createDocument, facts, finish, footers, heading, paragraph, subheading, table, title, type Doc } from "./pdf";
 import { episodeType, summarize, type EpisodeTypeKey, type ReportData, type ReportSummary } from "./report-data";
 
 export const TYPE_LABELS: Record<EpisodeTypeKey, string> = { ...CLASSIFICATION_LABELS, UNCLASSIFIED: "Unclassified" };
-
-const URGENCY_TEXT = { URGENT: "URGENT", HIGH: "HIGH", ROUTINE: "ROUTINE" } as const;
 
 const codeText = (c: ClinicalCode) => `${c.system} ${c.code} ${c.display}`;
 
@@ -44,12 +46,69 @@ function patientSection(doc: Doc, data: ReportData) {
     ["MRN", p.mrn],
     ["Date of birth", `${p.birthDate} (${ageInYears(p.birthDate, data.producedAt)} years)`],
     ["Sex", SEX_LABELS[p.sex] + (p.pregnant ? ", pregnant" : "")],
-    ["Height", p.heightCm ? `${p.heightCm} cm` : "not recorded"],
+    ["Height", p.heightCm === null ? "not recorded" : measureText("HEIGHT", p.heightCm, p.heightEntered, data.unitSystem)],
     ["Clinic", p.clinicName],
     ["Problem list", p.conditions.map((c) => CONDITION_LABELS[c]).join(", ") || "none recorded"],
     ["Lifestyle", p.lifestyle.map((l) => LIFESTYLE_FLAG_LABELS[l]).join(", ") || "none recorded"],
     ["Current medications", current.map((m) => m.name + (m.startedOn ? ` (since ${m.startedOn})` : "")).join("; ") || "none recorded"],
   ]);
+  visitsPart(doc, data);
+}
+
+/** The period's visits: vitals and examination, then the labs against their reference ranges. */
+function visitsPart(doc: Doc, data: ReportData) {
+  const system = data.unitSystem;
+  subheading(doc, `Visits from ${data.period.from} to ${data.period.to}: vitals, examination and labs`);
+  if (!data.visits.length) {
+    paragraph(doc, "No visits were recorded in the period.");
+    return;
+  }
+  paragraph(doc, `Values in ${UNIT_SYSTEM_LABELS[system]}, the other system's in brackets. Times on the clinic's clock (${data.timeZone}).`, { size: 8 });
+  doc.moveDown(0.2);
+  const clock = localTimeFormatter(data.timeZone);
+  const temperature = (v: ReportData["visits"][number]) => {
+    if (v.temperatureC === null) return "—";
+    const text = measureText("TEMPERATURE", v.temperatureC, v.temperatureEntered, system);
+    const flag = referenceFlag("TEMPERATURE", v.temperatureC);
+    return flag ? `${text}\n${flagText(flag)} (reference ${referenceRangeText("TEMPERATURE", system)})` : text;
+  };
+  table(
+    doc,
+    [
+      { header: "Date and time", weight: 14 },
+      { header: "Blood pressure", weight: 12 },
+      { header: "Weight", weight: 16 },
+      { header: "Temperature", weight: 20 },
+      { header: "Examination findings", weight: 26 },
+    ],
+    data.visits.map((v) => [
+      clock(v.occurredAt),
+      v.systolic === null && v.diastolic === null ? "—" : `${v.systolic ?? "—"}/${v.diastolic ?? "—"} mmHg`,
+      v.weightKg === null ? "—" : measureText("WEIGHT", v.weightKg, v.weightEntered, system),
+      temperature(v),
+      v.examFindings.map((f) => EXAM_FINDING_LABELS[f]).join(", ") || "none recorded",
+    ]),
+  );
+  const labs = data.visits.flatMap((v) => v.labs);
+  if (!labs.length) return;
+  doc.moveDown(0.4);
+  table(
+    doc,
+    [
+      { header: "Date and time", weight: 14 },
+      { header: "Lab", weight: 16 },
+      { header: "Result", weight: 26 },
+      { header: "Flag", weight: 9 },
+      { header: "Reference range", weight: 18 },
+    ],
+    labs.map((l) => [
+      clock(l.takenAt),
+      ANALYTE_LABELS[l.analyte],
+      measureText(l.analyte, l.value, l.entered, system),
+      flagText(l.flag),
+      referenceRangeText(l.analyte, system),
+    ]),
+  );
 }
 
 function periodSection(doc: Doc, data: ReportData) {
@@ -152,10 +211,11 @@ function redFlagsSection(doc: Doc, data: ReportData) {
     paragraph(doc, `No red flags over ${window}.`);
     return;
   }
-  paragraph(doc, `Computed over ${window}, most urgent first.`, { size: 9 });
+  paragraph(doc, `Computed over ${window}, most urgent first; the urgency (Urgent, High or Routine) is in brackets.`, { size: 9 });
   doc.moveDown(0.2);
-  for (const f of a.redFlags) {
-    subheading(doc, `[${URGENCY_TEXT[f.urgency]}] ${RED_FLAG_LABELS[f.code]}`, 30);
+  const rank = (f: (typeof a.redFlags)[number]) => RED_FLAG_URGENCIES.indexOf(f.urgency);
+  for (const f of [...a.redFlags].sort((x, y) => rank(x) - rank(y))) {
+    subheading(doc, `[${RED_FLAG_URGENCY_LABELS[f.urgency]}] ${RED_FLAG_LABELS[f.code]}`, 30);
     paragraph(doc, f.message);
     if (f.evidence.summary) paragraph(doc, `Evidence: ${f.evidence.summary}`, { size: 9, indent: 12 });
     paragraph(doc, `Advice: ${f.advice}`, { size: 9, indent: 12 });
@@ -166,19 +226,20 @@ function checklistSection(doc: Doc, data: ReportData) {
   heading(doc, REPORT_SECTION_LABELS.checklist);
   const a = data.assessment;
   if (!a) return;
-  paragraph(doc, "Suggested items are those the patient's data points to, with the reasons; only a clinician sets a status.", { size: 8 });
+  paragraph(doc, "Suggested items first (those the patient's data points to, with the reasons), then the rest; only a clinician sets a status. Each cause names its source.", { size: 8 });
   doc.moveDown(0.2);
   table(
     doc,
     [
-      { header: "Cause", weight: 22 },
-      { header: "Suggested (why)", weight: 30 },
-      { header: "Status", weight: 11 },
-      { header: "Note", weight: 22 },
-      { header: "Set by", weight: 15 },
+      // The cause carries its citation: the widest column.
+      { header: "Cause", weight: 29 },
+      { header: "Suggested (why)", weight: 27 },
+      { header: "Status", weight: 12 },
+      { header: "Note", weight: 18 },
+      { header: "Set by", weight: 14 },
     ],
     a.checklist.map((c) => [
-      `${c.label}\n(${c.source === "article" ? "source article" : "clinical literature"}${c.weakEvidence ? "; weak clinical evidence" : ""})`,
+      `${c.label}\n(${c.citation}${c.weakEvidence ? "; weak clinical evidence" : ""})`,
       c.suggested ? `Yes: ${c.reasons.join("; ")}` : "No",
       CHECKLIST_STATUS_LABELS[c.status],
       c.note || "—",

@@ -132,6 +132,28 @@ describe("CSV export of a patient's episodes", () => {
     expect(rows[0]["Duration (seconds)"]).toBe("99"); // the older one first
   });
 
+  it("round-trips the two version 2 criteria in columns of their own, and the walking trigger in words", async () => {
+    const v2 = await createPatient(world.actors.clinician, validPatient({ mrn: "CSV-V2" }));
+    const cases = [
+      { notes: "rest only", worseAtRest: true, worseInEvening: false },
+      { notes: "evening only", worseAtRest: false, worseInEvening: true },
+      { notes: "both", worseAtRest: true, worseInEvening: true },
+      { notes: "neither", worseAtRest: false, worseInEvening: false },
+      // API v1's deprecated field still sets both.
+      { notes: "deprecated field", worseAtRestOrEvening: true },
+    ];
+    for (const [i, c] of cases.entries())
+      await createEpisode(world.actors.clinician, v2.id, { occurredAt: new Date(NOW - (i + 1) * 3600_000).toISOString(), durationSeconds: 60, side: "LEFT", triggers: ["WALKING"], relief: ["REST"], ...c });
+    for (const exp of [await exportPatientEpisodesCsv(world.actors.reader, v2.id, {}), await exportEpisodesCsv(world.actors.reader, {})]) {
+      const { header, rows } = await read(exp);
+      expect(header).not.toContain("Worse at rest or evening");
+      const mine = rows.filter((r) => r["Patient ID"] === v2.id);
+      const cells = Object.fromEntries(mine.map((r) => [r.Notes, [r["Worse at rest"], r["Worse in the evening or at night"]]]));
+      expect(cells).toEqual({ "rest only": ["yes", "no"], "evening only": ["no", "yes"], both: ["yes", "yes"], neither: ["no", "no"], "deprecated field": ["yes", "yes"] });
+      expect(new Set(mine.map((r) => `${r.Triggers} | ${r.Relief}`))).toEqual(new Set(["Walking a distance | Rest"]));
+    }
+  });
+
   it("takes a period of clinic-local days, leaves out deleted episodes, and records the export", async () => {
     const victim = await createEpisode(world.actors.clinician, patientId, { occurredAt: new Date(NOW - 30 * DAY).toISOString(), durationSeconds: 5, side: "BOTH", notes: "to be deleted" });
     await deleteEpisode(world.actors.clinician, victim.id, victim.version);
@@ -208,6 +230,7 @@ describe("CSV export of all episodes a user may see", () => {
 
 describe("CSV export of the patient list", () => {
   it("has every column of the patient list, in name order, in the actor's clinics, with the list's search", async () => {
+    await createPatient(world.actors.clinician, validPatient({ mrn: "CSV-IN", heightCm: undefined, heightIn: 67 }));
     const exp = await exportPatientsCsv(world.actors.clinician, {}, { batchSize: 2 });
     const { header, rows } = await read(exp);
     for (const h of ["Name", "MRN", "Date of birth", "Age", "Sex", "Pregnant", "Clinic", "Added"]) expect(header).toContain(h);
@@ -218,6 +241,9 @@ describe("CSV export of the patient list", () => {
     expect([...names].sort()).toEqual(names);
     const odd = rows.find((r) => r.MRN === "CSV-1")!;
     expect(odd).toMatchObject({ Name: `'=cmd|' /C calc'!A0, Eve, "Q"`, Sex: "Female", Pregnant: "yes", Clinic: "Test Clinic", Conditions: "Varicose veins", "Current medications": "Omeprazole 20 mg" });
+    // The height with its unit: canonical, and as the clinician entered it.
+    expect(odd).toMatchObject({ Height: "168 cm", "Height as entered": "168 cm" });
+    expect(rows.find((r) => r.MRN === "CSV-IN")).toMatchObject({ Height: "170 cm", "Height as entered": "67.0 in" });
     const searched = await read(await exportPatientsCsv(world.actors.clinician, { q: "csv-2" }));
     expect(searched.rows.map((r) => r.MRN)).toEqual(["CSV-2"]);
     const audit = await db.auditEvent.findFirst({ where: { action: "EXPORT_CSV", userId: world.users.clinician.id }, orderBy: { seq: "desc" } });

@@ -13,14 +13,17 @@ import { createPatient } from "@/lib/data/patients";
 import { confirmEpisodeLabel, createEpisode } from "@/lib/data/episodes";
 import { createVisit } from "@/lib/data/visits";
 import { setChecklistStatus } from "@/lib/data/assessment";
+import { setClinicUnitSystem } from "@/lib/data/clinics";
 import { getHandout, getPatientReport } from "@/lib/data/exports";
 import { DataError } from "@/lib/data/errors";
 import { buildReportPdf } from "@/lib/export/report-pdf";
 import { buildHandoutPdf } from "@/lib/export/handout";
 import { addDays, todayIn } from "@/lib/export/period";
-import { HANDOUT_SECTIONS } from "@/lib/clinical/handout";
+import { HANDOUT_SECTIONS, handoutRedFlagText } from "@/lib/clinical/handout";
+import { CAUSES_BY_ID } from "@/lib/clinical/checklist";
+import { CALF_SWELLING_ADVICE, WEAKNESS_OR_WASTING_ADVICE } from "@/lib/clinical/red-flags";
 import { REPORT_SECTION_LABELS, REPORT_SECTIONS, type ReportSection } from "@/lib/validation/export";
-import { createWorld, validPatient } from "../factories/world";
+import { barePatient, createWorld, validPatient } from "../factories/world";
 
 let world: Awaited<ReturnType<typeof createWorld>>;
 let patientId: string;
@@ -47,7 +50,7 @@ beforeAll(async () => {
   for (const d of [1, 2, 3])
     await createEpisode(world.actors.clinician, patientId, { occurredAt: at(d), durationSeconds: 120, side: "RIGHT", movement: "SUSTAINED_CONTRACTION", duringSleep: true, painScore: 8, triggers: ["COLD"], classification: "TONIC", visitId: visit.id });
   await createEpisode(world.actors.clinician, patientId, { occurredAt: at(5, 10), durationSeconds: 420, side: "BOTH", muscleGroup: "THIGH", movement: "SUSTAINED_THEN_TREMBLING", consciousnessImpaired: true, painScore: 6, triggers: ["UNKNOWN"], notes: "≥ 7 min, 38.4 °C, µ-test" });
-  await createEpisode(world.actors.clinician, patientId, { occurredAt: at(8, 20), durationSeconds: 900, side: "BOTH", movement: "URGE_TO_MOVE", voluntaryControl: true, urgeToMove: true, worseAtRestOrEvening: true, reliefByMovement: true, painScore: 3, classification: "RLS" });
+  await createEpisode(world.actors.clinician, patientId, { occurredAt: at(8, 20), durationSeconds: 900, side: "BOTH", movement: "URGE_TO_MOVE", voluntaryControl: true, urgeToMove: true, worseAtRest: true, worseInEvening: true, reliefByMovement: true, painScore: 3, classification: "RLS" });
   // Outside the period: must not be counted.
   await createEpisode(world.actors.clinician, patientId, { occurredAt: at(40), durationSeconds: 30, side: "LEFT", movement: "TWITCHES", painScore: 1 });
   await setChecklistStatus(world.actors.clinician, patientId, "hypothermia", { status: "SUSPECTED", note: "cold bedroom, no heating", version: 0 });
@@ -99,9 +102,22 @@ describe("patient report PDF", () => {
     expect(text).toContain("G47.62");
     expect(text).toContain("G25.81");
     expect(text).toContain("R56.9");
-    // Red flags from the assessment, with their urgency in words (not colour).
-    expect(text).toContain("[URGENT] Impaired consciousness");
-    expect(text).toContain("Days in a row");
+    // Red flags from the assessment, with their urgency in words (not colour), most urgent first.
+    expect(text).toContain("[Urgent] Impaired consciousness");
+    expect(text).toContain("[Urgent] Prolonged seizure-like episode");
+    expect(text).toContain("[High] Outside calf and foot");
+    expect(text).toContain("[Routine] Days in a row");
+    expect(text.indexOf("[Urgent] Prolonged seizure-like episode")).toBeLessThan(text.indexOf("[High] Outside calf and foot"));
+    expect(text.indexOf("[High] Outside calf and foot")).toBeLessThan(text.indexOf("[Routine] Days in a row"));
+    // Version 2: RLS counts for no duration flag (the 15-minute RLS episode raises none).
+    expect(text).not.toContain("Prolonged cramp");
+    // The visit's vitals and lab with units, flagged against the reference ranges.
+    expect(text).toContain("150/95 mmHg");
+    expect(text).toContain("82.0 kg (180.8 lb)");
+    expect(text).toMatch(/38\.4 °C \(101\.1 °F\) High \(reference below 38\.0 °C\)/);
+    // (pdftotext reads a table row's cells in order, but may put the row's first cells elsewhere.)
+    expect(text).toContain("Magnesium");
+    expect(text).toMatch(/0\.61 mmol\/L \(1\.5 mg\/dL\) Low 0\.70 to 1\.00 mmol\/L/);
     // The checklist with the clinician's status and note.
     expect(text).toContain("Suspected");
     expect(text).toContain("cold bedroom, no heating");
@@ -168,6 +184,82 @@ describe("patient report PDF", () => {
     const written = await auditRows({ seq: { gt: before!.seq } });
     expect(written.map((r) => [r.action, r.outcome, r.userId, r.patientId])).toEqual([["EXPORT_PDF", "DENIED", world.users.outsider.id, patientId]]);
     expect(JSON.parse(written[0].details)).toMatchObject({ reason: "NOT_FOUND", what: "patient-report" });
+  });
+});
+
+describe("patient report PDF: values entered in US units (clinical spec section 7)", () => {
+  let usId: string;
+  beforeAll(async () => {
+    const p = await createPatient(world.actors.clinician, { ...barePatient("RPT-US", "Okafor"), givenName: "Ray", heightCm: undefined, heightIn: 67 });
+    usId = p.id;
+    await createVisit(world.actors.clinician, usId, {
+      occurredAt: new Date(Date.now() - 2 * DAY).toISOString(),
+      weightLb: 176,
+      temperatureF: 100.4,
+      examFindings: ["MUSCLE_WEAKNESS", "CALF_SWELLING_LEFT"],
+      labs: [
+        { analyte: "MAGNESIUM", value: 1.6, unit: "mg/dL" },
+        { analyte: "GLUCOSE", value: 126, unit: "mg/dL" },
+      ],
+    });
+  });
+
+  const report = async (name: string) => open(await buildReportPdf(await getPatientReport(world.actors.clinician, usId, { from, to: today })), name);
+
+  it("shows each value in the clinic's units with the other system's in brackets, flagged Low or High with the range", async () => {
+    const { text } = await report("us-in-si");
+    expect(text).toContain("Values in SI units");
+    expect(text).toContain("170 cm (67.0 in)");
+    expect(text).toContain("79.8 kg (176.0 lb)");
+    expect(text).toMatch(/38\.0 °C \(100\.4 °F\) High \(reference below 38\.0 °C\)/);
+    expect(text).toContain("Glucose (fasting)");
+    expect(text).toMatch(/0\.66 mmol\/L \(1\.6 mg\/dL\) Low 0\.70 to 1\.00 mmol\/L/);
+    expect(text).toMatch(/7\.00 mmol\/L \(126 mg\/dL\) High 3\.9 to 5\.5 mmol\/L/);
+    // Exam findings in words, never codes.
+    expect(text).toContain("Muscle weakness, Left calf swollen, warm or red");
+    expect(text).not.toMatch(/CALF_SWELLING|MUSCLE_WEAKNESS/);
+  });
+
+  it("in a clinic on US units, shows the US unit first and the canonical one in brackets", async () => {
+    await setClinicUnitSystem(world.actors.admin, world.clinic.id, "US");
+    try {
+      const { text } = await report("us-in-us");
+      expect(text).toContain("Values in US conventional units");
+      expect(text).toContain("67.0 in (170 cm)");
+      expect(text).toContain("176.0 lb (79.8 kg)");
+      expect(text).toMatch(/100\.4 °F \(38\.0 °C\) High \(reference below 100\.4 °F\)/);
+      expect(text).toMatch(/1\.6 mg\/dL \(0\.66 mmol\/L\) Low 1\.7 to 2\.4 mg\/dL/);
+      expect(text).toMatch(/126 mg\/dL \(7\.00 mmol\/L\) High 70 to 99 mg\/dL/);
+    } finally {
+      await setClinicUnitSystem(world.actors.admin, world.clinic.id, "SI");
+    }
+  });
+
+  it("lists the exam-finding red flags urgent first with their advice, and the checklist suggested first with citations", async () => {
+    const { text } = await report("us-flags");
+    const flags = text.slice(text.lastIndexOf(REPORT_SECTION_LABELS.redFlags), text.lastIndexOf(REPORT_SECTION_LABELS.checklist));
+    expect(flags).toContain("[Urgent] Calf swelling");
+    expect(flags).toContain("[High] Weakness or wasting");
+    expect(flags.indexOf("[Urgent] Calf swelling")).toBeLessThan(flags.indexOf("[High] Weakness or wasting"));
+    expect(flags).toContain(`Advice: ${CALF_SWELLING_ADVICE}`);
+    expect(flags).toContain(`Advice: ${WEAKNESS_OR_WASTING_ADVICE}`);
+    const checklist = text.slice(text.lastIndexOf(REPORT_SECTION_LABELS.checklist));
+    const dvt = CAUSES_BY_ID.deep_vein_thrombosis;
+    expect(checklist).toContain(dvt.label);
+    expect(checklist).toContain(CAUSES_BY_ID.neuromuscular.label);
+    // Suggested items (DVT, neuromuscular, deficiency, ...) come before the unsuggested varicose veins,
+    // the first item of the spec's table.
+    expect(checklist.indexOf(dvt.label)).toBeLessThan(checklist.indexOf(CAUSES_BY_ID.varicose_veins.label));
+    expect(checklist).toContain("NICE guideline NG158");
+    expect(checklist).toContain('Source article, section "Possible causes"');
+  });
+
+  it("gives the handout the new warning signs", async () => {
+    const { text } = open(await buildHandoutPdf(await getHandout(world.actors.clinician, usId, "pdf")), "us-handout");
+    expect(text).toContain("Your warning signs");
+    expect(text).toContain(handoutRedFlagText("CALF_SWELLING"));
+    expect(text).toContain(handoutRedFlagText("WEAKNESS_OR_WASTING"));
+    expect(text.indexOf(handoutRedFlagText("CALF_SWELLING"))).toBeLessThan(text.indexOf(handoutRedFlagText("WEAKNESS_OR_WASTING")));
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
 import { instantToWallClock } from "@/lib/clinical/time";
-import { episodeCsvHeader, episodeCsvLine, episodeCsvWriter, type EpisodeCsvRow } from "@/lib/export/columns";
+import { episodeCsvHeader, episodeCsvLine, episodeCsvWriter, patientCsvHeader, patientCsvLine, type EpisodeCsvRow, type PatientCsvRow } from "@/lib/export/columns";
 import { localTimeFormatter } from "@/lib/export/local-time";
 import { addDays, periodBounds, resolvePeriod } from "@/lib/export/period";
 import { summarize, type ReportEpisode } from "@/lib/export/report-data";
@@ -24,7 +24,8 @@ function row(i: number): EpisodeCsvRow {
     rhythm: i % 7 ? null : "IRREGULAR",
     voluntaryControl: i % 2 === 0,
     urgeToMove: i % 3 === 0,
-    worseAtRestOrEvening: i % 5 === 0,
+    worseAtRest: i % 5 === 0,
+    worseInEvening: i % 3 === 1,
     reliefByMovement: i % 7 === 0,
     consciousnessImpaired: i % 11 === 0,
     duringSleep: i % 2 === 1,
@@ -59,6 +60,53 @@ describe("episode CSV writer", () => {
     // Review: awaiting (row 0, 9, …), a label confirmed on review (row 4, 13, …), or nothing.
     const review = records.slice(1).map((r) => r[records[0].indexOf("Review")]);
     expect([review[0], review[4], review[1], review[9], review[13]]).toEqual(["yes", "label confirmed", "", "yes", "label confirmed"]);
+  });
+
+  it("has the two v2 criteria in columns of their own, each from its own field, and triggers in words", () => {
+    const write = episodeCsvWriter(false);
+    const rows = Array.from({ length: 30 }, (_, i) => ({ ...row(i), triggers: i % 2 ? "WALKING" : "COLD,WALKING" }));
+    const [header, ...records]: string[][] = parse(episodeCsvHeader(false) + rows.map((r) => write(r, "UTC")).join(""));
+    expect(header).not.toContain("Worse at rest or evening");
+    const at = (h: string) => header.indexOf(h);
+    expect(at("Worse at rest")).toBeGreaterThan(-1);
+    expect(at("Worse in the evening or at night")).toBe(at("Worse at rest") + 1);
+    const yes = (b: boolean) => (b ? "yes" : "no");
+    // The two flags differ on most rows (i % 5 and i % 3 patterns), so a swapped column fails.
+    expect(records.map((r) => r[at("Worse at rest")])).toEqual(rows.map((r) => yes(r.worseAtRest)));
+    expect(records.map((r) => r[at("Worse in the evening or at night")])).toEqual(rows.map((r) => yes(r.worseInEvening)));
+    expect(records[0][at("Triggers")]).toBe("Cold, Walking a distance");
+    expect(records[1][at("Triggers")]).toBe("Walking a distance");
+  });
+});
+
+describe("patient CSV", () => {
+  const patient = (over: Partial<PatientCsvRow>): PatientCsvRow => ({
+    id: "p1",
+    mrn: "M-1",
+    givenName: "Ana",
+    familyName: "Ng",
+    birthDate: "1980-01-01",
+    sex: "FEMALE",
+    pregnant: false,
+    heightCm: 170,
+    heightEnteredValue: null,
+    heightEnteredUnit: null,
+    lifestyle: "",
+    createdAt: new Date("2026-01-01T00:00:00Z"),
+    clinic: { name: "Clinic" },
+    conditions: [],
+    medications: [],
+    ...over,
+  });
+  const cells = (p: PatientCsvRow) => {
+    const [header, record]: string[][] = parse(patientCsvHeader() + patientCsvLine(p, new Date("2026-06-01T00:00:00Z")));
+    return Object.fromEntries(header.map((h, i) => [h, record[i]]));
+  };
+
+  it("writes the height with its unit, canonical and as entered", () => {
+    expect(cells(patient({}))).toMatchObject({ Height: "170 cm", "Height as entered": "170 cm" });
+    expect(cells(patient({ heightCm: 170, heightEnteredValue: 67, heightEnteredUnit: "in" }))).toMatchObject({ Height: "170 cm", "Height as entered": "67.0 in" });
+    expect(cells(patient({ heightCm: null }))).toMatchObject({ Height: "", "Height as entered": "" });
   });
 });
 

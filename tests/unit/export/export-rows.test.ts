@@ -21,7 +21,8 @@ function episode(i: number, occurredAt: Date): EpisodeCsvRow {
     rhythm: i % 7 ? null : "IRREGULAR",
     voluntaryControl: i % 2 === 0,
     urgeToMove: i % 3 === 0,
-    worseAtRestOrEvening: i % 5 === 0,
+    worseAtRest: i % 5 === 0,
+    worseInEvening: i % 3 === 1,
     reliefByMovement: i % 7 === 0,
     consciousnessImpaired: i % 11 === 0,
     duringSleep: i % 2 === 1,
@@ -44,7 +45,7 @@ const instant = (i: number) => new Date(Date.UTC(2026, 2, 27) + i * 4_999_373);
 function sqliteRow(e: EpisodeCsvRow): unknown[] {
   const r = episodeCsvValues(e);
   r[EPISODE_CSV_FIELD.occurredAt] = e.occurredAt.toISOString().replace("Z", "+00:00");
-  for (const f of ["voluntaryControl", "urgeToMove", "worseAtRestOrEvening", "reliefByMovement", "consciousnessImpaired", "duringSleep", "needsReview"] as const)
+  for (const f of ["voluntaryControl", "urgeToMove", "worseAtRest", "worseInEvening", "reliefByMovement", "consciousnessImpaired", "duringSleep", "needsReview"] as const)
     r[EPISODE_CSV_FIELD[f]] = e[f] ? 1 : 0;
   r[EPISODE_CSV_FIELD.labelConfirmedAt] = e.labelConfirmedAt?.toISOString().replace("Z", "+00:00") ?? null;
   return r;
