@@ -44,13 +44,17 @@ const episodeFields = {
 
 /**
  * Version 1's `worseAtRestOrEvening` is still accepted (deprecated, clinical spec section 8): it
- * sets `worseAtRest` and `worseInEvening`, each unless given itself.
+ * sets `worseAtRest` and `worseInEvening`, each unless given itself. A value that is not yes or no
+ * is refused under its own name.
  */
 function acceptRestOrEvening(input: unknown): unknown {
   if (typeof input !== "object" || input === null || Array.isArray(input) || !Object.hasOwn(input, "worseAtRestOrEvening")) return input;
-  const { worseAtRestOrEvening: legacy, ...rest } = input as Record<string, unknown>;
-  return { worseAtRest: legacy, worseInEvening: legacy, ...rest };
+  const { worseAtRestOrEvening: legacy } = input as Record<string, unknown>;
+  if (typeof legacy !== "boolean") return input;
+  return { worseAtRest: legacy, worseInEvening: legacy, ...input };
 }
+const legacyRestOrEvening = { worseAtRestOrEvening: z.boolean({ error: "Yes or no" }).optional() };
+const withoutLegacy = <T extends { worseAtRestOrEvening?: boolean }>({ worseAtRestOrEvening: _legacy, ...rest }: T) => rest;
 
 const episodeCreateObject = z
   .object({
@@ -73,7 +77,7 @@ const episodeCreateObject = z
     visitId: episodeFields.visitId.optional(),
   })
   .strict();
-export const episodeCreateSchema = z.preprocess(acceptRestOrEvening, episodeCreateObject);
+export const episodeCreateSchema = z.preprocess(acceptRestOrEvening, episodeCreateObject.extend(legacyRestOrEvening).strict().transform(withoutLegacy));
 
 const episodeUpdateObject = z
   .object({
@@ -81,7 +85,7 @@ const episodeUpdateObject = z
     ...Object.fromEntries(Object.entries(episodeFields).map(([k, v]) => [k, v.optional()])),
   } as { version: z.ZodNumber } & { [K in keyof typeof episodeFields]: z.ZodOptional<(typeof episodeFields)[K]> })
   .strict();
-export const episodeUpdateSchema = z.preprocess(acceptRestOrEvening, episodeUpdateObject);
+export const episodeUpdateSchema = z.preprocess(acceptRestOrEvening, episodeUpdateObject.extend(legacyRestOrEvening).strict().transform(withoutLegacy));
 
 export type EpisodeCreateInput = z.infer<typeof episodeCreateSchema>;
 export type EpisodeUpdateInput = z.infer<typeof episodeUpdateSchema>;

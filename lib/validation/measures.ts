@@ -21,6 +21,12 @@ export interface UnitFields {
   fields: Record<string, string>;
 }
 
+/**
+ * Zod skips an object's refinements when any field already failed; these checks run anyway
+ * (they read only the fields they check), so one answer names every bad field.
+ */
+export const RUN_WITH_OTHER_ERRORS = { when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null };
+
 export const numberField = (label: string) => z.number({ error: `Enter the ${label} as a number` }).nullable().optional();
 
 /** Refuses two units of one measure at once, and implausible values, field by field with the range. */
@@ -34,7 +40,7 @@ export function checkUnitFields(groups: UnitFields[]) {
       }
       const field = given[0];
       const value = field === undefined ? null : input[field];
-      if (typeof value !== "number") continue;
+      if (typeof value !== "number" || !Number.isFinite(value)) continue;
       const error = plausibilityError(measure, value, fields[field]);
       if (error) ctx.addIssue({ code: "custom", path: [field], message: error });
     }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CONDITIONS, LIFESTYLE_FLAGS, SEXES } from "@/lib/clinical/vocabulary";
 import { isoDate, todayIso } from "./common";
-import { checkUnitFields, numberField, readUnitFields, type UnitFields } from "./measures";
+import { RUN_WITH_OTHER_ERRORS, checkUnitFields, numberField, readUnitFields, type UnitFields } from "./measures";
 
 const HEIGHT: UnitFields = { measure: "HEIGHT", fields: { heightCm: "cm", heightIn: "in" } };
 
@@ -72,7 +72,7 @@ export const patientCreateSchema = z
   })
   .strict()
   .refine(notPregnantIfMale, pregnancyIssue)
-  .superRefine(checkUnitFields([HEIGHT]))
+  .superRefine(checkUnitFields([HEIGHT]), RUN_WITH_OTHER_ERRORS)
   .transform(storedHeight);
 
 export const patientUpdateSchema = z
@@ -80,9 +80,10 @@ export const patientUpdateSchema = z
     version: z.number({ error: "The record version is required" }).int().positive(),
     ...Object.fromEntries(Object.entries(patientFields).map(([k, v]) => [k, v.optional()])),
   } as { version: z.ZodNumber } & { [K in keyof typeof patientFields]: z.ZodOptional<(typeof patientFields)[K]> })
+  .extend({ heightEntered: z.unknown().optional() }) // answer-only (the API's GET); ignored, so a read-modify-write round-trips
   .strict()
   .refine(notPregnantIfMale, pregnancyIssue)
-  .superRefine(checkUnitFields([HEIGHT]))
+  .superRefine(checkUnitFields([HEIGHT]), RUN_WITH_OTHER_ERRORS)
   .transform(storedHeight);
 
 export type PatientCreateInput = z.infer<typeof patientCreateSchema>;

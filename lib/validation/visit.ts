@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isAcceptedUnit, plausibilityError, unitsOf } from "@/lib/clinical/units";
 import { ANALYTE_LABELS, ANALYTES, EXAM_FINDINGS } from "@/lib/clinical/vocabulary";
 import { instantNotInFuture } from "./episode";
-import { checkUnitFields, enteredMeasure, numberField, readUnitFields, type UnitFields } from "./measures";
+import { RUN_WITH_OTHER_ERRORS, checkUnitFields, enteredMeasure, numberField, readUnitFields, type UnitFields } from "./measures";
 
 const optionalNumber = (label: string, min: number, max: number, unit: string, int = false) => {
   let n = z.number({ error: `Enter the ${label} as a number` });
@@ -46,12 +46,15 @@ const visitFields = {
   notes: z.string().max(2000, "At most 2000 characters"),
 };
 
-const bloodPressurePair = (v: { systolic?: number | null; diastolic?: number | null }, ctx: z.RefinementCtx) => {
+const bloodPressurePair = (v: { systolic?: unknown; diastolic?: unknown }, ctx: z.RefinementCtx) => {
+  // Runs even when a field failed its own check: only numbers (or nothing) are compared here.
+  const isNumberOrNothing = (x: unknown) => x == null || (typeof x === "number" && Number.isFinite(x));
+  if (!isNumberOrNothing(v.systolic) || !isNumberOrNothing(v.diastolic)) return;
   if ((v.systolic == null) !== (v.diastolic == null)) ctx.addIssue({ code: "custom", path: [v.systolic == null ? "systolic" : "diastolic"], message: "Enter both pressures, or neither" });
-  else if (v.systolic != null && v.diastolic != null && v.diastolic >= v.systolic) ctx.addIssue({ code: "custom", path: ["diastolic"], message: "Diastolic must be lower than systolic" });
+  else if (typeof v.systolic === "number" && typeof v.diastolic === "number" && v.diastolic >= v.systolic) ctx.addIssue({ code: "custom", path: ["diastolic"], message: "Diastolic must be lower than systolic" });
 };
 
-const checkVisit = (v: Record<string, unknown> & { systolic?: number | null; diastolic?: number | null }, ctx: z.RefinementCtx) => {
+const checkVisit = (v: Record<string, unknown>, ctx: z.RefinementCtx) => {
   bloodPressurePair(v, ctx);
   checkUnitFields([WEIGHT, TEMPERATURE])(v, ctx);
 };
@@ -65,7 +68,7 @@ function toStored<T extends Record<string, unknown>>(v: T) {
 export const visitCreateSchema = z
   .object({ ...visitFields, examFindings: visitFields.examFindings.default([]), labs: visitFields.labs.default([]), notes: visitFields.notes.default("") })
   .strict()
-  .superRefine(checkVisit)
+  .superRefine(checkVisit, RUN_WITH_OTHER_ERRORS)
   .transform(toStored);
 
 export const visitUpdateSchema = z
@@ -78,7 +81,7 @@ export const visitUpdateSchema = z
     occurredAt: visitFields.occurredAt.optional(),
   })
   .strict()
-  .superRefine(checkVisit)
+  .superRefine(checkVisit, RUN_WITH_OTHER_ERRORS)
   .transform(toStored);
 
 export type VisitCreateInput = z.infer<typeof visitCreateSchema>;

@@ -1,43 +1,55 @@
 /**
  * Needs attention read the straightforward way, for tests of lib/data/attention.ts: every window
- * episode and review mark of the actor's clinics, the rules of lib/clinical, the ranking; nothing
- * stored is read.
+ * episode, examined visit and review mark of the actor's clinics, the rules of lib/clinical, the
+ * ranking; nothing stored is read.
  */
 import { db } from "@/lib/db";
 import type { Actor } from "@/lib/auth/actor";
-import { computeRedFlags, RED_FLAG_URGENCY } from "@/lib/clinical/red-flags";
+import { computeRedFlags, RED_FLAG_URGENCY, type RedFlagCode } from "@/lib/clinical/red-flags";
 import { DEFAULT_THRESHOLDS } from "@/lib/clinical/thresholds";
+import type { ExamFinding } from "@/lib/clinical/vocabulary";
 import { episodeFactSelect, toEpisodeFacts } from "@/lib/data/assessment";
 
 const DAY = 86_400_000;
+/** Listed first, in this order, whatever else a patient has: possible seizure, prolonged seizure, possible thrombosis (clinical spec v2). */
+const TOP_CODES: RedFlagCode[] = ["IMPAIRED_CONSCIOUSNESS", "PROLONGED_SEIZURE", "CALF_SWELLING"];
 
 /** The list as lib/data/attention.ts should give it, most urgent first, at most `limit`. */
 export async function referenceAttention(actor: Actor, asOf: Date, limit: number) {
   const windowStart = new Date(asOf.getTime() - DEFAULT_THRESHOLDS.windowDays * DAY);
+  const inScope = { clinicId: { in: actor.clinicIds }, deletedAt: null };
   const episodes = await db.episode.findMany({
-    where: { clinicId: { in: actor.clinicIds }, deletedAt: null, occurredAt: { gte: windowStart, lte: asOf }, patient: { deletedAt: null } },
+    where: { ...inScope, occurredAt: { gte: windowStart, lte: asOf }, patient: { deletedAt: null } },
     select: { ...episodeFactSelect, patientId: true },
+  });
+  const visits = await db.visit.findMany({
+    where: { deletedAt: null, occurredAt: { gte: windowStart, lte: asOf }, patient: inScope },
+    select: { id: true, patientId: true, occurredAt: true, examFindings: true },
   });
   const reviews = await db.episode.groupBy({
     by: ["patientId"],
-    where: { clinicId: { in: actor.clinicIds }, deletedAt: null, needsReview: true, patient: { deletedAt: null } },
+    where: { ...inScope, needsReview: true, patient: { deletedAt: null } },
     _count: { _all: true },
   });
   const patients = await db.patient.findMany({
-    where: { id: { in: [...new Set([...episodes.map((e) => e.patientId), ...reviews.map((r) => r.patientId)])] } },
+    where: { id: { in: [...new Set([...episodes.map((e) => e.patientId), ...visits.map((v) => v.patientId), ...reviews.map((r) => r.patientId)])] } },
     include: { clinic: true },
   });
   const rank = (flags: ReturnType<typeof computeRedFlags>, reviewCount: number, last: Date | null) => {
-    const codes = flags.map((f) => f.code as string);
-    const top = ["IMPAIRED_CONSCIOUSNESS", "PROLONGED_EPISODE"].findIndex((c) => codes.includes(c));
+    const codes = flags.map((f) => f.code);
+    const top = TOP_CODES.findIndex((c) => codes.includes(c));
     const urgency = Math.min(3, ...flags.map((f) => ({ URGENT: 0, HIGH: 1, ROUTINE: 2 })[RED_FLAG_URGENCY[f.code]]));
-    return [top === -1 ? 2 : top, urgency, -flags.length, -reviewCount, -(last?.getTime() ?? 0)];
+    return [top === -1 ? TOP_CODES.length : top, urgency, -flags.length, -reviewCount, -(last?.getTime() ?? 0)];
   };
   const items = patients
     .map((p) => {
       const eps = episodes.filter((e) => e.patientId === p.id).map(toEpisodeFacts);
-      const redFlags = eps.length ? computeRedFlags({ episodes: eps, asOf, timeZone: p.clinic.timeZone }) : [];
+      const examined = visits
+        .filter((v) => v.patientId === p.id)
+        .map((v) => ({ id: v.id, occurredAt: v.occurredAt, examFindings: (v.examFindings ? v.examFindings.split(",") : []) as ExamFinding[] }));
+      const redFlags = computeRedFlags({ episodes: eps, visits: examined, asOf, timeZone: p.clinic.timeZone });
       const reviewCount = reviews.find((r) => r.patientId === p.id)?._count._all ?? 0;
+      // The latest episode in the window; visits do not count as episodes.
       const last = eps.reduce<Date | null>((m, e) => (!m || e.occurredAt > m ? e.occurredAt : m), null);
       return { patientId: p.id, name: `${p.familyName}, ${p.givenName}`, redFlags: redFlags.map((f) => f.code), reviewCount, lastEpisodeAt: last, rank: rank(redFlags, reviewCount, last) };
     })

@@ -3,6 +3,8 @@ import { db } from "@/lib/db";
 import * as assessment from "@/app/api/v1/patients/[id]/assessment/route";
 import * as checklist from "@/app/api/v1/patients/[id]/checklist/[causeId]/route";
 import { createEpisode } from "@/lib/data/episodes";
+import { createVisit } from "@/lib/data/visits";
+import { CAUSE_IDS, CAUSES_BY_ID } from "@/lib/clinical/checklist";
 import { getChecklistHistory } from "@/lib/data/assessment";
 import { createPatient } from "@/lib/data/patients";
 import { createWorld, validPatient } from "../factories/world";
@@ -33,15 +35,80 @@ describe("GET /api/v1/patients/{id}/assessment", () => {
     expect(answer.status).toBe(200);
     expect(answer.json.asOf).toBe("2026-11-10T12:00:00.000Z");
     const codes = answer.json.redFlags.map((f: { code: string }) => f.code);
-    expect(codes).toEqual(expect.arrayContaining(["PROLONGED_EPISODE", "FREQUENT_EPISODES", "CONSECUTIVE_DAYS"]));
+    // Three 400 s tonic cramps on three nights in a row. v2: under 600 s a cramp raises no duration
+    // flag (version 1's PROLONGED_EPISODE fired at 300 s); most urgent first.
+    expect(codes).toEqual(["FREQUENT_WITHOUT_EXERTION", "FREQUENT_EPISODES", "CONSECUTIVE_DAYS"]);
+    expect(answer.json.redFlags.map((f: { urgency: string }) => f.urgency)).toEqual(["HIGH", "ROUTINE", "ROUTINE"]);
     for (const flag of answer.json.redFlags) {
-      expect(flag).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String), evidence: expect.objectContaining({ episodeIds: expect.any(Array), days: expect.any(Array) }) }));
+      expect(flag).toEqual(
+        expect.objectContaining({
+          code: expect.any(String),
+          message: expect.any(String),
+          advice: expect.any(String),
+          evidence: expect.objectContaining({ episodeIds: expect.any(Array), visitIds: [], days: expect.any(Array) }),
+        }),
+      );
     }
     const hypothermia = answer.json.checklist.find((c: { causeId: string }) => c.causeId === "hypothermia");
-    expect(hypothermia).toMatchObject({ label: expect.any(String), source: "article", suggested: true, status: "NOT_ASSESSED", note: "", version: 0 });
+    expect(hypothermia).toMatchObject({ label: expect.any(String), source: "article", citation: CAUSES_BY_ID.hypothermia.citation, suggested: true, status: "NOT_ASSESSED", note: "", version: 0 });
     expect(hypothermia.reasons.join(" ")).toMatch(/cold/i);
     for (const item of answer.json.checklist)
-      expect(Object.keys(item)).toEqual(expect.arrayContaining(["causeId", "label", "source", "suggested", "reasons", "status", "note", "version"]));
+      expect(Object.keys(item)).toEqual(expect.arrayContaining(["causeId", "label", "source", "citation", "suggested", "reasons", "status", "note", "version"]));
+  });
+
+  it("v2: each checklist item carries its citation; suggested items come first, most reasons first, then the rest in the spec's order", async () => {
+    const { checklist: items } = (await get(`?asOf=${asOf}`)).json as { checklist: { causeId: (typeof CAUSE_IDS)[number]; suggested: boolean; reasons: string[]; citation: string; source: string }[] };
+    expect(items.map((c) => c.causeId).sort()).toEqual([...CAUSE_IDS].sort());
+    for (const item of items) {
+      expect(item.citation, item.causeId).toBe(CAUSES_BY_ID[item.causeId].citation);
+      expect(item.citation).toMatch(item.source === "article" ? /^Source article, section "/ : /\d{4}/);
+    }
+    const suggested = items.filter((c) => c.suggested);
+    // validPatient: pregnant, varicose veins, sedentary, on omeprazole; cold nights.
+    expect(suggested.length).toBeGreaterThan(3);
+    expect(items.slice(0, suggested.length).every((c) => c.suggested), "suggested first").toBe(true);
+    const counts = suggested.map((c) => c.reasons.length);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    const rest = items.slice(suggested.length).map((c) => c.causeId);
+    expect(rest).toEqual(CAUSE_IDS.filter((id) => rest.includes(id)));
+    expect(rest).toContain("deep_vein_thrombosis");
+  });
+
+  it("v2: exam findings and durations: urgency, advice and evidence with visitIds; RLS counts for no duration flag", async () => {
+    const id = (await createPatient(world.actors.clinician, validPatient({ mrn: "ASM-V2" }))).id;
+    const visit = await createVisit(world.actors.clinician, id, { occurredAt: "2026-11-08T09:00:00Z", examFindings: ["CALF_SWELLING_RIGHT", "FASCICULATIONS"] });
+    const rls = await createEpisode(world.actors.clinician, id, {
+      occurredAt: "2026-11-08T21:00:00Z",
+      durationSeconds: 1200,
+      side: "BOTH",
+      movement: "URGE_TO_MOVE",
+      urgeToMove: true,
+      worseAtRest: true,
+      reliefByMovement: true,
+      worseInEvening: true,
+    });
+    expect(rls.suggestedClassification).toBe("RLS");
+    const cramp = await createEpisode(world.actors.clinician, id, { occurredAt: "2026-11-09T03:00:00Z", durationSeconds: 1200, side: "RIGHT", movement: "SUSTAINED_CONTRACTION" });
+    const seizure = await createEpisode(world.actors.clinician, id, { occurredAt: "2026-11-09T15:00:00Z", durationSeconds: 300, side: "LEFT", movement: "SUSTAINED_THEN_TREMBLING" });
+    const answer = await get(`?asOf=${asOf}`, reader, id);
+    expect(answer.status).toBe(200);
+    const byCode = Object.fromEntries(answer.json.redFlags.map((f: { code: string }) => [f.code, f]));
+    expect(answer.json.redFlags.map((f: { code: string }) => f.code)).toEqual([
+      "PROLONGED_SEIZURE",
+      "CALF_SWELLING",
+      "PROLONGED_CRAMP",
+      "WEAKNESS_OR_WASTING",
+      "FREQUENT_WITHOUT_EXERTION",
+      "ANY_TIME_OF_DAY",
+      "FREQUENT_EPISODES",
+    ]);
+    expect(byCode.PROLONGED_SEIZURE).toMatchObject({ urgency: "URGENT", advice: expect.stringMatching(/emergency/i), evidence: { episodeIds: [seizure.id], visitIds: [] } });
+    expect(byCode.CALF_SWELLING).toMatchObject({ urgency: "URGENT", advice: expect.stringMatching(/deep vein thrombosis/i), evidence: { episodeIds: [], visitIds: [visit.id], days: ["2026-11-08"] } });
+    // The 20-minute RLS episode is in neither duration flag; the 20-minute cramp is.
+    expect(byCode.PROLONGED_CRAMP).toMatchObject({ urgency: "HIGH", evidence: { episodeIds: [cramp.id], visitIds: [] } });
+    expect(byCode.WEAKNESS_OR_WASTING).toMatchObject({ urgency: "HIGH", advice: expect.stringMatching(/neurological/i), evidence: { visitIds: [visit.id] } });
+    const suggested = answer.json.checklist.filter((c: { suggested: boolean }) => c.suggested).map((c: { causeId: string }) => c.causeId);
+    expect(suggested).toEqual(expect.arrayContaining(["deep_vein_thrombosis", "neuromuscular"]));
   });
 
   it("without asOf, the window ends now", async () => {

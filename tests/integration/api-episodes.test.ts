@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import * as episodes from "@/app/api/v1/patients/[id]/episodes/route";
+import * as assessment from "@/app/api/v1/patients/[id]/assessment/route";
 import { createPatient } from "@/lib/data/patients";
 import { createVisit } from "@/lib/data/visits";
 import { createWorld, validPatient } from "../factories/world";
@@ -91,6 +92,71 @@ describe("POST /api/v1/patients/{id}/episodes", () => {
     expectError(await post(episode(), outsider), 404, "NOT_FOUND");
     expectError(await post(episode(), clinician, "missing"), 404, "NOT_FOUND");
     expectError(await post(episode({ notes: "n".repeat(66_000) })), 413, "PAYLOAD_TOO_LARGE");
+  });
+});
+
+describe("v2: restless legs criteria and the deprecated worseAtRestOrEvening", () => {
+  const textbookRls = {
+    occurredAt: "2026-11-05T21:30:00+01:00",
+    durationSeconds: 1200,
+    side: "BOTH",
+    movement: "URGE_TO_MOVE",
+    urgeToMove: true,
+    worseAtRest: true,
+    reliefByMovement: true,
+    worseInEvening: true,
+  };
+
+  it("takes worseAtRest and worseInEvening and answers them, with worseAtRestOrEvening true when either is", async () => {
+    const rest = await post(episode({ worseAtRest: true, worseInEvening: false }));
+    expect(rest.status).toBe(201);
+    expect(rest.json).toMatchObject({ worseAtRest: true, worseInEvening: false, worseAtRestOrEvening: true });
+    const evening = await post(episode({ worseAtRest: false, worseInEvening: true }));
+    expect(evening.json).toMatchObject({ worseAtRest: false, worseInEvening: true, worseAtRestOrEvening: true });
+    const neither = await post(episode());
+    expect(neither.json).toMatchObject({ worseAtRest: false, worseInEvening: false, worseAtRestOrEvening: false });
+    const stored = await db.episode.findUniqueOrThrow({ where: { id: rest.json.id } });
+    expect(stored).toMatchObject({ worseAtRest: true, worseInEvening: false });
+    // The list answers the same fields.
+    const listed = (await list("?limit=200")).json.items.find((e: { id: string }) => e.id === evening.json.id);
+    expect(listed).toMatchObject({ worseAtRest: false, worseInEvening: true, worseAtRestOrEvening: true });
+  });
+
+  it("still accepts the deprecated worseAtRestOrEvening: it sets both, unless one is given itself", async () => {
+    const legacy = await post(episode({ worseAtRestOrEvening: true }));
+    expect(legacy.status).toBe(201);
+    expect(legacy.json).toMatchObject({ worseAtRest: true, worseInEvening: true, worseAtRestOrEvening: true });
+    expect(await db.episode.findUniqueOrThrow({ where: { id: legacy.json.id } })).toMatchObject({ worseAtRest: true, worseInEvening: true });
+    expect((await post(episode({ worseAtRestOrEvening: false }))).json).toMatchObject({ worseAtRest: false, worseInEvening: false, worseAtRestOrEvening: false });
+    expect((await post(episode({ worseAtRestOrEvening: true, worseInEvening: false }))).json).toMatchObject({ worseAtRest: true, worseInEvening: false });
+  });
+
+  it("the four IRLSSG criteria without voluntary control: suggestedClassification RLS, the rationale counting 4 of 4", async () => {
+    const answer = await post(textbookRls);
+    expect(answer.status).toBe(201);
+    expect(answer.json).toMatchObject({ suggestedClassification: "RLS", voluntaryControl: false, needsReview: false, warnings: [] });
+    expect(answer.json.suggestionRationale.join(" ")).toContain("4 of 4");
+    expect(answer.json.suggestionRationale.join(" ")).toMatch(/Criterion 5/);
+    const three = await post({ ...textbookRls, worseInEvening: false });
+    expect(three.json.suggestedClassification).toBeNull();
+    expect(three.json.suggestionRationale.join(" ")).toMatch(/3 of 4; RLS needs all four/);
+  });
+
+  it("a 20-minute RLS episode raises no duration flag in the assessment; a 20-minute cramp raises PROLONGED_CRAMP", async () => {
+    const assess = async (id: string) =>
+      (await call(assessment.GET, "GET", `/api/v1/patients/${id}/assessment?asOf=2026-11-10T12:00:00Z`, { token: reader, params: { id } })).json;
+    const rls = (await createPatient(world.actors.clinician, validPatient({ mrn: "EPI-RLS" }))).id;
+    expect((await post(textbookRls, clinician, rls)).json.suggestedClassification).toBe("RLS");
+    // Labelled RLS, with a movement that suggests otherwise, counts as RLS too.
+    expect((await post({ ...textbookRls, occurredAt: "2026-11-06T21:30:00+01:00", urgeToMove: false, movement: "SUSTAINED_CONTRACTION", classification: "RLS" }, clinician, rls)).status).toBe(201);
+    const rlsFlags = (await assess(rls)).redFlags.map((f: { code: string }) => f.code);
+    expect(rlsFlags.filter((c: string) => c.startsWith("PROLONGED_"))).toEqual([]);
+
+    const cramp = (await createPatient(world.actors.clinician, validPatient({ mrn: "EPI-CRAMP" }))).id;
+    await post({ ...textbookRls, urgeToMove: false, movement: "SUSTAINED_CONTRACTION" }, clinician, cramp);
+    const crampFlags = (await assess(cramp)).redFlags;
+    expect(crampFlags.map((f: { code: string }) => f.code)).toEqual(["PROLONGED_CRAMP"]);
+    expect(crampFlags[0]).toMatchObject({ urgency: "HIGH", message: expect.stringMatching(/10 min or longer/) });
   });
 });
 

@@ -107,6 +107,39 @@ describe("POST /api/v1/patients", () => {
   });
 });
 
+describe("v2: height in inches", () => {
+  it("POST and PATCH accept heightIn: stored canonical (70 in = 178 cm) and as entered; GET round-trips; implausible or two units refused", async () => {
+    const created = await create(validPatient({ mrn: "API-IN", heightCm: undefined, heightIn: 70 }));
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ heightCm: 178, heightEntered: { value: 70, unit: "in" }, version: 1 });
+    expect(await db.patient.findUniqueOrThrow({ where: { id: created.json.id } })).toMatchObject({ heightCm: 178, heightEnteredValue: 70, heightEnteredUnit: "in" });
+    const id = created.json.id;
+    const patch = (body: unknown) => call(patient.PATCH, "PATCH", `/api/v1/patients/${id}`, { token: tokens.clinician, params: { id }, body });
+
+    // The GET answer (heightEntered included, an answer-only field) goes back as a PATCH body.
+    const current = (await call(patient.GET, "GET", `/api/v1/patients/${id}`, { token: tokens.clinician, params: { id } })).json;
+    expect(current).toMatchObject({ heightCm: 178, heightEntered: { value: 70, unit: "in" } });
+    const editable = Object.fromEntries(Object.entries(current).filter(([k]) => !["id", "clinicId", "clinicName", "createdAt", "updatedAt"].includes(k)));
+    const same = await patch({ ...editable, givenName: "Anne" });
+    expect(same.status).toBe(200);
+    expect(same.json).toMatchObject({ givenName: "Anne", heightCm: 178, version: 2 });
+
+    const inches = await patch({ version: 2, heightIn: 65.5 });
+    expect(inches.json).toMatchObject({ heightCm: 166, heightEntered: { value: 65.5, unit: "in" }, version: 3 });
+    // Entered in cm again: nothing kept as entered.
+    expect((await patch({ version: 3, heightCm: 167 })).json).toMatchObject({ heightCm: 167, heightEntered: null, version: 4 });
+
+    const implausible = expectError(await patch({ version: 4, heightIn: 200 }), 400, "VALIDATION");
+    expect(implausible.fields).toEqual({ heightIn: expect.stringMatching(/^Height 200 in is not plausible \(15\.\d to 98\.\d in\)/) });
+    const tiny = expectError(await create(validPatient({ mrn: "API-IN-2", heightCm: 5 })), 400, "VALIDATION");
+    expect(tiny.fields).toEqual({ heightCm: "Height 5 cm is not plausible (40 to 250 cm)" });
+    const both = expectError(await patch({ version: 4, heightCm: 170, heightIn: 67 }), 400, "VALIDATION");
+    expect(both.fields).toEqual({ heightIn: "Give the height in one unit only (heightCm or heightIn)" });
+    expect(await db.patient.findUniqueOrThrow({ where: { id } })).toMatchObject({ heightCm: 167, version: 4 });
+    expect(await db.patient.count({ where: { mrn: "API-IN-2" } })).toBe(0);
+  });
+});
+
 describe("GET /api/v1/patients", () => {
   it("pages with a cursor in a stable order, searches, and shows only the caller's clinics", async () => {
     for (let i = 0; i < 5; i++) await create(validPatient({ mrn: `API-LIST-${i}`, familyName: `Listed${i}` }));

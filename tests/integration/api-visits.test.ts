@@ -43,11 +43,74 @@ describe("POST /api/v1/patients/{id}/visits", () => {
       diastolic: 95,
       weightKg: 72.5,
       temperatureC: 37.1,
-      labs: [{ analyte: "MAGNESIUM", value: 0.62, unit: "mmol/L" }],
+      labs: [{ analyte: "MAGNESIUM", value: 0.62, unit: "mmol/L", canonicalValue: 0.62, canonicalUnit: "mmol/L", flag: "L" }],
+      weightEntered: null,
+      temperatureEntered: null,
+      examFindings: [],
       notes: "Routine check",
       version: 1,
     });
     expect((await listVisits(world.actors.reader, patientId)).map((v) => v.id)).toContain(answer.json.id);
+  });
+
+  it("201 in US units: each lab as entered with its canonical value, unit and flag; vitals canonical and as entered; exam findings", async () => {
+    const answer = await post({
+      occurredAt: "2026-11-03T09:00:00Z",
+      weightLb: 176,
+      temperatureF: 100.4,
+      examFindings: ["CALF_SWELLING_LEFT", "VARICOSE_VEINS_SEEN"],
+      labs: [
+        { analyte: "MAGNESIUM", value: 1.6, unit: "mg/dL" },
+        { analyte: "VITAMIN_D", value: 19, unit: "ng/mL" },
+        { analyte: "GLUCOSE", value: 126, unit: "mg/dL" },
+        { analyte: "POTASSIUM", value: 4.2, unit: "mEq/L" },
+      ],
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.json).toMatchObject({
+      weightKg: 79.8,
+      weightEntered: { value: 176, unit: "lb" },
+      temperatureC: 38,
+      temperatureEntered: { value: 100.4, unit: "°F" },
+      examFindings: ["CALF_SWELLING_LEFT", "VARICOSE_VEINS_SEEN"],
+    });
+    const labs = [...answer.json.labs].sort((a: { analyte: string }, b: { analyte: string }) => a.analyte.localeCompare(b.analyte));
+    expect(labs).toEqual([
+      { analyte: "GLUCOSE", value: 126, unit: "mg/dL", canonicalValue: 7, canonicalUnit: "mmol/L", flag: "H" },
+      { analyte: "MAGNESIUM", value: 1.6, unit: "mg/dL", canonicalValue: 0.66, canonicalUnit: "mmol/L", flag: "L" },
+      { analyte: "POTASSIUM", value: 4.2, unit: "mEq/L", canonicalValue: 4.2, canonicalUnit: "mmol/L", flag: null },
+      { analyte: "VITAMIN_D", value: 19, unit: "ng/mL", canonicalValue: 47.42, canonicalUnit: "nmol/L", flag: "L" },
+    ]);
+    // Units are read case- and space-insensitively and answered in their usual spelling.
+    const spelled = await post({ occurredAt: "2026-11-03T10:00:00Z", labs: [{ analyte: "FERRITIN", value: 12, unit: "NG/ML" }] });
+    expect(spelled.json.labs).toEqual([{ analyte: "FERRITIN", value: 12, unit: "ng/mL", canonicalValue: 12, canonicalUnit: "ug/L", flag: "L" }]);
+  });
+
+  it("400 for implausible values, field by field with the range and the unit meant; nothing saved", async () => {
+    const before = { visits: await db.visit.count(), labs: await db.labResult.count() };
+    const error = expectError(
+      await post(
+        visit({
+          weightKg: 70,
+          weightLb: 154,
+          temperatureC: 98.6,
+          labs: [
+            { analyte: "GLUCOSE", value: 110, unit: "mmol/L" },
+            { analyte: "MAGNESIUM", value: 0.8, unit: "mmol/L" },
+          ],
+        }),
+      ),
+      400,
+      "VALIDATION",
+    );
+    expect(error.fields).toEqual({
+      weightLb: "Give the weight in one unit only (weightKg or weightLb)",
+      temperatureC: "Temperature 98.6 °C is not plausible (30 to 45 °C); did you mean °F?",
+      "labs.0.value": "Glucose (fasting) 110 mmol/L is not plausible (0.5 to 60 mmol/L); did you mean mg/dL?",
+    });
+    const findings = expectError(await post(visit({ examFindings: ["CALF_SWELLING_RIGHT", "SWOLLEN_ANKLE"] })), 400, "VALIDATION");
+    expect(findings.fields).toEqual({ "examFindings.1": "Unknown exam finding" });
+    expect({ visits: await db.visit.count(), labs: await db.labResult.count() }).toEqual(before);
   });
 
   it("replays with the same Idempotency-Key", async () => {
@@ -67,7 +130,7 @@ describe("POST /api/v1/patients/{id}/visits", () => {
       400,
       "VALIDATION",
     );
-    expect(error.fields).toEqual({ diastolic: "Diastolic must be lower than systolic", temperatureC: expect.stringMatching(/not plausible/), "labs.1.unit": "Record ferritin in ug/L" });
+    expect(error.fields).toEqual({ diastolic: "Diastolic must be lower than systolic", temperatureC: expect.stringMatching(/not plausible/), "labs.1.unit": "Record ferritin in ug/L, ng/mL" });
     const future = expectError(await post(visit({ occurredAt: new Date(Date.now() + 3600_000).toISOString() })), 400, "VALIDATION");
     expect(future.fields.occurredAt).toMatch(/future/);
     expect(expectError(await post(visit({ pulse: 80 })), 400, "VALIDATION").fields).toMatchObject({ pulse: "Unknown field" });

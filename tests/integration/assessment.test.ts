@@ -125,22 +125,36 @@ describe("assessment", () => {
     expect(await db.checklistItem.count({ where: { patientId: p.id } })).toBe(0);
   });
 
-  it("lists patients needing attention with impaired consciousness and prolonged episodes first", async () => {
+  it("lists patients needing attention: impaired consciousness, prolonged seizure, calf swelling first, then by urgency", async () => {
     const now = new Date();
     const ago = (days: number) => new Date(now.getTime() - days * 86400_000).toISOString();
     const review = await createPatient(world.actors.clinician, bare("NA-REVIEW"));
     await createEpisode(world.actors.clinician, review.id, { occurredAt: ago(60), durationSeconds: 30, side: "LEFT", movement: "TWITCHES", classification: "TONIC" });
-    const prolonged = await createPatient(world.actors.clinician, bare("NA-LONG"));
-    await createEpisode(world.actors.clinician, prolonged.id, { occurredAt: ago(2), durationSeconds: 300, side: "LEFT", movement: "SUSTAINED_CONTRACTION" });
+    // v2: a tonic cramp of 300 s is no longer flagged (PROLONGED_CRAMP needs 600 s); a seizure-like one is urgent.
+    const shortCramp = await createPatient(world.actors.clinician, bare("NA-CRAMP-300"));
+    await createEpisode(world.actors.clinician, shortCramp.id, { occurredAt: ago(2), durationSeconds: 300, side: "LEFT", movement: "SUSTAINED_CONTRACTION" });
+    const cramp = await createPatient(world.actors.clinician, bare("NA-CRAMP"));
+    await createEpisode(world.actors.clinician, cramp.id, { occurredAt: ago(2), durationSeconds: 600, side: "LEFT", movement: "SUSTAINED_CONTRACTION" });
+    const prolongedSeizure = await createPatient(world.actors.clinician, bare("NA-LONG-SEIZURE"));
+    await createEpisode(world.actors.clinician, prolongedSeizure.id, { occurredAt: ago(2), durationSeconds: 300, side: "LEFT", movement: "RHYTHMIC_JERKS" });
     const seizure = await createPatient(world.actors.clinician, bare("NA-SEIZURE"));
     await createEpisode(world.actors.clinician, seizure.id, { occurredAt: ago(3), durationSeconds: 60, side: "BOTH", movement: "SUSTAINED_THEN_TREMBLING", consciousnessImpaired: true });
+    const swelling = await createPatient(world.actors.clinician, bare("NA-SWELLING"));
+    await createVisit(world.actors.clinician, swelling.id, { occurredAt: ago(4), examFindings: ["CALF_SWELLING_LEFT"] });
+    const rls = await createPatient(world.actors.clinician, bare("NA-RLS"));
+    await createEpisode(world.actors.clinician, rls.id, { occurredAt: ago(2), durationSeconds: 1200, side: "BOTH", movement: "URGE_TO_MOVE", voluntaryControl: true });
     const quiet = await createPatient(world.actors.clinician, bare("NA-QUIET"));
     await createEpisode(world.actors.clinician, quiet.id, { occurredAt: ago(2), durationSeconds: 30, side: "LEFT", movement: "SUSTAINED_CONTRACTION" });
     await createVisit(world.actors.clinician, quiet.id, { occurredAt: ago(1) });
 
-    const list = (await listNeedsAttention(world.actors.clinician)).items;
-    const mrns = list.map((i) => i.mrn).filter((m) => m.startsWith("NA-"));
-    expect(mrns).toEqual(["NA-SEIZURE", "NA-LONG", "NA-REVIEW"]);
+    const list = (await listNeedsAttention(world.actors.clinician)).items.filter((i) => i.mrn.startsWith("NA-"));
+    expect(list.map((i) => [i.mrn, i.redFlags])).toEqual([
+      ["NA-SEIZURE", ["IMPAIRED_CONSCIOUSNESS"]],
+      ["NA-LONG-SEIZURE", ["PROLONGED_SEIZURE"]],
+      ["NA-SWELLING", ["CALF_SWELLING"]],
+      ["NA-CRAMP", ["PROLONGED_CRAMP"]],
+      ["NA-REVIEW", []],
+    ]);
     expect((await listNeedsAttention(world.actors.outsider)).items).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Each patient's stored red flags and review marks (lib/data/attention.ts) must always give what
  * the rules give when run afresh (tests/helpers/attention-reference.ts): after every kind of
- * episode write, as time moves episodes out of the window, for an earlier moment, after a clinic's
+ * episode write and visit write (exam findings raise flags), as time moves episodes out of the window, for an earlier moment, after a clinic's
  * time-zone change, and with two clinicians writing for one patient at the same moment.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { setClinicTimeZone } from "@/lib/data/clinics";
 import { createEpisode, deleteEpisode, updateEpisode } from "@/lib/data/episodes";
 import { createPatient } from "@/lib/data/patients";
 import { restoreEpisode } from "@/lib/data/recycle";
+import { createVisit, deleteVisit, updateVisit } from "@/lib/data/visits";
 import { RED_FLAG_CODES } from "@/lib/clinical/red-flags";
 import { createRandom } from "../factories/random";
 import { actorFor, createClinic, createUser } from "../factories/users";
@@ -56,18 +57,35 @@ describe("stored attention", () => {
     for (let i = 0; i < 6; i++) patients.push((await createPatient(clinician, { ...barePatient(`W-${i}`, `Writes${i}`), clinicId: clinics[i % 2].id })).id);
     const live: { id: string; version: number }[] = [];
     const deleted: string[] = [];
-    for (let step = 0; step < 60; step++) {
-      const op = live.length < 4 ? "create" : rnd.pick(["create", "create", "update", "update", "delete", "restore"]);
-      if (op === "create") {
+    const visits: { id: string; version: number }[] = [];
+    const seen = new Set<string>();
+    const findings = () => rnd.some(["CALF_SWELLING_LEFT", "CALF_SWELLING_RIGHT", "MUSCLE_WASTING", "FASCICULATIONS", "VARICOSE_VEINS_SEEN"], 0.3);
+    for (let step = 0; step < 80; step++) {
+      const op = live.length < 4 ? "create" : rnd.pick(["create", "create", "update", "update", "delete", "restore", "visit", "visitEdit", "visitDelete"]);
+      if (op === "visit") {
+        const v = await createVisit(clinician, rnd.pick(patients), { occurredAt: new Date(now.getTime() - rnd.int(0, 40) * DAY - rnd.int(0, 23) * HOUR).toISOString(), examFindings: findings() });
+        visits.push({ id: v.id, version: v.version });
+      } else if (op === "visitEdit" && visits.length) {
+        const target = rnd.pick(visits);
+        const v = await updateVisit(clinician, target.id, {
+          version: target.version,
+          ...rnd.pick([{ examFindings: findings() }, { occurredAt: new Date(now.getTime() - rnd.int(0, 40) * DAY).toISOString() }]),
+        });
+        target.version = v.version;
+      } else if (op === "visitDelete" && visits.length) {
+        const target = visits.splice(rnd.int(0, visits.length - 1), 1)[0];
+        await deleteVisit(clinician, target.id, target.version);
+      } else if (op === "create") {
         const e = await createEpisode(
           clinician,
           rnd.pick(patients),
           plainEpisode(new Date(now.getTime() - rnd.int(0, 40) * DAY - rnd.int(0, 23) * HOUR), {
-            durationSeconds: rnd.pick([20, 60, 300, 600]),
+            durationSeconds: rnd.pick([20, 60, 300, 600, 1200]),
             muscleGroup: rnd.pick(["CALF", "FOOT", "THIGH"]),
             consciousnessImpaired: rnd.chance(0.05),
             triggers: rnd.some(["EXERTION", "COLD"], 0.4),
-            movement: rnd.pick(["SUSTAINED_CONTRACTION", "TWITCHES"]),
+            // Restless legs (suggested RLS by voluntary control) count for no duration flag.
+            ...rnd.pick([{ movement: "SUSTAINED_CONTRACTION" }, { movement: "TWITCHES" }, { movement: "RHYTHMIC_JERKS" }, { movement: "URGE_TO_MOVE", voluntaryControl: true }]),
             classification: rnd.pick([null, "TONIC"]),
           }),
         );
@@ -78,7 +96,7 @@ describe("stored attention", () => {
           version: target.version,
           ...rnd.pick([
             { occurredAt: new Date(now.getTime() - rnd.int(0, 40) * DAY).toISOString() },
-            { durationSeconds: rnd.pick([30, 400]) },
+            { durationSeconds: rnd.pick([30, 400, 700]) },
             { consciousnessImpaired: rnd.chance(0.5) },
             { classification: rnd.pick(["TONIC", "CLONIC", null]) },
           ]),
@@ -94,10 +112,14 @@ describe("stored attention", () => {
         const row = await db.episode.findUniqueOrThrow({ where: { id } });
         live.push({ id, version: row.version });
       }
-      expect(await stored(clinician, now), `after step ${step} (${op})`).toEqual(await referenceAttention(clinician, now, 1000));
+      const reference = await referenceAttention(clinician, now, 1000);
+      expect(await stored(clinician, now), `after step ${step} (${op})`).toEqual(reference);
+      for (const r of reference) for (const code of r.redFlags) seen.add(code);
     }
     const flagged = (await referenceAttention(clinician, now, 1000)).filter((r) => r.redFlags.length).length;
     expect(flagged, "the random writes flag some patients").toBeGreaterThan(0);
+    // The walk reached the version 2 flags, so the comparison covers them.
+    expect([...seen]).toEqual(expect.arrayContaining(["PROLONGED_SEIZURE", "PROLONGED_CRAMP", "CALF_SWELLING", "WEAKNESS_OR_WASTING", "IMPAIRED_CONSCIOUSNESS"]));
     // The dashboard's active patients (suggested causes): those with an episode in the window, latest first.
     const windowStart = new Date(now.getTime() - 30 * DAY);
     const inWindow = await db.episode.groupBy({
@@ -117,16 +139,17 @@ describe("stored attention", () => {
     const { clinician } = await setUp("Window", ["UTC"]);
     const p = await createPatient(clinician, barePatient("WIN-1", "Window"));
     const at = new Date(now.getTime() - 29 * DAY - 23 * HOUR);
-    await createEpisode(clinician, p.id, plainEpisode(at, { durationSeconds: 400 }));
+    // A tonic cramp of 700 s: PROLONGED_CRAMP (600 s or longer, not seizure-like).
+    await createEpisode(clinician, p.id, plainEpisode(at, { durationSeconds: 700 }));
     const leaves = new Date(at.getTime() + 30 * DAY + 1);
     expect((await db.patientAttention.findUniqueOrThrow({ where: { patientId: p.id } })).validUntil).toEqual(leaves);
-    expect(await flagsOf(clinician, p.id, now)).toEqual(["PROLONGED_EPISODE"]);
-    expect(await flagsOf(clinician, p.id, new Date(leaves.getTime() - 1)), "the window is inclusive").toEqual(["PROLONGED_EPISODE"]);
+    expect(await flagsOf(clinician, p.id, now)).toEqual(["PROLONGED_CRAMP"]);
+    expect(await flagsOf(clinician, p.id, new Date(leaves.getTime() - 1)), "the window is inclusive").toEqual(["PROLONGED_CRAMP"]);
     expect(await flagsOf(clinician, p.id, leaves)).toEqual([]);
     expect((await db.patientAttention.findUniqueOrThrow({ where: { patientId: p.id } })).computedAt).toEqual(leaves);
     // Before the episode happened, and back again.
     expect(await flagsOf(clinician, p.id, new Date(at.getTime() - 1))).toEqual([]);
-    expect(await flagsOf(clinician, p.id, now)).toEqual(["PROLONGED_EPISODE"]);
+    expect(await flagsOf(clinician, p.id, now)).toEqual(["PROLONGED_CRAMP"]);
   });
 
   it("recomputes a clinic's answers when its time zone changes the calendar days", async () => {
@@ -160,19 +183,27 @@ describe("stored attention", () => {
 
   it("counts every patient with red flags for the dashboard, not only those listed", async () => {
     const { clinician } = await setUp("Count", ["UTC"]);
-    for (let i = 0; i < 5; i++) {
+    const episodes = [
+      { durationSeconds: 400, movement: "RHYTHMIC_JERKS" }, // clonic, 300 s or longer: PROLONGED_SEIZURE
+      { durationSeconds: 700 }, // tonic, 600 s or longer: PROLONGED_CRAMP
+      { durationSeconds: 700 },
+      { durationSeconds: 400 }, // tonic under 600 s: no flag
+      { durationSeconds: 30, muscleGroup: "THIGH" }, // OUTSIDE_CALF_FOOT
+      { durationSeconds: 1200, movement: "URGE_TO_MOVE", voluntaryControl: true }, // RLS: no duration flag
+    ];
+    for (const [i, extra] of episodes.entries()) {
       const p = await createPatient(clinician, barePatient(`COUNT-${i}`, `Count${i}`));
-      await createEpisode(clinician, p.id, plainEpisode(new Date(now.getTime() - DAY), { durationSeconds: i < 3 ? 400 : 30, muscleGroup: i === 4 ? "THIGH" : "CALF" }));
+      await createEpisode(clinician, p.id, plainEpisode(new Date(now.getTime() - DAY), extra));
     }
     const result = await listNeedsAttention(clinician, now, 2);
     const reference = await referenceAttention(clinician, now, 1000);
     expect(result.items).toHaveLength(2);
+    expect(result.items[0].name, "the prolonged seizure first").toBe("Count0, Test");
     expect(result.total).toBe(reference.length);
     expect(result.withRedFlags).toBe(4);
     const byFlag = Object.fromEntries(RED_FLAG_CODES.map((c) => [c, reference.filter((r) => r.redFlags.includes(c)).length]));
     expect(result.patientsByFlag).toEqual(byFlag);
-    expect(result.patientsByFlag.PROLONGED_EPISODE).toBe(3);
-    expect(result.patientsByFlag.OUTSIDE_CALF_FOOT).toBe(1);
+    expect(result.patientsByFlag).toMatchObject({ PROLONGED_SEIZURE: 1, PROLONGED_CRAMP: 2, OUTSIDE_CALF_FOOT: 1 });
   });
 
   it("cuts inside patients tied on flags and on the instant of their last episode by name", async () => {
@@ -180,7 +211,7 @@ describe("stored attention", () => {
     const at = new Date(now.getTime() - 2 * DAY);
     for (const name of ["Delta", "Alpha", "Charlie", "Bravo"]) {
       const p = await createPatient(clinician, barePatient(`TIED-${name}`, name));
-      await createEpisode(clinician, p.id, plainEpisode(at, { durationSeconds: 400 }));
+      await createEpisode(clinician, p.id, plainEpisode(at, { durationSeconds: 700 }));
     }
     const result = await listNeedsAttention(clinician, now, 2);
     expect(result.items.map((i) => i.name)).toEqual(["Alpha, Test", "Bravo, Test"]);

@@ -142,11 +142,21 @@ describe("episodes", () => {
     expect(await db.auditEvent.count({ where: { action: "EPISODE_LABEL_CONFIRM", targetId: { in: [agreed.id, disputed.id, older.id] }, outcome: "SUCCESS" } })).toBe(0);
   });
 
-  it("suggests RLS only with voluntary control, and warns about impaired consciousness", async () => {
+  it("suggests RLS by the four IRLSSG criteria or by voluntary control, and warns about impaired consciousness", async () => {
     const noControl = await createEpisode(world.actors.clinician, patientId, episode({ movement: "URGE_TO_MOVE", voluntaryControl: false }));
     expect(noControl.suggestedClassification).toBeNull();
+    // v2: three of four criteria and no control: no suggestion, and the rationale says how many.
+    const partial = await createEpisode(world.actors.clinician, patientId, episode({ movement: "URGE_TO_MOVE", urgeToMove: true, worseAtRest: true, reliefByMovement: true }));
+    expect(partial.suggestedClassification).toBeNull();
+    expect(partial.suggestionRationale.join(" ")).toMatch(/IRLSSG criteria met: 3 of 4; RLS needs all four/);
+    // v2: all four criteria suggest RLS without voluntary control.
+    const textbook = await createEpisode(world.actors.clinician, patientId, episode({ movement: "URGE_TO_MOVE", urgeToMove: true, worseAtRest: true, reliefByMovement: true, worseInEvening: true }));
+    expect(textbook).toMatchObject({ suggestedClassification: "RLS", worseAtRest: true, worseInEvening: true, voluntaryControl: false });
+    expect(textbook.suggestionRationale.join(" ")).toMatch(/IRLSSG criteria met: 4 of 4/);
+    // Voluntary control still suggests RLS (the source article); the deprecated worseAtRestOrEvening sets both v2 fields.
     const rls = await createEpisode(world.actors.clinician, patientId, episode({ movement: "URGE_TO_MOVE", voluntaryControl: true, worseAtRestOrEvening: true }));
-    expect(rls.suggestedClassification).toBe("RLS");
+    expect(rls).toMatchObject({ suggestedClassification: "RLS", worseAtRest: true, worseInEvening: true });
+    expect(await db.episode.findUniqueOrThrow({ where: { id: rls.id } })).toMatchObject({ worseAtRest: true, worseInEvening: true });
     const seizure = await createEpisode(world.actors.clinician, patientId, episode({ movement: "SUSTAINED_THEN_TREMBLING", consciousnessImpaired: true }));
     expect(seizure.suggestedClassification).toBe("TONIC_CLONIC");
     expect(seizure.warnings.join(" ")).toMatch(/neurological/i);
@@ -219,12 +229,14 @@ describe("visits", () => {
     const bad = await refusal(
       createVisit(world.actors.clinician, patientId, { occurredAt: "2026-11-02T09:00:00+01:00", systolic: 150, diastolic: 95, labs: [{ analyte: "MAGNESIUM", value: 0.62, unit: "mmol/L" }, { analyte: "FERRITIN", value: 20, unit: "mg/dL" }] }),
     );
-    expect(bad.fields).toEqual({ "labs.1.unit": "Record ferritin in ug/L" });
+    expect(bad.fields).toEqual({ "labs.1.unit": "Record ferritin in ug/L, ng/mL" });
     expect(await db.visit.count()).toBe(before);
     expect(await db.labResult.count()).toBe(0);
 
     const visit = await createVisit(world.actors.clinician, patientId, { occurredAt: "2026-11-02T09:00:00+01:00", systolic: 150, diastolic: 95, temperatureC: 37.2, labs: [{ analyte: "MAGNESIUM", value: 0.62, unit: "mmol/L" }] });
-    expect(visit.labs).toEqual([{ analyte: "MAGNESIUM", value: 0.62, unit: "mmol/L" }]);
+    // Entered in the canonical unit: stored as entered, flagged low against 0.70 to 1.00 mmol/L.
+    expect(visit.labs).toEqual([{ analyte: "MAGNESIUM", value: 0.62, unit: "mmol/L", enteredValue: 0.62, enteredUnit: "mmol/L", flag: "L" }]);
+    expect(visit).toMatchObject({ temperatureC: 37.2, temperatureEntered: null, examFindings: [] });
     const e = await createEpisode(world.actors.clinician, patientId, episode({ visitId: visit.id }));
     expect(e.visitId).toBe(visit.id);
     const listed = (await listVisits(world.actors.reader, patientId)).find((v) => v.id === visit.id);

@@ -186,6 +186,7 @@ describe("patient trends", () => {
     ]);
     expect(Object.fromEntries(t.triggers.map((x) => [x.key, x.count]))).toEqual({
       EXERTION: 1,
+      WALKING: 0, // v2 trigger: counted (as none) like every other
       COLD: 3,
       HEAT_SWEATING: 0,
       TIGHT_FOOTWEAR: 0,
