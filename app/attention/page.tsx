@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireActor } from "@/lib/auth/session";
-import { RED_FLAG_LABELS, RED_FLAG_URGENCY } from "@/lib/clinical/red-flags";
+import { RED_FLAG_LABELS, RED_FLAG_URGENCY, RED_FLAG_URGENCY_LABELS } from "@/lib/clinical/red-flags";
 import { formatInZone } from "@/lib/clinical/time";
 import { listNeedsAttention } from "@/lib/data/attention";
 
@@ -16,7 +16,7 @@ export default async function AttentionPage() {
     <>
       <h1>Needs attention <span className="muted">({total.toLocaleString("en-US")})</span></h1>
       <p className="muted">
-        Patients with red flags in the last 30 days or episodes marked for review. Possible seizures and prolonged episodes come first.
+        Patients with red flags in the last 30 days or episodes marked for review. Impaired consciousness, prolonged seizure-like episodes and calf swelling come first.
         {total > items.length && ` The ${items.length} most urgent of ${total.toLocaleString("en-US")} are listed.`}
       </p>
       <div className="table-wrap">
@@ -36,9 +36,15 @@ export default async function AttentionPage() {
               <tr key={i.patientId}>
                 <td><Link href={`/patients/${i.patientId}#assessment`}>{i.name}</Link> <span className="muted nowrap">{i.mrn}</span></td>
                 <td>
-                  {i.redFlags.map((code) => (
-                    <span key={code} className={`badge ${URGENCY_CLASS[RED_FLAG_URGENCY[code]]}`} style={{ margin: "0 .25rem .25rem 0" }}>{RED_FLAG_LABELS[code]}</span>
-                  ))}
+                  {i.redFlags.map((code) => {
+                    const urgency = RED_FLAG_URGENCY_LABELS[RED_FLAG_URGENCY[code]];
+                    return (
+                      <span key={code} className={`badge ${URGENCY_CLASS[RED_FLAG_URGENCY[code]]}`} title={urgency} style={{ margin: "0 .25rem .25rem 0" }}>
+                        <span className="sr-only">{urgency}: </span>
+                        {RED_FLAG_LABELS[code]}
+                      </span>
+                    );
+                  })}
                   {i.redFlags.length === 0 && <span className="muted">—</span>}
                 </td>
                 <td>{i.reviewCount || "—"}</td>

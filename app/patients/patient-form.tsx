@@ -8,6 +8,7 @@ import {
   SEX_LABELS,
   SEXES,
 } from "@/lib/clinical/vocabulary";
+import { unitsOf } from "@/lib/clinical/units";
 import { initialFormState, type FormState } from "@/lib/validation/form-state";
 import { errorProps, FieldError, FormAlert } from "../_components/field";
 
@@ -19,11 +20,20 @@ export interface PatientFormValues {
   birthDate: string;
   sex: string;
   pregnant: boolean;
-  heightCm: number | null;
+  /** As entered, with its unit (cm or in). */
+  height: string;
+  heightUnit: string;
   conditions: string[];
   lifestyle: string[];
   medications: { name: string; active: boolean; startedOn: string | null; stoppedOn: string | null }[];
   version?: number;
+}
+
+/** A refused submission comes back as the API input: the height in heightCm or heightIn. */
+type SubmittedHeight = { heightCm?: number | null; heightIn?: number | null };
+function heightOf(v: SubmittedHeight): Pick<PatientFormValues, "height" | "heightUnit"> {
+  const [value, unit] = v.heightIn !== undefined ? [v.heightIn, "in"] : [v.heightCm, "cm"];
+  return { height: value == null ? "" : String(value), heightUnit: unit };
 }
 
 export function PatientForm({
@@ -40,7 +50,8 @@ export function PatientForm({
   submitLabel: string;
 }) {
   const [state, formAction, pending] = useActionState(action, initialFormState);
-  const values = { ...initial, ...(state.values as Partial<PatientFormValues> | undefined) };
+  const submitted = state.values as (Partial<PatientFormValues> & SubmittedHeight) | undefined;
+  const values = { ...initial, ...submitted, ...(submitted && heightOf(submitted)) };
   const [medRows, setMedRows] = useState(Math.max(values.medications.length + 1, 2));
   const f = state.fields ?? {};
   const text = (name: "mrn" | "givenName" | "familyName", label: string, autoComplete?: string) => (
@@ -93,9 +104,17 @@ export function PatientForm({
             <FieldError id="sex" error={f.sex} />
           </div>
           <div className="field">
-            <label htmlFor="heightCm">Height (cm)</label>
-            <input id="heightCm" name="heightCm" type="number" inputMode="decimal" step="0.1" min={40} max={260} defaultValue={values.heightCm ?? ""} {...errorProps("heightCm", f.heightCm)} />
-            <FieldError id="heightCm" error={f.heightCm} />
+            <label htmlFor="height">Height</label>
+            <div className="inline">
+              <input id="height" name="height" type="number" inputMode="decimal" step="any" style={{ maxWidth: "8rem" }} defaultValue={values.height} {...errorProps("height", f.height)} />
+              <label className="sr-only" htmlFor="heightUnit">Height unit</label>
+              <select id="heightUnit" name="heightUnit" defaultValue={values.heightUnit} style={{ width: "auto" }}>
+                {unitsOf("HEIGHT").map((u) => (
+                  <option key={u} value={u}>{u}</option>
+                ))}
+              </select>
+            </div>
+            <FieldError id="height" error={f.height} />
           </div>
           <div className="field checks">
             <label>

@@ -346,7 +346,7 @@ export async function listActorClinics(actor: Actor) {
   return guarded(actor, "clinical:read", { action: "CLINIC_LIST" }, (tx) =>
     tx.clinic.findMany({
       where: { id: { in: actor.clinicIds } },
-      select: { id: true, name: true, timeZone: true },
+      select: { id: true, name: true, timeZone: true, unitSystem: true },
       orderBy: { name: "asc" },
     }),
   );

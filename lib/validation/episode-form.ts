@@ -3,6 +3,7 @@ import { formText } from "./form-fields";
 
 /** Field names shared by the episode form and this parser. */
 export const EPISODE_FLAGS = ["voluntaryControl", "urgeToMove", "worseAtRest", "worseInEvening", "reliefByMovement", "consciousnessImpaired", "duringSleep"] as const;
+export type EpisodeFlag = (typeof EPISODE_FLAGS)[number];
 
 /** `YYYY-MM-DDTHH:mm` in the clinic's zone -> ISO instant; other text passes through for the schema to refuse. */
 export function instantFromForm(local: string | undefined, timeZone: string): string {
@@ -39,27 +40,54 @@ export function episodeFromForm(form: FormData, timeZone: string): Record<string
   return input;
 }
 
-export function visitFromForm(form: FormData, timeZone: string): Record<string, unknown> {
+/** The visit form's value-and-unit pairs and the API field each unit goes to (lib/validation/visit.ts). */
+export const VISIT_UNIT_FIELDS = {
+  weight: { kg: "weightKg", lb: "weightLb" },
+  temperature: { "°C": "temperatureC", "°F": "temperatureF" },
+} as const satisfies Record<string, Record<string, string>>;
+
+/**
+ * Reads the visit form: a value with its unit picker becomes the API field named for the unit
+ * (`weightLb`), empty lab rows are skipped. `remapErrors` points the schema's error paths
+ * (`weightLb`, `labs.0.value`) back at the form's inputs (`weight`, `lab.2.value`).
+ */
+export function visitFromForm(form: FormData, timeZone: string): { input: Record<string, unknown>; remapErrors: (f: Record<string, string>) => Record<string, string> } {
   const labs: Record<string, unknown>[] = [];
+  const labRow: number[] = [];
   const rows = Math.min(Number(formText(form, "labRows") ?? 0), 30);
   for (let i = 0; i < rows; i++) {
     const analyte = formText(form, `lab.${i}.analyte`);
     const value = formText(form, `lab.${i}.value`)?.trim();
     if (!analyte && !value) continue;
+    labRow.push(i);
     labs.push({ analyte, value: value ? Number(value) : undefined, unit: formText(form, `lab.${i}.unit`) ?? "" });
   }
   const input: Record<string, unknown> = {
     occurredAt: instantFromForm(formText(form, "occurredAt"), timeZone),
     systolic: numberOrNull(formText(form, "systolic")),
     diastolic: numberOrNull(formText(form, "diastolic")),
-    weightKg: numberOrNull(formText(form, "weightKg")),
-    temperatureC: numberOrNull(formText(form, "temperatureC")),
+    examFindings: form.getAll("examFindings").map(String),
     labs,
     notes: formText(form, "notes") ?? "",
   };
+  const fieldOfInput: Record<string, string> = {};
+  for (const [name, byUnit] of Object.entries(VISIT_UNIT_FIELDS)) {
+    const units: Record<string, string> = byUnit;
+    // An unknown unit (a tampered form) falls back to the canonical one, listed first.
+    const field = units[formText(form, `${name}Unit`) ?? ""] ?? Object.values(units)[0];
+    input[field] = numberOrNull(formText(form, name));
+    for (const f of Object.values(units)) fieldOfInput[f] = name;
+  }
   const version = formText(form, "version");
   if (version !== undefined) input.version = Number(version);
-  return input;
+  const remapErrors = (fields: Record<string, string>) =>
+    Object.fromEntries(
+      Object.entries(fields).map(([k, v]) => {
+        const lab = /^labs\.(\d+)\.(\w+)$/.exec(k);
+        return [lab ? `lab.${labRow[Number(lab[1])]}.${lab[2]}` : (fieldOfInput[k] ?? k), v];
+      }),
+    );
+  return { input, remapErrors };
 }
 
 /** A time zone name from a form, accepted only when Intl knows it. */

@@ -26,7 +26,8 @@ export function patientFromForm(form: FormData): { input: Record<string, unknown
     birthDate: text("birthDate"),
     sex: text("sex"),
     pregnant: form.get("pregnant") === "on",
-    heightCm: number("heightCm"),
+    // The height goes to the field named for its unit, as the API takes it (heightCm or heightIn).
+    [text("heightUnit") === "in" ? "heightIn" : "heightCm"]: number("height"),
     conditions: form.getAll("conditions").map(String),
     lifestyle: form.getAll("lifestyle").map(String),
     medications,
@@ -40,7 +41,7 @@ export function patientFromForm(form: FormData): { input: Record<string, unknown
     Object.fromEntries(
       Object.entries(fields).map(([k, v]) => {
         const m = /^medications\.(\d+)\.(\w+)$/.exec(k);
-        return [m ? `med.${originalIndex[Number(m[1])]}.${m[2]}` : k, v];
+        return [m ? `med.${originalIndex[Number(m[1])]}.${m[2]}` : k === "heightCm" || k === "heightIn" ? "height" : k, v];
       }),
     );
   return { input, remapErrors };

@@ -95,7 +95,8 @@ const validPatientFields = (mrn: string): Fields => ({
   givenName: "Probe",
   birthDate: "1970-01-01",
   sex: "FEMALE",
-  heightCm: "170",
+  height: "170",
+  heightUnit: "cm",
   medRows: "0",
 });
 const validEpisodeFields: Fields = { occurredAt: "2026-11-20T08:30", duration: "40", durationUnit: "s", side: "LEFT", timeZone: "Europe/Berlin" };

@@ -34,7 +34,7 @@ describe("clinician: new patient form", () => {
     await openNewPatientForm(page);
     const mrn = `E2E-${uniqueSuffix()}`;
     await fillValid(page, mrn);
-    await page.fill("#heightCm", "168.5");
+    await page.fill("#height", "168.5");
     await page.getByRole("checkbox", { name: "Diabetes" }).check();
     await page.getByRole("checkbox", { name: "Sedentary" }).check();
     await page.getByLabel("Medication 1 name").fill("Magnesium citrate 300 mg");
@@ -70,14 +70,14 @@ describe("clinician: new patient form", () => {
     const before = await db.patient.count();
     await fillValid(page, "");
     await page.fill("#birthDate", `${new Date().getUTCFullYear() + 1}-01-15`);
-    await page.fill("#heightCm", "500");
+    await page.fill("#height", "500");
     await submit(page);
     await waitForFieldError(page, "mrn");
 
     const expected: Record<string, RegExp> = {
       mrn: /Enter the MRN/,
       birthDate: /in the future/,
-      heightCm: /above 260/,
+      height: /Height 500 cm is not plausible \(40 to 250 cm\)/,
     };
     for (const [id, message] of Object.entries(expected)) {
       const input = page.locator(`#${id}`);
@@ -92,7 +92,7 @@ describe("clinician: new patient form", () => {
       expect(await page.locator(`#${id}`).getAttribute("aria-invalid"), id).toBeNull();
     }
     expect(await page.locator("#familyName").inputValue()).toBe("Testperson");
-    expect(await page.locator("#heightCm").inputValue()).toBe("500");
+    expect(await page.locator("#height").inputValue()).toBe("500");
     await page.getByRole("alert").filter({ hasText: /correct/i }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/patients/new");
     await screenshot(page, "new-patient-errors");

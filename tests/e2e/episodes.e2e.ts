@@ -32,7 +32,7 @@ describe("clinician: visits, episodes and the assessment", () => {
     await page.getByText("Log a visit (vitals, labs)").click();
     await page.fill("#v-systolic", "128");
     await page.fill("#v-diastolic", "82");
-    await page.fill("#v-temperatureC", "36.8");
+    await page.fill("#v-temperature", "36.8");
     await Promise.all([page.waitForURL(/saved=visit/), page.getByRole("button", { name: "Save visit" }).click()]);
     await page.getByText("Visit saved.").waitFor();
     const visit = await db.visit.findFirstOrThrow({ where: { patientId: patient.id } });

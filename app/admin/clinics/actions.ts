@@ -1,7 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { actorOrThrow } from "@/lib/auth/session";
-import { setClinicTimeZone } from "@/lib/data/clinics";
+import { setClinicTimeZone, setClinicUnitSystem } from "@/lib/data/clinics";
 import { formText } from "@/lib/validation/form-fields";
 import { formStateFromError, type FormState } from "@/lib/validation/form-state";
 
@@ -13,4 +13,14 @@ export async function setTimeZoneAction(clinicId: string, _prev: FormState, form
   }
   revalidatePath("/admin/clinics");
   return { status: "ok", message: "Time zone saved.", submission: Date.now() };
+}
+
+export async function setUnitSystemAction(clinicId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    await setClinicUnitSystem(await actorOrThrow(), clinicId, formText(form, "unitSystem") ?? "");
+  } catch (error) {
+    return formStateFromError(error);
+  }
+  revalidatePath("/admin/clinics");
+  return { status: "ok", message: "Units saved.", submission: Date.now() };
 }

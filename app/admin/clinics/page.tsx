@@ -3,8 +3,9 @@ import { notFound } from "next/navigation";
 import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { listClinicSettings } from "@/lib/data/clinics";
-import { setTimeZoneAction } from "./actions";
+import { setTimeZoneAction, setUnitSystemAction } from "./actions";
 import { TimeZoneForm } from "./time-zone-form";
+import { UnitSystemForm } from "./unit-system-form";
 
 export const metadata: Metadata = { title: "Clinic settings" };
 
@@ -16,11 +17,17 @@ export default async function ClinicsPage() {
   return (
     <>
       <h1>Clinic settings</h1>
-      <p className="muted">Red flags that count calendar days (episodes on consecutive days, times of day) and weekly charts use each clinic&apos;s time zone.</p>
+      <p className="muted">
+        Red flags that count calendar days (episodes on consecutive days, times of day) and weekly charts use each clinic&apos;s time zone. Its units are
+        the ones its forms start in and its pages show values in; every value keeps the unit it was entered in, and shows the other units on hover.
+      </p>
       {clinics.map((c) => (
         <section key={c.id} className="card" aria-label={c.name}>
           <h2 className="card-title">{c.name}</h2>
-          <TimeZoneForm action={setTimeZoneAction.bind(null, c.id)} clinicId={c.id} current={c.timeZone} zones={zones} />
+          <div className="settings-row">
+            <TimeZoneForm action={setTimeZoneAction.bind(null, c.id)} clinicId={c.id} current={c.timeZone} zones={zones} />
+            <UnitSystemForm action={setUnitSystemAction.bind(null, c.id)} clinicId={c.id} current={c.unitSystem} />
+          </div>
         </section>
       ))}
     </>

@@ -10,7 +10,7 @@ export function TimeZoneForm({ action, clinicId, current, zones }: { action: (s:
     <form action={formAction} className="toolbar" style={{ margin: 0 }}>
       <div>
         <label htmlFor={id}>Time zone</label>
-        <input id={id} name="timeZone" list="time-zones" defaultValue={current} {...errorProps(id, state.fields?.timeZone)} />
+        <input id={id} name="timeZone" type="text" list="time-zones" defaultValue={current} {...errorProps(id, state.fields?.timeZone)} />
         <datalist id="time-zones">{zones.map((z) => <option key={z} value={z} />)}</datalist>
         <FieldError id={id} error={state.fields?.timeZone} />
       </div>

@@ -58,22 +58,24 @@ export async function confirmEpisodeLabelAction(episodeId: string, patientId: st
 }
 
 export async function createVisitAction(patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
-  const input = visitFromForm(form, timeZoneFromForm(form));
+  const { input, remapErrors } = visitFromForm(form, timeZoneFromForm(form));
   try {
     await createVisit(await actorOrThrow(), patientId, input, { idempotencyKey: formText(form, "idempotencyKey") });
   } catch (error) {
-    return formStateFromError(error, formValues(form));
+    const state = formStateFromError(error, formValues(form));
+    return { ...state, fields: state.fields && remapErrors(state.fields) };
   }
   revalidatePath(`/patients/${patientId}`);
   redirect(`/patients/${patientId}?saved=visit#record`);
 }
 
 export async function updateVisitAction(visitId: string, patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
-  const input = visitFromForm(form, timeZoneFromForm(form));
+  const { input, remapErrors } = visitFromForm(form, timeZoneFromForm(form));
   try {
     await updateVisit(await actorOrThrow(), visitId, input);
   } catch (error) {
-    return formStateFromError(error, formValues(form));
+    const state = formStateFromError(error, formValues(form));
+    return { ...state, fields: state.fields && remapErrors(state.fields) };
   }
   revalidatePath(`/patients/${patientId}`);
   redirect(`/patients/${patientId}?saved=visit#visits`);

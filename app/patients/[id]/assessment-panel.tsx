@@ -1,16 +1,52 @@
 import { formatInZone } from "@/lib/clinical/time";
 import { CHECKLIST_STATUS_LABELS } from "@/lib/clinical/vocabulary";
-import { RED_FLAG_LABELS } from "@/lib/clinical/red-flags";
+import { RED_FLAG_LABELS, RED_FLAG_URGENCY_LABELS, type RedFlag } from "@/lib/clinical/red-flags";
 import { WEAK_EVIDENCE_NOTE } from "@/lib/clinical/checklist";
+import Link from "next/link";
 import type { Assessment, ChecklistHistoryEntry } from "@/lib/data/assessment";
 import { setChecklistAction } from "./actions";
 import { ChecklistItemForm } from "./checklist-item-form";
 
 const URGENCY_CLASS = { URGENT: "danger", HIGH: "warn", ROUTINE: "" } as const;
 
+/** Which days or visits a flag rests on: exam-finding flags name their visits, linked. */
+function EvidenceWhere({ flag, patientId, visits }: { flag: RedFlag; patientId: string; visits: Map<string, string> }) {
+  const named = flag.evidence.visitIds.flatMap((id) => (visits.has(id) ? [{ id, label: visits.get(id)! }] : []));
+  if (named.length > 0) {
+    return (
+      <>
+        {" "}
+        {named.length === 1 ? "Visit" : "Visits"}:{" "}
+        {named.map((v, i) => (
+          <span key={v.id}>
+            {i > 0 && ", "}
+            <Link href={`/patients/${patientId}/visits/${v.id}`}>{v.label}</Link>
+          </span>
+        ))}
+        .
+      </>
+    );
+  }
+  return flag.evidence.days.length > 0 ? <> Days: {flag.evidence.days.join(", ")}.</> : null;
+}
+
 /** Red flags first, then every cause of the checklist with its suggestion, status and history. */
-export function AssessmentPanel({ patientId, assessment, history, canWrite }: { patientId: string; assessment: Assessment; history: ChecklistHistoryEntry[]; canWrite: boolean }) {
+export function AssessmentPanel({
+  patientId,
+  assessment,
+  history,
+  canWrite,
+  visits,
+}: {
+  patientId: string;
+  assessment: Assessment;
+  history: ChecklistHistoryEntry[];
+  canWrite: boolean;
+  /** The patient's visits with their date labels, for the evidence of exam-finding flags. */
+  visits: { id: string; label: string }[];
+}) {
   const suggested = assessment.checklist.filter((c) => c.suggested).length;
+  const visitLabels = new Map(visits.map((v) => [v.id, v.label]));
   return (
     <section id="assessment" className="card" aria-labelledby="assessment-title">
       <h2 id="assessment-title" className="card-title">Assessment</h2>
@@ -23,11 +59,11 @@ export function AssessmentPanel({ patientId, assessment, history, canWrite }: { 
           {assessment.redFlags.map((f) => (
             <li key={f.code} className={`flag ${URGENCY_CLASS[f.urgency]}`} data-code={f.code}>
               <p className="flag-title">
-                <span className={`badge ${URGENCY_CLASS[f.urgency]}`}>{f.urgency.toLowerCase()}</span> <strong>{RED_FLAG_LABELS[f.code]}</strong> <span className="muted">({f.code})</span>
+                <span className={`badge ${URGENCY_CLASS[f.urgency]}`}>{RED_FLAG_URGENCY_LABELS[f.urgency]}</span> <strong>{RED_FLAG_LABELS[f.code]}</strong>
               </p>
               <p>{f.message}</p>
-              <p><strong>Evidence:</strong> {f.evidence.summary}.{f.evidence.days.length > 0 && ` Days: ${f.evidence.days.join(", ")}.`}</p>
               <p><strong>Advice:</strong> {f.advice}</p>
+              <p><strong>Evidence:</strong> {f.evidence.summary}.<EvidenceWhere flag={f} patientId={patientId} visits={visitLabels} /></p>
             </li>
           ))}
         </ul>
@@ -46,14 +82,16 @@ export function AssessmentPanel({ patientId, assessment, history, canWrite }: { 
           <tbody>
             {assessment.checklist.map((c) => {
               const itemHistory = history.filter((h) => h.causeId === c.causeId);
+              // A cause a clinician ruled out keeps its place but reads as settled.
+              const settled = c.status === "RULED_OUT";
               return (
-                <tr key={c.causeId} data-cause={c.causeId} className={c.suggested ? "suggested" : undefined}>
+                <tr key={c.causeId} data-cause={c.causeId} className={settled ? "settled" : c.suggested ? "suggested" : undefined}>
                   <th scope="row">
-                    {c.suggested && <span className="badge warn">Suggested</span>} {c.label}
-                    <br />
-                    <span className="muted source">{c.source === "article" ? "Source article" : "Clinical literature"}{c.weakEvidence ? ` · ${WEAK_EVIDENCE_NOTE}` : ""}</span>
+                    {settled ? <span className="badge">{CHECKLIST_STATUS_LABELS.RULED_OUT}</span> : c.suggested && <span className="badge warn">Suggested</span>} {c.label}
+                    <cite className="source">{c.source === "literature" ? `Source: ${c.citation}` : c.citation}</cite>
+                    {c.weakEvidence && <span className="source weak">{WEAK_EVIDENCE_NOTE}</span>}
                   </th>
-                  <td>{c.reasons.length ? <ul className="tight">{c.reasons.map((r) => <li key={r}>{r}</li>)}</ul> : <span className="muted">—</span>}</td>
+                  <td>{c.reasons.length ? <ul className="tight">{c.reasons.map((r, i) => <li key={i}>{r}</li>)}</ul> : <span className="muted">—</span>}</td>
                   <td>
                     {canWrite ? (
                       <ChecklistItemForm action={setChecklistAction.bind(null, patientId, c.causeId)} causeId={c.causeId} label={c.label} status={c.status} note={c.note} version={c.version} key={`${c.causeId}-${c.version}`} />

@@ -20,7 +20,7 @@ export function ChecklistItemForm({ action, causeId, label, status, note, versio
         </select>
         <FieldError id={`${id}-status`} error={f.status} />
       </div>
-      <div style={{ flex: 1 }}>
+      <div className="checklist-note">
         <label className="sr-only" htmlFor={`${id}-note`}>Note on {label}</label>
         <input id={`${id}-note`} name="note" type="text" placeholder="Note" defaultValue={note} maxLength={2000} {...errorProps(`${id}-note`, f.note)} />
         <FieldError id={`${id}-note`} error={f.note} />

@@ -20,6 +20,7 @@ import {
   type Movement,
   type Rhythm,
 } from "@/lib/clinical/vocabulary";
+import { EPISODE_FLAGS, type EpisodeFlag } from "@/lib/validation/episode-form";
 import { initialFormState, type FormState } from "@/lib/validation/form-state";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
 
@@ -39,22 +40,31 @@ export interface EpisodeFormValues {
   visitId: string;
   voluntaryControl: boolean;
   urgeToMove: boolean;
-  worseAtRestOrEvening: boolean;
+  worseAtRest: boolean;
+  worseInEvening: boolean;
   reliefByMovement: boolean;
   consciousnessImpaired: boolean;
   duringSleep: boolean;
   version?: number;
 }
 
-const FLAG_LABELS = {
+/** The yes/no questions, in plain words. */
+const FLAG_LABELS: Record<EpisodeFlag, string> = {
   voluntaryControl: "Patient can control or stop the movement",
-  urgeToMove: "Urge to move the legs",
-  worseAtRestOrEvening: "Worse at rest or in the evening",
-  reliefByMovement: "Relieved by moving",
   duringSleep: "During sleep",
   consciousnessImpaired: "Consciousness impaired",
-} as const;
-type Flag = keyof typeof FLAG_LABELS;
+  urgeToMove: "Urge to move the legs",
+  worseAtRest: "Begins or gets worse at rest (sitting or lying down)",
+  reliefByMovement: "Eased by moving, at least while moving",
+  worseInEvening: "Only or mostly in the evening or at night",
+};
+const FINDINGS: EpisodeFlag[] = ["voluntaryControl", "duringSleep", "consciousnessImpaired"];
+/** IRLSSG criteria 1 to 4, in the criteria's order. */
+const RLS_QUESTIONS: EpisodeFlag[] = ["urgeToMove", "worseAtRest", "reliefByMovement", "worseInEvening"];
+
+function flagsFrom(read: (flag: EpisodeFlag) => boolean): Record<EpisodeFlag, boolean> {
+  return Object.fromEntries(EPISODE_FLAGS.map((flag) => [flag, read(flag)])) as Record<EpisodeFlag, boolean>;
+}
 
 /** A refused submission comes back as form text; turn it into form values again. */
 function fromSubmitted(v: Record<string, unknown> | undefined, base: EpisodeFormValues): EpisodeFormValues {
@@ -77,12 +87,7 @@ function fromSubmitted(v: Record<string, unknown> | undefined, base: EpisodeForm
     classification: str("classification"),
     notes: str("notes"),
     visitId: str("visitId"),
-    voluntaryControl: v.voluntaryControl === "on",
-    urgeToMove: v.urgeToMove === "on",
-    worseAtRestOrEvening: v.worseAtRestOrEvening === "on",
-    reliefByMovement: v.reliefByMovement === "on",
-    consciousnessImpaired: v.consciousnessImpaired === "on",
-    duringSleep: v.duringSleep === "on",
+    ...flagsFrom((flag) => v[flag] === "on"),
   };
 }
 
@@ -149,14 +154,7 @@ function EpisodeFields({
   const [movement, setMovement] = useState(values.movement);
   const [rhythm, setRhythm] = useState(values.rhythm);
   const [classification, setClassification] = useState(values.classification);
-  const [flags, setFlags] = useState<Record<Flag, boolean>>({
-    voluntaryControl: values.voluntaryControl,
-    urgeToMove: values.urgeToMove,
-    worseAtRestOrEvening: values.worseAtRestOrEvening,
-    reliefByMovement: values.reliefByMovement,
-    duringSleep: values.duringSleep,
-    consciousnessImpaired: values.consciousnessImpaired,
-  });
+  const [flags, setFlags] = useState(() => flagsFrom((flag) => values[flag]));
   const suggestion = suggestClassification({
     movement: (movement || null) as Movement | null,
     rhythm: (rhythm || null) as Rhythm | null,
@@ -174,6 +172,12 @@ function EpisodeFields({
 
   // Field errors name the stored field; map them to the form's inputs.
   const durationError = f.durationSeconds;
+  const flagBoxes = (list: EpisodeFlag[]) =>
+    list.map((flag) => (
+      <label key={flag} className="choice">
+        <input type="checkbox" name={flag} checked={flags[flag]} onChange={(e) => setFlags({ ...flags, [flag]: e.target.checked })} /> {FLAG_LABELS[flag]}
+      </label>
+    ));
   return (
     <form action={formAction} noValidate aria-label="Episode">
       <div ref={firstErrorRef} tabIndex={-1}>
@@ -187,97 +191,126 @@ function EpisodeFields({
       <input type="hidden" name="timeZone" value={timeZone} />
       {idempotencyKey && <input type="hidden" name="idempotencyKey" value={idempotencyKey} />}
       {values.version !== undefined && <input type="hidden" name="version" value={values.version} />}
-      <div className="episode-grid">
-        <div>
-          <div className="field">
-            <label htmlFor="ep-occurredAt">When</label>
-            <p className="hint" id="ep-occurredAt-hint">Clinic time ({timeZone})</p>
-            <input id="ep-occurredAt" name="occurredAt" type="datetime-local" defaultValue={values.occurredAt} {...errorProps("ep-occurredAt", f.occurredAt, "ep-occurredAt-hint")} />
-            <FieldError id="ep-occurredAt" error={f.occurredAt} />
-          </div>
-          <div className="field">
-            <label htmlFor="ep-duration">Duration</label>
-            <div className="inline">
-              <input ref={durationRef} id="ep-duration" name="duration" type="number" inputMode="numeric" min={1} step="any" style={{ maxWidth: "8rem" }} defaultValue={values.duration} {...errorProps("ep-duration", durationError)} />
-              <label className="sr-only" htmlFor="ep-durationUnit">Duration unit</label>
-              <select id="ep-durationUnit" name="durationUnit" defaultValue={values.durationUnit} style={{ maxWidth: "9rem" }}>
-                <option value="s">seconds</option>
-                <option value="min">minutes</option>
-              </select>
+      <div className="episode-layout">
+        <div className="episode-main">
+          <div className="episode-grid">
+            <div>
+              <div className="field">
+                <label htmlFor="ep-occurredAt">When</label>
+                <p className="hint" id="ep-occurredAt-hint">Clinic time ({timeZone})</p>
+                <input id="ep-occurredAt" name="occurredAt" type="datetime-local" defaultValue={values.occurredAt} {...errorProps("ep-occurredAt", f.occurredAt, "ep-occurredAt-hint")} />
+                <FieldError id="ep-occurredAt" error={f.occurredAt} />
+              </div>
+              <div className="field">
+                <label htmlFor="ep-duration">Duration</label>
+                <div className="inline">
+                  <input ref={durationRef} id="ep-duration" name="duration" type="number" inputMode="numeric" min={1} step="any" style={{ maxWidth: "8rem" }} defaultValue={values.duration} {...errorProps("ep-duration", durationError)} />
+                  <label className="sr-only" htmlFor="ep-durationUnit">Duration unit</label>
+                  <select id="ep-durationUnit" name="durationUnit" defaultValue={values.durationUnit} style={{ maxWidth: "9rem" }}>
+                    <option value="s">seconds</option>
+                    <option value="min">minutes</option>
+                  </select>
+                </div>
+                <FieldError id="ep-duration" error={durationError} />
+              </div>
+              <fieldset aria-describedby={f.side ? "ep-side-error" : undefined}>
+                <legend>Side</legend>
+                <div className="inline">
+                  {SIDES.map((s) => (
+                    <label key={s} className="choice">
+                      <input type="radio" name="side" value={s} defaultChecked={values.side === s} /> {SIDE_LABELS[s]}
+                    </label>
+                  ))}
+                </div>
+                <FieldError id="ep-side" error={f.side} />
+              </fieldset>
+              <div className="field">
+                <label htmlFor="ep-muscleGroup">Muscle group</label>
+                <select id="ep-muscleGroup" name="muscleGroup" defaultValue={values.muscleGroup || "CALF"} {...errorProps("ep-muscleGroup", f.muscleGroup)}>
+                  {MUSCLE_GROUPS.map((m) => (
+                    <option key={m} value={m}>{MUSCLE_GROUP_LABELS[m]}</option>
+                  ))}
+                </select>
+                <FieldError id="ep-muscleGroup" error={f.muscleGroup} />
+              </div>
+              <div className="field">
+                <label htmlFor="ep-painScore">Pain (0–10)</label>
+                <input id="ep-painScore" name="painScore" type="number" inputMode="numeric" min={0} max={10} step={1} style={{ maxWidth: "6rem" }} defaultValue={values.painScore} {...errorProps("ep-painScore", f.painScore)} />
+                <FieldError id="ep-painScore" error={f.painScore} />
+              </div>
+              {visits.length > 0 && (
+                <div className="field">
+                  <label htmlFor="ep-visitId">Reported at visit</label>
+                  <select id="ep-visitId" name="visitId" defaultValue={values.visitId} {...errorProps("ep-visitId", f.visitId)}>
+                    <option value="">No visit (patient-reported)</option>
+                    {visits.map((v) => (
+                      <option key={v.id} value={v.id}>{v.label}</option>
+                    ))}
+                  </select>
+                  <FieldError id="ep-visitId" error={f.visitId} />
+                </div>
+              )}
             </div>
-            <FieldError id="ep-duration" error={durationError} />
-          </div>
-          <fieldset aria-describedby={f.side ? "ep-side-error" : undefined}>
-            <legend>Side</legend>
-            <div className="inline">
-              {SIDES.map((s) => (
-                <label key={s} className="choice">
-                  <input type="radio" name="side" value={s} defaultChecked={values.side === s} /> {SIDE_LABELS[s]}
-                </label>
-              ))}
-            </div>
-            <FieldError id="ep-side" error={f.side} />
-          </fieldset>
-          <div className="field">
-            <label htmlFor="ep-muscleGroup">Muscle group</label>
-            <select id="ep-muscleGroup" name="muscleGroup" defaultValue={values.muscleGroup || "CALF"} {...errorProps("ep-muscleGroup", f.muscleGroup)}>
-              {MUSCLE_GROUPS.map((m) => (
-                <option key={m} value={m}>{MUSCLE_GROUP_LABELS[m]}</option>
-              ))}
-            </select>
-            <FieldError id="ep-muscleGroup" error={f.muscleGroup} />
-          </div>
-          <div className="field">
-            <label htmlFor="ep-painScore">Pain (0–10)</label>
-            <input id="ep-painScore" name="painScore" type="number" inputMode="numeric" min={0} max={10} step={1} style={{ maxWidth: "6rem" }} defaultValue={values.painScore} {...errorProps("ep-painScore", f.painScore)} />
-            <FieldError id="ep-painScore" error={f.painScore} />
-          </div>
-          {visits.length > 0 && (
-            <div className="field">
-              <label htmlFor="ep-visitId">Reported at visit</label>
-              <select id="ep-visitId" name="visitId" defaultValue={values.visitId} {...errorProps("ep-visitId", f.visitId)}>
-                <option value="">No visit (patient-reported)</option>
-                {visits.map((v) => (
-                  <option key={v.id} value={v.id}>{v.label}</option>
+            <div>
+              <fieldset aria-describedby={f.movement ? "ep-movement-error" : undefined}>
+                <legend>What was seen or felt</legend>
+                {MOVEMENTS.map((m) => (
+                  <label key={m} className="choice">
+                    <input type="radio" name="movement" value={m} checked={movement === m} onChange={() => setMovement(m)} /> {MOVEMENT_LABELS[m]}
+                  </label>
                 ))}
-              </select>
-              <FieldError id="ep-visitId" error={f.visitId} />
+                <label className="choice">
+                  <input type="radio" name="movement" value="" checked={movement === ""} onChange={() => setMovement("")} /> Not recorded
+                </label>
+                <FieldError id="ep-movement" error={f.movement} />
+              </fieldset>
+              <div className="field">
+                <label htmlFor="ep-rhythm">Rhythm</label>
+                <select id="ep-rhythm" name="rhythm" value={rhythm} onChange={(e) => setRhythm(e.target.value)} {...errorProps("ep-rhythm", f.rhythm)}>
+                  <option value="">Not recorded</option>
+                  {RHYTHMS.map((r) => (
+                    <option key={r} value={r}>{RHYTHM_LABELS[r]}</option>
+                  ))}
+                </select>
+                <FieldError id="ep-rhythm" error={f.rhythm} />
+              </div>
+              <fieldset>
+                <legend>Findings</legend>
+                {flagBoxes(FINDINGS)}
+              </fieldset>
+              <fieldset>
+                <legend>Restless legs questions</legend>
+                <p className="hint">The four IRLSSG criteria; whether another condition explains the symptoms is for you to judge.</p>
+                {flagBoxes(RLS_QUESTIONS)}
+              </fieldset>
             </div>
-          )}
-        </div>
-        <div>
-          <fieldset aria-describedby={f.movement ? "ep-movement-error" : undefined}>
-            <legend>What was seen or felt</legend>
-            {MOVEMENTS.map((m) => (
-              <label key={m} className="choice">
-                <input type="radio" name="movement" value={m} checked={movement === m} onChange={() => setMovement(m)} /> {MOVEMENT_LABELS[m]}
-              </label>
-            ))}
-            <label className="choice">
-              <input type="radio" name="movement" value="" checked={movement === ""} onChange={() => setMovement("")} /> Not recorded
-            </label>
-            <FieldError id="ep-movement" error={f.movement} />
-          </fieldset>
-          <div className="field">
-            <label htmlFor="ep-rhythm">Rhythm</label>
-            <select id="ep-rhythm" name="rhythm" value={rhythm} onChange={(e) => setRhythm(e.target.value)} {...errorProps("ep-rhythm", f.rhythm)}>
-              <option value="">Not recorded</option>
-              {RHYTHMS.map((r) => (
-                <option key={r} value={r}>{RHYTHM_LABELS[r]}</option>
-              ))}
-            </select>
-            <FieldError id="ep-rhythm" error={f.rhythm} />
           </div>
-          <fieldset>
-            <legend>Findings</legend>
-            {(Object.keys(FLAG_LABELS) as Flag[]).map((flag) => (
-              <label key={flag} className="choice">
-                <input type="checkbox" name={flag} checked={flags[flag]} onChange={(e) => setFlags({ ...flags, [flag]: e.target.checked })} /> {FLAG_LABELS[flag]}
-              </label>
-            ))}
-          </fieldset>
+          <div className="grid-2">
+            <fieldset>
+              <legend>Triggers</legend>
+              <div className="checks">
+                {TRIGGERS.map((t) => (
+                  <label key={t}>
+                    <input type="checkbox" name="triggers" value={t} defaultChecked={values.triggers.includes(t)} /> {TRIGGER_LABELS[t]}
+                  </label>
+                ))}
+              </div>
+              <FieldError id="ep-triggers" error={f.triggers ?? Object.entries(f).find(([k]) => k.startsWith("triggers."))?.[1]} />
+            </fieldset>
+            <fieldset>
+              <legend>What helped</legend>
+              <div className="checks">
+                {RELIEFS.map((r) => (
+                  <label key={r}>
+                    <input type="checkbox" name="relief" value={r} defaultChecked={values.relief.includes(r)} /> {RELIEF_LABELS[r]}
+                  </label>
+                ))}
+              </div>
+              <FieldError id="ep-relief" error={f.relief ?? Object.entries(f).find(([k]) => k.startsWith("relief."))?.[1]} />
+            </fieldset>
+          </div>
         </div>
-        <div>
+        <aside className="episode-aside" aria-label="Suggested type and your classification">
           <section className="suggestion" aria-labelledby="ep-suggestion-title">
             <h3 id="ep-suggestion-title">Suggested type</h3>
             <div aria-live="polite" aria-atomic="true">
@@ -305,31 +338,7 @@ function EpisodeFields({
             </select>
             <FieldError id="ep-classification" error={f.classification} />
           </div>
-        </div>
-      </div>
-      <div className="grid-2">
-        <fieldset>
-          <legend>Triggers</legend>
-          <div className="checks">
-            {TRIGGERS.map((t) => (
-              <label key={t}>
-                <input type="checkbox" name="triggers" value={t} defaultChecked={values.triggers.includes(t)} /> {TRIGGER_LABELS[t]}
-              </label>
-            ))}
-          </div>
-          <FieldError id="ep-triggers" error={f.triggers ?? Object.entries(f).find(([k]) => k.startsWith("triggers."))?.[1]} />
-        </fieldset>
-        <fieldset>
-          <legend>What helped</legend>
-          <div className="checks">
-            {RELIEFS.map((r) => (
-              <label key={r}>
-                <input type="checkbox" name="relief" value={r} defaultChecked={values.relief.includes(r)} /> {RELIEF_LABELS[r]}
-              </label>
-            ))}
-          </div>
-          <FieldError id="ep-relief" error={f.relief ?? Object.entries(f).find(([k]) => k.startsWith("relief."))?.[1]} />
-        </fieldset>
+        </aside>
       </div>
       <div className="field">
         <label htmlFor="ep-notes">Notes</label>

@@ -11,7 +11,11 @@ import {
 } from "@/lib/clinical/vocabulary";
 import type { EpisodeDetail, RevisionField } from "@/lib/data/episodes";
 
-const FIELD_LABELS: Record<RevisionField, string> = {
+/** Fields of old revisions that no longer exist on an episode (clinical spec section 8). */
+type LegacyField = "worseAtRestOrEvening";
+type HistoryField = RevisionField | LegacyField;
+
+const FIELD_LABELS: Record<HistoryField, string> = {
   occurredAt: "When",
   durationSeconds: "Duration",
   side: "Side",
@@ -20,7 +24,9 @@ const FIELD_LABELS: Record<RevisionField, string> = {
   rhythm: "Rhythm",
   voluntaryControl: "Patient can control the movement",
   urgeToMove: "Urge to move",
-  worseAtRestOrEvening: "Worse at rest or in the evening",
+  worseAtRest: "Begins or gets worse at rest",
+  worseInEvening: "Only or mostly in the evening or at night",
+  worseAtRestOrEvening: "Worse at rest or in the evening (version 1)",
   reliefByMovement: "Relieved by moving",
   consciousnessImpaired: "Consciousness impaired",
   duringSleep: "During sleep",
@@ -35,7 +41,7 @@ const FIELD_LABELS: Record<RevisionField, string> = {
 };
 
 /** Fields holding one vocabulary value, and fields holding a comma-separated list of them. */
-const VALUE_LABELS: Partial<Record<RevisionField, Record<string, string>>> = {
+const VALUE_LABELS: Partial<Record<HistoryField, Record<string, string>>> = {
   side: SIDE_LABELS,
   muscleGroup: MUSCLE_GROUP_LABELS,
   movement: MOVEMENT_LABELS,
@@ -43,11 +49,11 @@ const VALUE_LABELS: Partial<Record<RevisionField, Record<string, string>>> = {
   classification: CLASSIFICATION_LABELS,
   suggestedClassification: CLASSIFICATION_LABELS,
 };
-const LIST_LABELS: Partial<Record<RevisionField, Record<string, string>>> = { triggers: TRIGGER_LABELS, relief: RELIEF_LABELS };
-const EMPTY: Partial<Record<RevisionField, string>> = { triggers: "none", relief: "none", notes: "empty", classification: "not labelled", visitId: "no visit" };
+const LIST_LABELS: Partial<Record<HistoryField, Record<string, string>>> = { triggers: TRIGGER_LABELS, relief: RELIEF_LABELS };
+const EMPTY: Partial<Record<HistoryField, string>> = { triggers: "none", relief: "none", notes: "empty", classification: "not labelled", visitId: "no visit" };
 
 /** A stored value as the episode page shows it. */
-function shown(field: RevisionField, value: unknown, timeZone: string): string {
+function shown(field: HistoryField, value: unknown, timeZone: string): string {
   if (value === null || value === undefined || value === "") return EMPTY[field] ?? "not recorded";
   const labels = VALUE_LABELS[field];
   if (labels) return labels[String(value)] ?? String(value);
@@ -65,7 +71,13 @@ const ACTION_TEXT = {
   LABEL_CONFIRM: "confirmed the label on review.",
   DELETE: "deleted the episode.",
   RESTORE: "restored the episode.",
+  MIGRATE: "upgraded the episode to clinical rules version 2: ‘worse at rest or in the evening’ recorded as both worse at rest and worse in the evening.",
 } as const;
+
+/** The upgrade migration writes as 'system', which has no user name. */
+function authorOf(r: EpisodeDetail["history"][number]): string {
+  return r.action === "MIGRATE" ? "the system" : (r.changedByName ?? "a former user");
+}
 
 /** Who recorded the episode and every change since, newest first: each changed field before → after. */
 export function EpisodeHistory({ episode }: { episode: EpisodeDetail }) {
@@ -78,7 +90,7 @@ export function EpisodeHistory({ episode }: { episode: EpisodeDetail }) {
       <ol className="history-list">
         {episode.history.map((r) => (
           <li key={r.version}>
-            <span className="muted">{formatInZone(r.changedAt, tz)} · {r.changedByName ?? "a former user"}</span>{" "}
+            <span className="muted">{formatInZone(r.changedAt, tz)} · {authorOf(r)}</span>{" "}
             {r.action !== "UPDATE" ? (
               <>{ACTION_TEXT[r.action]}</>
             ) : Object.keys(r.changes).length === 0 ? (
@@ -86,10 +98,10 @@ export function EpisodeHistory({ episode }: { episode: EpisodeDetail }) {
             ) : (
               <ul className="tight">
                 {Object.entries(r.changes).map(([field, [from, to]]) => {
-                  const f = field as RevisionField;
+                  const f = field as HistoryField;
                   return (
                     <li key={f}>
-                      {FIELD_LABELS[f] ?? f}: {shown(f, from, tz)} → {shown(f, to, tz)}
+                      {FIELD_LABELS[f] ?? "Another field"}: {shown(f, from, tz)} → {shown(f, to, tz)}
                     </li>
                   );
                 })}

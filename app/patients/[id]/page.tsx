@@ -6,7 +6,8 @@ import { requireActor } from "@/lib/auth/session";
 import { ageInYears } from "@/lib/clinical/age";
 import { formatDuration } from "@/lib/clinical/red-flags";
 import { formatInZone, instantToWallClock } from "@/lib/clinical/time";
-import { ANALYTE_LABELS, CLASSIFICATION_LABELS, CLASSIFICATIONS, CONDITION_LABELS, LIFESTYLE_FLAG_LABELS, SEX_LABELS, SIDE_LABELS, TRIGGER_LABELS } from "@/lib/clinical/vocabulary";
+import { defaultUnit } from "@/lib/clinical/units";
+import { CLASSIFICATION_LABELS, CLASSIFICATIONS, CONDITION_LABELS, LIFESTYLE_FLAG_LABELS, SEX_LABELS, SIDE_LABELS, TRIGGER_LABELS } from "@/lib/clinical/vocabulary";
 import { getAssessment, getChecklistHistory } from "@/lib/data/assessment";
 import { listEpisodes } from "@/lib/data/episodes";
 import { pageData } from "@/lib/data/page-data";
@@ -18,9 +19,11 @@ import { createEpisodeAction, createVisitAction } from "./actions";
 import { PatientExportLinks } from "@/app/_components/export/patient-export-links";
 import { AssessmentPanel } from "./assessment-panel";
 import { loadTrendsSection, TrendsSection } from "./trends-section";
+import { LabTrends, loadLabTrends } from "./lab-trends";
 import { EpisodeForm } from "./episode-form";
 import { EpisodeTable } from "./episode-table";
 import { VisitForm } from "./visit-form";
+import { Height, VisitsTable } from "./visits/visit-values";
 
 export const metadata: Metadata = { title: "Patient" };
 
@@ -32,7 +35,7 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
   const actor = await requireActor();
   const episodeQuery = episodeListQuerySchema.parse(query);
   // One transaction for the page's reads (each still audited): one commit instead of six.
-  const { p, visits, episodes, assessment, history, trends } = await pageData(
+  const { p, visits, episodes, assessment, history, trends, labTrends } = await pageData(
     readTogether(async () => ({
       p: await getPatient(actor, id),
       visits: await listVisits(actor, id),
@@ -40,6 +43,7 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
       assessment: await getAssessment(actor, id),
       history: await getChecklistHistory(actor, id),
       trends: await loadTrendsSection(actor, id, query),
+      labTrends: await loadLabTrends(actor, id),
     })),
   );
   const tz = episodes.timeZone;
@@ -82,7 +86,7 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
             <dt>Date of birth</dt>
             <dd>{p.birthDate}</dd>
             <dt>Height</dt>
-            <dd>{p.heightCm ? `${p.heightCm} cm` : <span className="muted">not recorded</span>}</dd>
+            <dd>{p.heightCm === null ? <span className="muted">not recorded</span> : <Height heightCm={p.heightCm} entered={p.heightEntered} system={p.unitSystem} />}</dd>
             <dt>Clinic</dt>
             <dd>{p.clinicName}</dd>
           </dl>
@@ -99,7 +103,7 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
         </section>
       </div>
 
-      <AssessmentPanel patientId={id} assessment={assessment} history={history} canWrite={canWrite} />
+      <AssessmentPanel patientId={id} assessment={assessment} history={history} canWrite={canWrite} visits={visitOptions} />
 
       {canWrite && (
         <section id="record" className="card" aria-labelledby="record-title">
@@ -110,8 +114,20 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
               action={createVisitAction.bind(null, id)}
               formId={randomUUID()}
               timeZone={tz}
+              unitSystem={p.unitSystem}
               submitLabel="Save visit"
-              initial={{ occurredAt: nowLocal, systolic: "", diastolic: "", weightKg: "", temperatureC: "", notes: "", labs: [] }}
+              initial={{
+                occurredAt: nowLocal,
+                systolic: "",
+                diastolic: "",
+                weight: "",
+                weightUnit: defaultUnit("WEIGHT", p.unitSystem),
+                temperature: "",
+                temperatureUnit: defaultUnit("TEMPERATURE", p.unitSystem),
+                examFindings: [],
+                notes: "",
+                labs: [],
+              }}
             />
           </details>
           <EpisodeForm
@@ -136,7 +152,8 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
               visitId: visitOptions[0]?.id ?? "",
               voluntaryControl: false,
               urgeToMove: false,
-              worseAtRestOrEvening: false,
+              worseAtRest: false,
+              worseInEvening: false,
               reliefByMovement: false,
               consciousnessImpaired: false,
               duringSleep: false,
@@ -196,41 +213,11 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
       </section>
 
       <TrendsSection data={trends} searchParams={query} basePath={`/patients/${id}`} />
+      <LabTrends data={labTrends} unitSystem={p.unitSystem} />
 
       <section id="visits" aria-labelledby="visits-title">
         <h2 id="visits-title">Visits <span className="muted">({visits.length})</span></h2>
-        <div className="table-wrap">
-          <table className="data">
-            <caption className="sr-only">Visits, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Date and time</th>
-                <th scope="col">Blood pressure</th>
-                <th scope="col">Weight</th>
-                <th scope="col">Temperature</th>
-                <th scope="col">Labs</th>
-                <th scope="col">Episodes</th>
-                <th scope="col">Notes</th>
-                <th scope="col"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {visits.map((v) => (
-                <tr key={v.id}>
-                  <td>{formatInZone(v.occurredAt, tz)}</td>
-                  <td>{v.systolic ? `${v.systolic}/${v.diastolic} mmHg` : "—"}</td>
-                  <td>{v.weightKg ? `${v.weightKg} kg` : "—"}</td>
-                  <td>{v.temperatureC ? `${v.temperatureC} °C` : "—"}</td>
-                  <td>{v.labs.map((l) => `${ANALYTE_LABELS[l.analyte]} ${l.value} ${l.unit}`).join("; ") || "—"}</td>
-                  <td>{v.episodeCount}</td>
-                  <td>{v.notes}</td>
-                  <td><Link href={`/patients/${id}/visits/${v.id}`} aria-label={`Open visit of ${formatInZone(v.occurredAt, tz)}`}>{canWrite ? "Edit" : "View"}</Link></td>
-                </tr>
-              ))}
-              {visits.length === 0 && <tr><td colSpan={8} className="muted">No visits yet.</td></tr>}
-            </tbody>
-          </table>
-        </div>
+        <VisitsTable visits={visits} patientId={id} timeZone={tz} system={p.unitSystem} />
       </section>
 
       <PatientExportLinks patientId={p.id} />

@@ -1,49 +1,113 @@
 "use client";
 import { useActionState, useState } from "react";
-import { ANALYTE_LABELS, ANALYTE_UNITS, ANALYTES, type Analyte } from "@/lib/clinical/vocabulary";
+import { defaultUnit, unitsOf, type Measure, type UnitSystem } from "@/lib/clinical/units";
+import { ANALYTE_LABELS, ANALYTES, EXAM_FINDING_LABELS, EXAM_FINDINGS, isOneOf } from "@/lib/clinical/vocabulary";
 import { initialFormState, type FormState } from "@/lib/validation/form-state";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
 
+/** The form's text: each measured value with the unit it is entered in (lib/validation/episode-form.ts visitFromForm reads it). */
 export interface VisitFormValues {
   occurredAt: string;
   systolic: string;
   diastolic: string;
-  weightKg: string;
-  temperatureC: string;
+  weight: string;
+  weightUnit: string;
+  temperature: string;
+  temperatureUnit: string;
+  examFindings: string[];
   notes: string;
   labs: { analyte: string; value: string; unit: string }[];
   version?: number;
 }
 
-const UNITS = [...new Set(Object.values(ANALYTE_UNITS))];
+/** A refused submission comes back as form text; turn it into form values again. */
+function fromSubmitted(sv: Record<string, string | string[]> | undefined, initial: VisitFormValues): VisitFormValues {
+  if (!sv) return initial;
+  const str = (k: string) => (typeof sv[k] === "string" ? (sv[k] as string) : "");
+  const findings = sv.examFindings;
+  return {
+    ...initial,
+    occurredAt: str("occurredAt"),
+    systolic: str("systolic"),
+    diastolic: str("diastolic"),
+    weight: str("weight"),
+    weightUnit: str("weightUnit") || initial.weightUnit,
+    temperature: str("temperature"),
+    temperatureUnit: str("temperatureUnit") || initial.temperatureUnit,
+    examFindings: Array.isArray(findings) ? findings : findings ? [findings] : [],
+    notes: str("notes"),
+    labs: Array.from({ length: Number(str("labRows") || 0) }, (_, i) => ({ analyte: str(`lab.${i}.analyte`), value: str(`lab.${i}.value`), unit: str(`lab.${i}.unit`) })),
+  };
+}
 
-export function VisitForm({ action, initial, timeZone, submitLabel, formId }: { action: (s: FormState, f: FormData) => Promise<FormState>; initial: VisitFormValues; timeZone: string; submitLabel: string; formId?: string }) {
+export function VisitForm({
+  action,
+  initial,
+  timeZone,
+  unitSystem,
+  submitLabel,
+  formId,
+}: {
+  action: (s: FormState, f: FormData) => Promise<FormState>;
+  initial: VisitFormValues;
+  timeZone: string;
+  /** The clinic's units: what a new lab row defaults to. */
+  unitSystem: UnitSystem;
+  submitLabel: string;
+  formId?: string;
+}) {
   const [state, formAction, pending] = useActionState(action, initialFormState);
-  const sv = state.values as Record<string, string> | undefined;
-  const values: VisitFormValues = sv
-    ? {
-        ...initial,
-        occurredAt: sv.occurredAt ?? "",
-        systolic: sv.systolic ?? "",
-        diastolic: sv.diastolic ?? "",
-        weightKg: sv.weightKg ?? "",
-        temperatureC: sv.temperatureC ?? "",
-        notes: sv.notes ?? "",
-        labs: Array.from({ length: Number(sv.labRows ?? 0) }, (_, i) => ({ analyte: sv[`lab.${i}.analyte`] ?? "", value: sv[`lab.${i}.value`] ?? "", unit: sv[`lab.${i}.unit`] ?? "" })),
-      }
-    : initial;
+  const values = fromSubmitted(state.values as Record<string, string | string[]> | undefined, initial);
+  return <VisitFields key={state.submission ?? 0} state={state} formAction={formAction} pending={pending} values={values} timeZone={timeZone} unitSystem={unitSystem} submitLabel={submitLabel} formId={formId} />;
+}
+
+function VisitFields({
+  state,
+  formAction,
+  pending,
+  values,
+  timeZone,
+  unitSystem,
+  submitLabel,
+  formId,
+}: {
+  state: FormState;
+  formAction: (f: FormData) => void;
+  pending: boolean;
+  values: VisitFormValues;
+  timeZone: string;
+  unitSystem: UnitSystem;
+  submitLabel: string;
+  formId?: string;
+}) {
   const [labRows, setLabRows] = useState(Math.max(values.labs.length, 1));
   const [analytes, setAnalytes] = useState<string[]>(values.labs.map((l) => l.analyte));
   const f = state.fields ?? {};
-  const num = (name: "systolic" | "diastolic" | "weightKg" | "temperatureC", label: string, step = "1") => (
+  const pressure = (name: "systolic" | "diastolic", label: string) => (
     <div className="field">
       <label htmlFor={`v-${name}`}>{label}</label>
-      <input id={`v-${name}`} name={name} type="number" inputMode="decimal" step={step} style={{ maxWidth: "9rem" }} defaultValue={values[name]} {...errorProps(`v-${name}`, f[name])} />
+      <input id={`v-${name}`} name={name} type="number" inputMode="numeric" step="1" style={{ maxWidth: "8rem" }} defaultValue={values[name]} {...errorProps(`v-${name}`, f[name])} />
+      <FieldError id={`v-${name}`} error={f[name]} />
+    </div>
+  );
+  /** A value with its unit picker; the server's error (range, "did you mean") shows under both. */
+  const measured = (name: "weight" | "temperature", measure: Measure, label: string) => (
+    <div className="field">
+      <label htmlFor={`v-${name}`}>{label}</label>
+      <div className="inline">
+        <input id={`v-${name}`} name={name} type="number" inputMode="decimal" step="any" style={{ maxWidth: "7rem" }} defaultValue={values[name]} {...errorProps(`v-${name}`, f[name])} />
+        <label className="sr-only" htmlFor={`v-${name}Unit`}>{label} unit</label>
+        <select id={`v-${name}Unit`} name={`${name}Unit`} defaultValue={values[`${name}Unit`]} style={{ width: "auto" }}>
+          {unitsOf(measure).map((u) => (
+            <option key={u} value={u}>{u}</option>
+          ))}
+        </select>
+      </div>
       <FieldError id={`v-${name}`} error={f[name]} />
     </div>
   );
   return (
-    <form action={formAction} key={state.submission ?? 0} noValidate aria-label="Visit">
+    <form action={formAction} noValidate aria-label="Visit">
       <FormAlert status={state.status} message={state.message} fields={state.fields} />
       <input type="hidden" name="timeZone" value={timeZone} />
       {formId && <input type="hidden" name="idempotencyKey" value={`${formId}-${state.submission ?? 0}`} />}
@@ -56,44 +120,53 @@ export function VisitForm({ action, initial, timeZone, submitLabel, formId }: { 
           <input id="v-occurredAt" name="occurredAt" type="datetime-local" defaultValue={values.occurredAt} {...errorProps("v-occurredAt", f.occurredAt, "v-occurredAt-hint")} />
           <FieldError id="v-occurredAt" error={f.occurredAt} />
         </div>
-        {num("systolic", "Systolic (mmHg)")}
-        {num("diastolic", "Diastolic (mmHg)")}
-        {num("weightKg", "Weight (kg)", "0.1")}
-        {num("temperatureC", "Temperature (°C)", "0.1")}
+        {pressure("systolic", "Systolic (mmHg)")}
+        {pressure("diastolic", "Diastolic (mmHg)")}
+        {measured("weight", "WEIGHT", "Weight")}
+        {measured("temperature", "TEMPERATURE", "Temperature")}
       </div>
+      <fieldset>
+        <legend>Examination</legend>
+        <div className="checks">
+          {EXAM_FINDINGS.map((x) => (
+            <label key={x}>
+              <input type="checkbox" name="examFindings" value={x} defaultChecked={values.examFindings.includes(x)} /> {EXAM_FINDING_LABELS[x]}
+            </label>
+          ))}
+        </div>
+        <FieldError id="v-examFindings" error={f.examFindings ?? Object.entries(f).find(([k]) => k.startsWith("examFindings."))?.[1]} />
+      </fieldset>
       <fieldset>
         <legend>Lab results</legend>
         {Array.from({ length: labRows }, (_, i) => {
           const k = (field: string) => `lab.${i}.${field}`;
           const lab = values.labs[i];
           const analyte = analytes[i] ?? lab?.analyte ?? "";
+          const known = isOneOf(ANALYTES, analyte) ? analyte : null;
+          // The unit entered stays while the analyte does; a newly chosen analyte starts in the clinic's unit.
+          const unit = lab && lab.analyte === analyte && lab.unit ? lab.unit : known ? defaultUnit(known, unitSystem) : "";
           return (
-            <div className="inline" key={i} style={{ alignItems: "flex-start", marginBottom: ".4rem" }}>
-              <div>
+            // The row's errors go under the whole row, so a long message ("did you mean mg/dL?") does not push the unit away.
+            <div key={i} style={{ marginBottom: ".5rem" }}>
+              <div className="inline">
                 <label className="sr-only" htmlFor={k("analyte")}>Lab {i + 1} analyte</label>
-                <select id={k("analyte")} name={k("analyte")} defaultValue={lab?.analyte ?? ""} onChange={(e) => setAnalytes((a) => Object.assign([...a], { [i]: e.target.value }))} {...errorProps(k("analyte"), f[`labs.${i}.analyte`])}>
+                <select id={k("analyte")} name={k("analyte")} defaultValue={lab?.analyte ?? ""} style={{ width: "auto" }} onChange={(e) => setAnalytes((a) => Object.assign([...a], { [i]: e.target.value }))} {...errorProps(k("analyte"), f[k("analyte")])}>
                   <option value="">Analyte…</option>
                   {ANALYTES.map((a) => (
                     <option key={a} value={a}>{ANALYTE_LABELS[a]}</option>
                   ))}
                 </select>
-                <FieldError id={k("analyte")} error={f[`labs.${i}.analyte`]} />
-              </div>
-              <div>
                 <label className="sr-only" htmlFor={k("value")}>Lab {i + 1} value</label>
-                <input id={k("value")} name={k("value")} type="number" step="any" inputMode="decimal" placeholder="Value" style={{ maxWidth: "8rem" }} defaultValue={lab?.value ?? ""} {...errorProps(k("value"), f[`labs.${i}.value`])} />
-                <FieldError id={k("value")} error={f[`labs.${i}.value`]} />
-              </div>
-              <div>
+                <input id={k("value")} name={k("value")} type="number" step="any" inputMode="decimal" placeholder="Value" style={{ maxWidth: "8rem" }} defaultValue={lab?.value ?? ""} {...errorProps(k("value"), f[k("value")])} />
                 <label className="sr-only" htmlFor={k("unit")}>Lab {i + 1} unit</label>
-                <select id={k("unit")} name={k("unit")} key={analyte} defaultValue={lab?.unit || (analyte ? ANALYTE_UNITS[analyte as Analyte] : "")} style={{ maxWidth: "9rem" }} {...errorProps(k("unit"), f[`labs.${i}.unit`])}>
-                  <option value="">Unit…</option>
-                  {UNITS.map((u) => (
-                    <option key={u} value={u}>{u}</option>
-                  ))}
+                <select id={k("unit")} name={k("unit")} key={analyte} defaultValue={unit} style={{ width: "auto" }} {...errorProps(k("unit"), f[k("unit")])}>
+                  {!known && <option value="">Unit…</option>}
+                  {known && unitsOf(known).map((u) => <option key={u} value={u}>{u}</option>)}
                 </select>
-                <FieldError id={k("unit")} error={f[`labs.${i}.unit`]} />
               </div>
+              <FieldError id={k("analyte")} error={f[k("analyte")]} />
+              <FieldError id={k("value")} error={f[k("value")]} />
+              <FieldError id={k("unit")} error={f[k("unit")]} />
             </div>
           );
         })}

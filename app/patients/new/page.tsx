@@ -4,7 +4,8 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
-import { listActorClinics } from "@/lib/data/patients";
+import { defaultUnit, DEFAULT_UNIT_SYSTEM } from "@/lib/clinical/units";
+import { asUnitSystem, listActorClinics } from "@/lib/data/patients";
 import { createPatientAction } from "../actions";
 import { PatientForm } from "../patient-form";
 
@@ -14,6 +15,8 @@ export default async function NewPatientPage() {
   const actor = await requireActor();
   if (!can(actor, "clinical:write")) notFound();
   const clinics = await listActorClinics(actor);
+  // A user of one clinic enters in its units; a user of several starts in the default units.
+  const unitSystem = clinics.length === 1 ? asUnitSystem(clinics[0].unitSystem) : DEFAULT_UNIT_SYSTEM;
   return (
     <>
       <p><Link href="/patients">← Patients</Link></p>
@@ -24,7 +27,7 @@ export default async function NewPatientPage() {
           formId={randomUUID()}
           clinics={clinics}
           submitLabel="Create patient"
-          initial={{ mrn: "", givenName: "", familyName: "", birthDate: "", sex: "", pregnant: false, heightCm: null, conditions: [], lifestyle: [], medications: [] }}
+          initial={{ mrn: "", givenName: "", familyName: "", birthDate: "", sex: "", pregnant: false, height: "", heightUnit: defaultUnit("HEIGHT", unitSystem), conditions: [], lifestyle: [], medications: [] }}
         />
       </div>
     </>

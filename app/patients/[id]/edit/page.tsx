@@ -3,12 +3,20 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
-import { getPatient } from "@/lib/data/patients";
+import { defaultUnit, MEASURE_DEFS } from "@/lib/clinical/units";
+import { getPatient, type PatientDetail } from "@/lib/data/patients";
 import { pageData } from "@/lib/data/page-data";
 import { updatePatientAction } from "../../actions";
 import { PatientForm } from "../../patient-form";
 
 export const metadata: Metadata = { title: "Edit patient" };
+
+/** The height as the clinician entered it (70 in stays 70 in); none yet starts in the clinic's unit. */
+function heightAsEntered(p: PatientDetail): { height: string; heightUnit: string } {
+  if (p.heightEntered) return { height: String(p.heightEntered.value), heightUnit: p.heightEntered.unit };
+  if (p.heightCm !== null) return { height: String(p.heightCm), heightUnit: MEASURE_DEFS.HEIGHT.canonicalUnit };
+  return { height: "", heightUnit: defaultUnit("HEIGHT", p.unitSystem) };
+}
 
 export default async function EditPatientPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -31,7 +39,7 @@ export default async function EditPatientPage({ params }: { params: Promise<{ id
             birthDate: patient.birthDate,
             sex: patient.sex,
             pregnant: patient.pregnant,
-            heightCm: patient.heightCm,
+            ...heightAsEntered(patient),
             conditions: patient.conditions.map((c) => c.code),
             lifestyle: patient.lifestyle,
             medications: patient.medications,
