@@ -1,9 +1,8 @@
 /**
  * The patient report and handout PDFs, end to end below the route: loaded as an actor through
- * lib/data/exports.ts, built by lib/export, then opened with poppler (pdftoppm renders every
- * page to PNG, pdftotext extracts the words) as a reader of the file would.
+ * lib/data/exports.ts, built by lib/export, then opened as a reader of the file would: every
+ * page rendered and its words extracted (tests/helpers/pdf.ts, in JavaScript).
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +23,7 @@ import { CAUSES_BY_ID } from "@/lib/clinical/checklist";
 import { CALF_SWELLING_ADVICE, WEAKNESS_OR_WASTING_ADVICE } from "@/lib/clinical/red-flags";
 import { REPORT_SECTION_LABELS, REPORT_SECTIONS, type ReportSection } from "@/lib/validation/export";
 import { barePatient, createWorld, validPatient } from "../factories/world";
+import { openPdf, type PdfPage } from "../helpers/pdf";
 
 let world: Awaited<ReturnType<typeof createWorld>>;
 let patientId: string;
@@ -65,19 +65,16 @@ async function refusal(promise: Promise<unknown>): Promise<DataError> {
   return error as DataError;
 }
 
-/** Writes the PDF, renders every page to PNG and extracts its text, as a reader's tools would. */
-function open(pdf: Buffer, name: string): { text: string; pages: string[] } {
-  const file = path.join(dir, `${name}.pdf`);
-  fs.writeFileSync(file, pdf);
-  execFileSync("pdftoppm", ["-png", "-r", "60", file, path.join(dir, name)]);
-  const pages = fs.readdirSync(dir).filter((f) => f.startsWith(`${name}-`) && f.endsWith(".png")).map((f) => path.join(dir, f));
-  for (const page of pages) {
-    const png = fs.readFileSync(page);
-    expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
-    expect(png.byteLength).toBeGreaterThan(2000);
-  }
-  // -layout off: one word per run, so phrases that wrap still appear with single spaces.
-  const text = execFileSync("pdftotext", ["-enc", "UTF-8", file, "-"]).toString("utf8").replace(/\s+/g, " ");
+/** Writes the PDF and its pages as PNG, checks that every page renders and draws, and extracts its text (wrapped phrases with single spaces). */
+async function open(pdf: Buffer, name: string): Promise<{ text: string; pages: PdfPage[] }> {
+  fs.writeFileSync(path.join(dir, `${name}.pdf`), pdf);
+  const { text, pages } = await openPdf(pdf);
+  pages.forEach((page, i) => {
+    fs.writeFileSync(path.join(dir, `${name}-${i + 1}.png`), page.png);
+    expect(page.png.subarray(1, 4).toString("latin1")).toBe("PNG");
+    // More than a line of text at 60 dpi: the page is not blank.
+    expect(page.inkedPixels, `${name} page ${i + 1}`).toBeGreaterThan(1000);
+  });
   return { text, pages };
 }
 
@@ -88,7 +85,7 @@ describe("patient report PDF", () => {
     const data = await getPatientReport(world.actors.clinician, patientId, { from, to: today });
     expect(data.sections).toEqual([...REPORT_SECTIONS]);
     expect(data.episodes).toHaveLength(5); // the one 40 days ago is outside the period
-    const { text, pages } = open(await buildReportPdf(data), "all");
+    const { text, pages } = await open(await buildReportPdf(data), "all");
     expect(pages.length).toBeGreaterThanOrEqual(2);
     expect(text).toContain("Wiśniewska-Łęcka, Zofia");
     expect(text).toContain("MRN RPT-1");
@@ -115,7 +112,7 @@ describe("patient report PDF", () => {
     expect(text).toContain("150/95 mmHg");
     expect(text).toContain("82.0 kg (180.8 lb)");
     expect(text).toMatch(/38\.4 °C \(101\.1 °F\) High \(reference below 38\.0 °C\)/);
-    // (pdftotext reads a table row's cells in order, but may put the row's first cells elsewhere.)
+    // (A text tool may read a table row's first cells apart from the rest, as poppler does.)
     expect(text).toContain("Magnesium");
     expect(text).toMatch(/0\.61 mmol\/L \(1\.5 mg\/dL\) Low 0\.70 to 1\.00 mmol\/L/);
     // The checklist with the clinician's status and note.
@@ -136,7 +133,7 @@ describe("patient report PDF", () => {
     await confirmEpisodeLabel(world.actors.clinician, confirmed.id, confirmed.version);
     await episode(10, "second episode");
     const data = await getPatientReport(world.actors.clinician, reviewed.id, { from, to: today, sections: "episodes" });
-    const { text } = open(await buildReportPdf(data), "review");
+    const { text } = await open(await buildReportPdf(data), "review");
     expect(text).toMatch(/label confirmed on review; first episode/);
     expect(text).toMatch(/REVIEW: label differs from suggestion; second episode/);
   });
@@ -145,7 +142,7 @@ describe("patient report PDF", () => {
     const chosen: ReportSection[] = ["period", "charts", "checklist"];
     const data = await getPatientReport(world.actors.reader, patientId, { from, to: today, sections: "checklist,period,charts" });
     expect(data.sections).toEqual(chosen);
-    const { text } = open(await buildReportPdf(data), "some");
+    const { text } = await open(await buildReportPdf(data), "some");
     expect(text).toContain("Wiśniewska-Łęcka, Zofia");
     expect(text).toContain(`${from} to ${today}`);
     for (const s of REPORT_SECTIONS) {
@@ -255,7 +252,7 @@ describe("patient report PDF: values entered in US units (clinical spec section 
   });
 
   it("gives the handout the new warning signs", async () => {
-    const { text } = open(await buildHandoutPdf(await getHandout(world.actors.clinician, usId, "pdf")), "us-handout");
+    const { text } = await open(await buildHandoutPdf(await getHandout(world.actors.clinician, usId, "pdf")), "us-handout");
     expect(text).toContain("Your warning signs");
     expect(text).toContain(handoutRedFlagText("CALF_SWELLING"));
     expect(text).toContain(handoutRedFlagText("WEAKNESS_OR_WASTING"));
@@ -266,7 +263,7 @@ describe("patient report PDF: values entered in US units (clinical spec section 
 describe("patient handout PDF", () => {
   it("has the advice in plain language and the patient's own warning signs", async () => {
     const data = await getHandout(world.actors.clinician, patientId, "pdf");
-    const { text } = open(await buildHandoutPdf(data), "handout");
+    const { text } = await open(await buildHandoutPdf(data), "handout");
     expect(text).toContain("For Zofia Wiśniewska-Łęcka");
     for (const s of HANDOUT_SECTIONS) expect(text).toContain(s.title);
     expect(text).toContain("Your warning signs");
@@ -279,7 +276,7 @@ describe("patient handout PDF", () => {
 
   it("has no warning section for a patient without red flags", async () => {
     const calm = await createPatient(world.actors.clinician, validPatient({ mrn: "RPT-2", givenName: "Ida", familyName: "Berg" }));
-    const { text } = open(await buildHandoutPdf(await getHandout(world.actors.reader, calm.id, "html")), "calm");
+    const { text } = await open(await buildHandoutPdf(await getHandout(world.actors.reader, calm.id, "html")), "calm");
     expect(text).toContain("For Ida Berg");
     expect(text).not.toContain("Your warning signs");
   });
