@@ -176,6 +176,15 @@ const ACTIONS: ActionRow[] = [
     allowed: /^invalid:timeZone$/,
   },
   {
+    file: "app/admin/clinics/actions.ts",
+    name: "setUnitSystemAction",
+    expect: ADMIN_ONLY,
+    path: () => "/admin/clinics",
+    probe: (fx) => [fx.demoClinicId, IDLE, formData({ unitSystem: "SI" })],
+    harmless: (fx) => [fx.demoClinicId, IDLE, formData({ unitSystem: "IMPERIAL" })],
+    allowed: /^invalid:unitSystem$/,
+  },
+  {
     file: "app/admin/deleted/actions.ts",
     name: "purgeAction",
     expect: ADMIN_ONLY,

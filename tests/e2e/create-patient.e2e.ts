@@ -47,11 +47,12 @@ describe("clinician: new patient form", () => {
     await page.locator("section[aria-labelledby=problems]").getByText("Diabetes").waitFor();
     await page.locator("section[aria-labelledby=medications]").getByText("Magnesium citrate 300 mg — since 2025-02-01").waitFor();
     await page.locator("section[aria-labelledby=problems]").getByText("Sedentary").waitFor();
-    await page.getByText("168.5 cm").waitFor();
+    // Heights are kept to the whole centimetre (clinical spec section 7).
+    await page.getByText("169 cm").waitFor();
 
     const stored = await db.patient.findFirstOrThrow({ where: { mrn }, include: { conditions: true, medications: true, clinic: true } });
     expect(new URL(page.url()).pathname).toBe(`/patients/${stored.id}`);
-    expect(stored).toMatchObject({ familyName: "Testperson", givenName: "Erika", birthDate: "1980-05-17", sex: "FEMALE", heightCm: 168.5 });
+    expect(stored).toMatchObject({ familyName: "Testperson", givenName: "Erika", birthDate: "1980-05-17", sex: "FEMALE", heightCm: 169 });
     expect(stored.clinic.name).toBe("Demo Clinic");
     expect(stored.conditions.map((c) => c.code)).toEqual(["DIABETES"]);
     expect(stored.lifestyle).toBe("SEDENTARY");

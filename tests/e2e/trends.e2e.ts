@@ -57,7 +57,7 @@ describe("trends: charts and their table views", () => {
     const page = await browser.newPage();
     await signIn(page, "clinician@demo.clinic");
     await gotoReady(page, `/patients/${patient.id}/trends`, null);
-    await page.getByRole("heading", { level: 2, name: "Trends" }).waitFor();
+    await page.getByRole("heading", { level: 2, name: "Trends", exact: true }).waitFor();
     await page.getByRole("link", { name: `← Back to ${patient.familyName}, ${patient.givenName}` }).waitFor();
 
     // Default: the last 90 days.
