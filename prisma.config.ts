@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "prisma/config";
-import { createAdapterFactory } from "./lib/db-adapter";
+import { createAdapterFactory } from "./lib/server/db-adapter";
 
 // Prisma 6.19 runs without native engines here: the CLI talks to the database through the same
 // driver adapter the app uses (see ../shared/stack.md).

@@ -6,7 +6,7 @@ const PUBLIC_PATHS = ["/signin", "/api/auth", "/api/health"];
 /**
  * Runs before every request: sets the security headers (nonce-based CSP) and sends requests
  * without a session cookie to sign-in. It only redirects; every page, action and API handler
- * still checks the session and permissions itself in lib/data.
+ * still checks the session and permissions itself in lib/features.
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
@@ -32,7 +32,7 @@ export function proxy(request: NextRequest) {
   let response: NextResponse;
   if (!isPublic && !hasSession && !hasBearer) {
     if (pathname.startsWith("/api/")) {
-      // Same body as lib/api/handler.ts answers (docs/api.md).
+      // Same body as lib/http/api/handler.ts answers (docs/api.md).
       response = NextResponse.json(
         { error: { code: "UNAUTHENTICATED", message: "Sign in or send an API token: Authorization: Bearer <token>.", fields: {} } },
         { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="api"' } },

@@ -1,8 +1,8 @@
 import Link from "next/link";
 import type { Metadata } from "next";
 import "./globals.css";
-import { currentSession } from "@/lib/auth/session";
-import { can } from "@/lib/auth/actor";
+import { currentSession } from "@/lib/http/session";
+import { can } from "@/lib/server/permissions";
 import { SignOutButton } from "./_components/sign-out-button";
 import { IdleTimeout } from "./_components/idle-timeout";
 

@@ -4,7 +4,7 @@
  * Deterministic (fixed pseudo-random seed) so screenshots and tests see the same data.
  * Run by `npm run db:seed`, and by `npm run dev` when the database is empty.
  */
-import { createPrismaClient } from "../lib/db";
+import { createPrismaClient } from "../lib/server/db";
 import { seedDemo } from "../tests/factories/demo";
 
 const db = createPrismaClient();

@@ -1,6 +1,6 @@
 /**
  * `npm run audit:verify [-- --anchor <seq>:<hash>] [-- --batch <rows>]`: walks the whole audit
- * log of DATABASE_URL and recomputes its hash chain (lib/data/audit-log.ts verifyAuditChain).
+ * log of DATABASE_URL and recomputes its hash chain (lib/features/audit-log/data.ts verifyAuditChain).
  * Prints "Audit chain intact: N rows" and exits 0, or names the first broken row and exits 1.
  * Exits 2 when the check itself could not run (bad arguments, no database).
  *
@@ -9,7 +9,7 @@
  * is what finds their changes. Deleting only the newest rows leaves the rest of the chain intact,
  * so keep the printed head somewhere else and pass it back with --anchor next time.
  */
-import { DEFAULT_DATABASE_URL, redactDatabaseUrl } from "../lib/db-adapter";
+import { DEFAULT_DATABASE_URL, redactDatabaseUrl } from "../lib/server/db-adapter";
 
 function parseArgs(argv: string[]) {
   let anchor: { seq: number; hash: string } | null = null;
@@ -41,8 +41,8 @@ async function main(): Promise<number> {
   }
   const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   const where = redactDatabaseUrl(url);
-  const { verifyAuditChain } = await import("../lib/data/audit-log");
-  const { db } = await import("../lib/db");
+  const { verifyAuditChain } = await import("../lib/features/audit-log/data");
+  const { db } = await import("../lib/server/db");
   const started = Date.now();
   try {
     let reported = 0;

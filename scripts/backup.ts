@@ -4,8 +4,8 @@
  * --format=custom (default backups/clinic-<time>.dump). The file is 0600: it holds PHI.
  */
 import { parseArgs } from "node:util";
-import { backupDatabase, formatBytes, redactUrl } from "../lib/data/backup";
-import { DEFAULT_DATABASE_URL } from "../lib/db-adapter";
+import { backupDatabase, formatBytes, redactUrl } from "../lib/ops/backup";
+import { DEFAULT_DATABASE_URL } from "../lib/server/db-adapter";
 
 const { values } = parseArgs({ options: { out: { type: "string" } } });
 const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:export [-- --rows 1000000] [-- --db sqlite,postgresql] [-- --batch 500] [-- --out /dev/null] [-- --keep]`
  *
- * Streams the network-wide episodes CSV export (lib/data/exports.ts exportEpisodesCsv, through
+ * Streams the network-wide episodes CSV export (lib/features/exports/data.ts exportEpisodesCsv, through
  * the same ReadableStream the route returns) from a temporary database holding `--rows` episodes,
  * and prints rows per second and the peak resident memory of the exporting process.
  *
@@ -20,7 +20,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { migrateDatabase } from "../lib/migrations/runner";
+import { migrateDatabase } from "../lib/ops/migrations/runner";
 import { runExport, type ExportResult } from "./bench/export-run";
 import { defaultOptions, fillNetwork, openBulkDriver } from "./bench/synthetic";
 

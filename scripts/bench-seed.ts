@@ -22,10 +22,18 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { databaseKind, DEFAULT_DATABASE_URL, sqlitePath } from "../lib/db-adapter";
-import { hashPassword } from "../lib/auth/password";
-import { migrateDatabase } from "../lib/migrations/runner";
-import { BENCH_PASSWORD, BENCH_USERS, computeAttention, computeDayCounts, defaultOptions, fillNetwork, openBulkDriver } from "./bench/synthetic";
+import { databaseKind, DEFAULT_DATABASE_URL, sqlitePath } from "../lib/server/db-adapter";
+import { hashPassword } from "../lib/server/auth/password";
+import { migrateDatabase } from "../lib/ops/migrations/runner";
+import {
+  BENCH_PASSWORD,
+  BENCH_USERS,
+  computeAttention,
+  computeDayCounts,
+  defaultOptions,
+  fillNetwork,
+  openBulkDriver,
+} from "./bench/synthetic";
 
 const USAGE = `npm run bench:seed -- [--url <DATABASE_URL>] [--reset] [--episodes 1000000] [--patients 10000] [--seed 20261125] [--now <ISO instant>] [--force]
 Fills an empty database (DATABASE_URL unless --url) with the benchmark network; --reset empties it first. See the comment at the top of scripts/bench-seed.ts.`;

@@ -8,7 +8,7 @@
  *      secondary indexes built after the load): 2 clinics (Europe/Berlin, America/New_York),
  *      10,000 patients, 1,000,000 episodes over 3 years, with one busy patient;
  *   2. computes each patient's stored red flags, then ANALYZE;
- *   3. times each query through the app (lib/data/trends.ts, Prisma with its driver adapter) and a
+ *   3. times each query through the app (lib/features/trends/data.ts, Prisma with its driver adapter) and a
  *      floor: the same result from one hand-written SQL query through the bare driver, checking
  *      both give the same rows; then the whole data-layer calls (transaction and audit row
  *      included), whose floor is the sum of their queries' floors;
@@ -23,7 +23,16 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { computeAttention, computeDayCounts, listSecondaryIndexes, openBulkDriver, sqliteInstant, cols, type BulkDriver, type Column } from "./bench/synthetic";
+import {
+  computeAttention,
+  computeDayCounts,
+  listSecondaryIndexes,
+  openBulkDriver,
+  sqliteInstant,
+  cols,
+  type BulkDriver,
+  type Column,
+} from "./bench/synthetic";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -128,9 +137,9 @@ async function runChild(dialect: Dialect, outFile: string) {
   const keep = flag("keep");
   const log = (m: string) => console.log(`[bench ${dialect}] ${m}`);
   try {
-    // Before lib/db is imported: the app's client connects to DATABASE_URL.
+    // Before lib/server/db is imported: the app's client connects to DATABASE_URL.
     process.env.DATABASE_URL = url;
-    const { migrateDatabase } = await import("../lib/migrations/runner");
+    const { migrateDatabase } = await import("../lib/ops/migrations/runner");
     await migrateDatabase(url);
     log(`database ${dialect === "sqlite" ? url : name}: loading ${EPISODES.toLocaleString("en")} episodes …`);
     const driver = await openBulkDriver(url);
@@ -146,7 +155,7 @@ async function runChild(dialect: Dialect, outFile: string) {
     const result: ChildResult = { dialect, loadSeconds, counts: world.counts, busyEpisodesInYear: world.busyInYear, timings };
     fs.writeFileSync(outFile, JSON.stringify(result));
     await driver.close();
-    const { db } = await import("../lib/db");
+    const { db } = await import("../lib/server/db");
     await db.$disconnect();
   } finally {
     if (keep) log(`kept: ${url}`);
@@ -453,11 +462,11 @@ function canonical(rows: Record<string, unknown>[]): string {
 }
 
 async function timeQueries(dialect: Dialect, driver: BulkDriver, world: World): Promise<Timing[]> {
-  const trends = await import("../lib/data/trends");
-  const { offsetSegments } = await import("../lib/data/episode-sql");
-  const { countAwaitingReview, listActivePatients, listNeedsAttention } = await import("../lib/data/attention");
-  const { db } = await import("../lib/db");
-  const { DEFAULT_THRESHOLDS } = await import("../lib/clinical/thresholds");
+  const trends = await import("../lib/features/trends/data");
+  const { offsetSegments } = await import("../lib/features/episodes/sql");
+  const { countAwaitingReview, listActivePatients, listNeedsAttention } = await import("../lib/features/attention/data");
+  const { db } = await import("../lib/server/db");
+  const { DEFAULT_THRESHOLDS } = await import("../lib/core/clinical/thresholds");
   const tx = db as unknown as Parameters<typeof trends.queryPatientWeekly>[0];
   const actor = {
     userId: "bench-user",
@@ -592,7 +601,7 @@ async function timeQueries(dialect: Dialect, driver: BulkDriver, world: World): 
         appMs: rules,
         floorMs: null,
         rows: null,
-        note: "facts of the 200 most recently active patients and the checklist rules of lib/clinical (JavaScript): no SQL floor",
+        note: "facts of the 200 most recently active patients and the checklist rules of lib/core/clinical (JavaScript): no SQL floor",
       });
     }
     const all = await median(() => trends.getClinicDashboard(actor, { period }, now));
@@ -613,7 +622,7 @@ async function timeQueries(dialect: Dialect, driver: BulkDriver, world: World): 
     appMs: attention,
     floorMs: null,
     rows: null,
-    note: "lib/data/attention.ts: each patient's stored red flags (PatientAttention, computed once after the load)",
+    note: "lib/features/attention/data.ts: each patient's stored red flags (PatientAttention, computed once after the load)",
   });
   return timings;
 }
@@ -654,7 +663,7 @@ function strip(rows: object[]): Record<string, unknown>[] {
   return rows.map((r) => ({ ...r }) as Record<string, unknown>);
 }
 
-function flattenDistribution(rows: Awaited<ReturnType<typeof import("../lib/data/trends").queryDistribution>>) {
+function flattenDistribution(rows: Awaited<ReturnType<typeof import("../lib/features/trends/data").queryDistribution>>) {
   const parts = ["NIGHT", "MORNING", "AFTERNOON", "EVENING"];
   return rows.map(({ triggers, part, ...r }) => ({
     ...r,

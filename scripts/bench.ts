@@ -9,9 +9,9 @@
  * driver (better-sqlite3 / pg), checked to give the same rows as the app.
  *
  * Parts:
- *   db      the data-layer calls as a signed-in clinician of the whole network (lib/data, with its
+ *   db      the data-layer calls as a signed-in clinician of the whole network (lib/features, with its
  *           transaction and audit row), in a child process per database;
- *   export  the clinic-wide CSV export (lib/data/exports.ts) in a child process of its own: rows
+ *   export  the clinic-wide CSV export (lib/features/exports/data.ts) in a child process of its own: rows
  *           per second and peak RSS, against the same rows and bytes through the bare driver;
  *   http    `npm start` (scripts/start.js from --app-dir, default this checkout; build it first) on each
  *           database, 20 clinicians signed in through /api/auth/csrf and
@@ -121,8 +121,8 @@ class Params {
 }
 
 async function dbChild(url: string, outFile: string): Promise<void> {
-  process.env.DATABASE_URL = url; // before lib/db is imported
-  const { databaseKind } = await import("../lib/db-adapter");
+  process.env.DATABASE_URL = url; // before lib/server/db is imported
+  const { databaseKind } = await import("../lib/server/db-adapter");
   const dialect = databaseKind(url) as Dialect;
   const driver: BulkDriver = await openBulkDriver(url);
   /** Runs SQL built by `build`, whose values go through `p.v(...)` in the order they appear. */
@@ -131,17 +131,17 @@ async function dbChild(url: string, outFile: string): Promise<void> {
     const text = build(p);
     return driver.all(text, p.values);
   };
-  const { listPatients } = await import("../lib/data/patients");
-  const { listEpisodes, listReviewQueue } = await import("../lib/data/episodes");
-  const { getAssessment, getChecklistHistory } = await import("../lib/data/assessment");
-  const { listNeedsAttention } = await import("../lib/data/attention");
-  const { listAuditEvents } = await import("../lib/data/audit-log");
-  const pagination = (await import("../lib/data/pagination")) as typeof import("../lib/data/pagination") & { LIST_COUNT_CAP?: number };
+  const { listPatients } = await import("../lib/features/patients/data");
+  const { listEpisodes, listReviewQueue } = await import("../lib/features/episodes/data");
+  const { getAssessment, getChecklistHistory } = await import("../lib/features/assessment/data");
+  const { listNeedsAttention } = await import("../lib/features/attention/data");
+  const { listAuditEvents } = await import("../lib/features/audit-log/data");
+  const pagination = (await import("../lib/server/pagination")) as typeof import("../lib/server/pagination") & { LIST_COUNT_CAP?: number };
   const { encodeCursor } = pagination;
-  const { inTransaction } = await import("../lib/data/transaction");
-  const { appendAudit } = await import("../lib/data/audit");
-  const { DEFAULT_THRESHOLDS } = await import("../lib/clinical/thresholds");
-  const trends = await import("../lib/data/trends").catch(() => null);
+  const { inTransaction } = await import("../lib/server/transaction");
+  const { appendAudit } = await import("../lib/server/audit");
+  const { DEFAULT_THRESHOLDS } = await import("../lib/core/clinical/thresholds");
+  const trends = await import("../lib/features/trends/data").catch(() => null);
   const instant = (v: unknown) => new Date(v instanceof Date ? v.getTime() : String(v));
 
   const clinicIds = (await run(() => `SELECT "id" FROM "Clinic" ORDER BY "id"`)).map((r) => String(r.id));
@@ -328,7 +328,7 @@ async function dbChild(url: string, outFile: string): Promise<void> {
       note: "the checklist rules for the 200 most recently active patients",
     });
   } else {
-    log("lib/data/trends.ts is missing: dashboard and trends skipped");
+    log("lib/features/trends/data.ts is missing: dashboard and trends skipped");
   }
   const floorAttention = () =>
     run(
@@ -347,7 +347,7 @@ async function dbChild(url: string, outFile: string): Promise<void> {
   });
   // The same view when every stored answer has run out (the first view after the migration that
   // added them): the rules run again for every patient with recent episodes.
-  const { db: client } = await import("../lib/db");
+  const { db: client } = await import("../lib/server/db");
   const outOfDate = () => client.patientAttention.updateMany({ data: { validUntil: new Date(0) } });
   const recomputeTimes: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -401,7 +401,7 @@ async function dbChild(url: string, outFile: string): Promise<void> {
 
   fs.writeFileSync(outFile, JSON.stringify({ dialect, counts, figures } satisfies DbResult));
   await driver.close();
-  const { db } = await import("../lib/db");
+  const { db } = await import("../lib/server/db");
   await db.$disconnect();
 }
 

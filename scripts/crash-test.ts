@@ -4,7 +4,7 @@
  *
  * Kills a writing process with SIGKILL at random moments, over and over against one database, then
  * checks that nothing acknowledged was lost and nothing was half-written:
- * - every write the child acknowledged (printed after the lib/data call returned) is present;
+ * - every write the child acknowledged (printed after the lib/features call returned) is present;
  * - no partial record: every visit has exactly the lab results it was written with (the count is
  *   in its notes), every record has its *_CREATE audit row and every such audit row its record;
  * - integrity_check ok and foreign keys intact (SQLite), foreign keys and invariants (both),
@@ -20,7 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { migrateDatabase } from "../lib/migrations/runner";
+import { migrateDatabase } from "../lib/ops/migrations/runner";
 
 const { values } = parseArgs({
   options: {
@@ -93,7 +93,7 @@ interface Round {
 /** One writer process, killed with SIGKILL a random time after it said READY. */
 function runRound(url: string, env: Record<string, string>): Promise<Round> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "crash-writer.ts")], {
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join("scripts", "crash-writer.ts")], {
       env: { ...process.env, ...env, DATABASE_URL: url },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -144,11 +144,11 @@ async function crashTest(kind: "sqlite" | "postgresql"): Promise<Figures> {
   console.log(`\n${kind}: ${rounds} rounds against ${database.where}, SIGKILL ${minMs}-${maxMs} ms after the writer is ready`);
   try {
     await migrateDatabase(database.url);
-    // lib/db binds its client to DATABASE_URL when first imported.
+    // lib/server/db binds its client to DATABASE_URL when first imported.
     process.env.DATABASE_URL = database.url;
-    const { db } = await import("../lib/db");
-    const { createPatient } = await import("../lib/data/patients");
-    const { checkDatabase, unpairedCreateAudits } = await import("../lib/data/backup");
+    const { db } = await import("../lib/server/db");
+    const { createPatient } = await import("../lib/features/patients/data");
+    const { checkDatabase, unpairedCreateAudits } = await import("../lib/ops/backup");
 
     const clinic = await db.clinic.create({ data: { name: "Crash Test Clinic" } });
     const user = await db.user.create({
@@ -221,11 +221,11 @@ async function crashTest(kind: "sqlite" | "postgresql"): Promise<Figures> {
   }
 }
 
-// lib/db binds one client per process: with --db both, each provider runs in its own process.
+// lib/server/db binds one client per process: with --db both, each provider runs in its own process.
 if (kinds.length > 1) {
   const args = process.argv.slice(2).filter((a, i, argv) => !a.startsWith("--db") && argv[i - 1] !== "--db");
   for (const kind of kinds) {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "crash-test.ts"), ...args, "--db", kind], { stdio: "inherit" });
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join("scripts", "crash-test.ts"), ...args, "--db", kind], { stdio: "inherit" });
     const code: number = await new Promise((r) => child.on("close", (c) => r(c ?? 1)));
     if (code !== 0) process.exitCode = code;
   }

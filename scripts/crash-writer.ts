@@ -1,5 +1,5 @@
 /**
- * The child of `npm run crash-test`: writes through lib/data as fast as it can (several writes in
+ * The child of `npm run crash-test`: writes through lib/features as fast as it can (several writes in
  * flight) until it is killed, and prints one line per ACKNOWLEDGED write, after the call returned:
  *
  *   READY                      connected and warmed up
@@ -12,17 +12,17 @@
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import type { Actor } from "../lib/auth/actor";
-import { ANALYTE_UNITS, ANALYTES } from "../lib/clinical/vocabulary";
+import type { Actor } from "../lib/server/permissions";
+import { ANALYTE_UNITS, ANALYTES } from "../lib/core/clinical/vocabulary";
 
 const actor = JSON.parse(process.env.CRASH_ACTOR ?? "null") as Actor;
 const patients = JSON.parse(process.env.CRASH_PATIENTS ?? "[]") as string[];
 const concurrency = Number(process.env.CRASH_CONCURRENCY ?? 3);
 if (!actor || patients.length === 0) throw new Error("CRASH_ACTOR and CRASH_PATIENTS are required");
 
-const { db } = await import("../lib/db");
-const { createVisit } = await import("../lib/data/visits");
-const { createEpisode } = await import("../lib/data/episodes");
+const { db } = await import("../lib/server/db");
+const { createVisit } = await import("../lib/features/visits/data");
+const { createEpisode } = await import("../lib/features/episodes/data");
 
 const say = (line: string) => fs.writeSync(1, `${line}\n`);
 const pick = <T>(a: readonly T[]) => a[Math.floor(Math.random() * a.length)];

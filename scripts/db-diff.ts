@@ -5,10 +5,10 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { derivePostgresSchema } from "../lib/migrations/pg-schema";
-import { diffScript } from "../lib/migrations/prisma-cli";
-import { DEFAULT_MIGRATIONS_ROOT, listMigrations } from "../lib/migrations/runner";
-import type { DatabaseKind } from "../lib/db-adapter";
+import { derivePostgresSchema } from "../lib/ops/migrations/pg-schema";
+import { diffScript } from "../lib/ops/migrations/prisma-cli";
+import { DEFAULT_MIGRATIONS_ROOT, listMigrations } from "../lib/ops/migrations/runner";
+import type { DatabaseKind } from "../lib/server/db-adapter";
 
 const SQLITE_SCHEMA = "prisma/schema.prisma";
 const PG_SCHEMA = "prisma/postgresql/schema.prisma";

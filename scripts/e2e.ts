@@ -82,10 +82,10 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cramp-e2e-"));
 const databaseUrl = `file:${path.join(tmp, "e2e.db")}`;
 const serverLogFile = path.join(tmp, "server.log");
 step(`Creating the database ${databaseUrl} …`);
-// lib/db creates the app's client from DATABASE_URL when first imported (the seed goes through it).
+// lib/server/db creates the app's client from DATABASE_URL when first imported (the seed goes through it).
 process.env.DATABASE_URL = databaseUrl;
-const { migrateDatabase } = await import("../lib/migrations/runner");
-const { createPrismaClient } = await import("../lib/db");
+const { migrateDatabase } = await import("../lib/ops/migrations/runner");
+const { createPrismaClient } = await import("../lib/server/db");
 const { seedDemo } = await import("../tests/factories/demo");
 await migrateDatabase(databaseUrl);
 const seedClient = createPrismaClient(databaseUrl);
@@ -95,7 +95,7 @@ try {
 } finally {
   await seedClient.$disconnect();
 }
-const { db: appDb } = await import("../lib/db");
+const { db: appDb } = await import("../lib/server/db");
 await appDb.$disconnect();
 
 // 4. Server
@@ -195,7 +195,7 @@ try {
         E2E_BASE_URL: baseUrl,
         E2E_DATABASE_URL: databaseUrl,
         E2E_CHROMIUM: chromium,
-        // Tests that import lib/db (directly or through factories) reach the server's database.
+        // Tests that import lib/server/db (directly or through factories) reach the server's database.
         DATABASE_URL: databaseUrl,
       },
     });

@@ -1,6 +1,6 @@
 // `npm run db:migrate`: applies pending migrations to DATABASE_URL (SQLite or PostgreSQL).
-import { DEFAULT_DATABASE_URL, redactDatabaseUrl } from "../lib/db-adapter";
-import { migrateDatabase } from "../lib/migrations/runner";
+import { DEFAULT_DATABASE_URL, redactDatabaseUrl } from "../lib/server/db-adapter";
+import { migrateDatabase } from "../lib/ops/migrations/runner";
 
 const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 // Only the scheme and host: the URL may carry a password.

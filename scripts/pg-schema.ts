@@ -1,7 +1,7 @@
 // `npm run db:pg-schema`: regenerates prisma/postgresql/schema.prisma from prisma/schema.prisma.
 import fs from "node:fs";
 import path from "node:path";
-import { derivePostgresSchema } from "../lib/migrations/pg-schema";
+import { derivePostgresSchema } from "../lib/ops/migrations/pg-schema";
 
 const SQLITE_SCHEMA = path.join("prisma", "schema.prisma");
 const PG_SCHEMA = path.join("prisma", "postgresql", "schema.prisma");

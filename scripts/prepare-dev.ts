@@ -4,9 +4,9 @@
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import { DEFAULT_DATABASE_URL } from "../lib/db-adapter";
-import { createPrismaClient } from "../lib/db";
-import { migrateDatabase } from "../lib/migrations/runner";
+import { DEFAULT_DATABASE_URL } from "../lib/server/db-adapter";
+import { createPrismaClient } from "../lib/server/db";
+import { migrateDatabase } from "../lib/ops/migrations/runner";
 import { seedDemo } from "../tests/factories/demo";
 
 if (!fs.existsSync(".env.local") && !process.env.NEXTAUTH_SECRET) {

@@ -13,8 +13,8 @@
  * Exit codes: 0 restored and checked, 1 a check failed, 2 refused or failed (target unchanged).
  */
 import { parseArgs } from "node:util";
-import { formatCheck, redactUrl, restoreDatabase, RestoreRefused } from "../lib/data/backup";
-import { DEFAULT_DATABASE_URL } from "../lib/db-adapter";
+import { formatCheck, redactUrl, restoreDatabase, RestoreRefused } from "../lib/ops/backup";
+import { DEFAULT_DATABASE_URL } from "../lib/server/db-adapter";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

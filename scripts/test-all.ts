@@ -19,7 +19,7 @@ import pg from "pg";
 
 const root = path.resolve(import.meta.dirname, "..");
 const LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres";
-// Tests and scripts call these (lib/data/backup.ts: pg_dump and pg_restore).
+// Tests and scripts call these (lib/ops/backup.ts: pg_dump and pg_restore).
 const PG_TOOLS = ["pg_dump", "pg_restore", "psql"];
 
 interface Postgres {

@@ -4,7 +4,7 @@
  * user's role and clinics; revoke it on /account/tokens. Exits 0 on success, 1 when the user
  * cannot have a token (unknown or deactivated), 2 on bad arguments or when the database fails.
  */
-import { DEFAULT_DATABASE_URL, redactDatabaseUrl } from "../lib/db-adapter";
+import { DEFAULT_DATABASE_URL, redactDatabaseUrl } from "../lib/server/db-adapter";
 
 const USAGE = "Usage: npm run token:create -- --email <user> [--name <label>]";
 
@@ -37,9 +37,9 @@ async function main(): Promise<number> {
   }
   const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   const where = redactDatabaseUrl(url);
-  const { createApiTokenForEmail } = await import("../lib/data/api-tokens");
-  const { isDataError } = await import("../lib/data/errors");
-  const { db } = await import("../lib/db");
+  const { createApiTokenForEmail } = await import("../lib/features/accounts/api-tokens");
+  const { isDataError } = await import("../lib/server/errors");
+  const { db } = await import("../lib/server/db");
   try {
     const created = await createApiTokenForEmail(args.email, { name: args.name });
     console.error(`Token "${created.name}" (${created.prefix}…) for ${created.userEmail} in ${where}.`);

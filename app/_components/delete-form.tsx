@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { initialFormState, type FormState } from "@/lib/validation/form-state";
+import { initialFormState, type FormState } from "@/lib/core/form-state";
 
 /** A soft delete with a confirmation step; the version guards against deleting a newer edit. */
 export function DeleteForm({ action, version, what }: { action: (s: FormState, f: FormData) => Promise<FormState>; version: number; what: string }) {

@@ -1,7 +1,7 @@
 "use client";
 import { signOut } from "next-auth/react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { SESSION_WARNING_MS as WARNING_MS } from "@/lib/auth/policy";
+import { SESSION_WARNING_MS as WARNING_MS } from "@/lib/core/password-policy";
 
 type SessionState = { ok: true; remainingMs: number; limit: "IDLE" | "ABSOLUTE" } | { ok: false; reason: string };
 

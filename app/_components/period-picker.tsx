@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { TREND_PARAMS, TREND_PERIOD_LABELS, TREND_PERIODS, type TrendPeriod } from "@/lib/validation/trends";
+import { TREND_PARAMS, TREND_PERIOD_LABELS, TREND_PERIODS, type TrendPeriod } from "@/lib/features/trends/schema";
 import { errorProps, FieldError } from "./field";
 import styles from "./charts/charts.module.css";
 

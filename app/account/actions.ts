@@ -1,9 +1,9 @@
 "use server";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { actorOrThrow } from "@/lib/auth/session";
-import { signOutEverywhere } from "@/lib/data/auth";
-import { isDataError } from "@/lib/data/errors";
+import { actorOrThrow } from "@/lib/http/session";
+import { signOutEverywhere } from "@/lib/features/accounts/sign-in";
+import { isDataError } from "@/lib/server/errors";
 
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
 

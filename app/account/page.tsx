@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireActor } from "@/lib/auth/session";
-import { twoFactorStatus } from "@/lib/data/two-factor";
-import { ROLE_LABELS } from "@/lib/clinical/vocabulary";
+import { requireActor } from "@/lib/http/session";
+import { twoFactorStatus } from "@/lib/features/accounts/two-factor";
+import { ROLE_LABELS } from "@/lib/core/clinical/vocabulary";
 import { signOutEverywhereAction } from "./actions";
 
 export const metadata: Metadata = { title: "Your account" };

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireActor } from "@/lib/auth/session";
-import { RED_FLAG_LABELS, RED_FLAG_URGENCY, RED_FLAG_URGENCY_LABELS } from "@/lib/clinical/red-flags";
-import { formatInZone } from "@/lib/clinical/time";
-import { listNeedsAttention } from "@/lib/data/attention";
+import { requireActor } from "@/lib/http/session";
+import { RED_FLAG_LABELS, RED_FLAG_URGENCY, RED_FLAG_URGENCY_LABELS } from "@/lib/core/clinical/red-flags";
+import { formatInZone } from "@/lib/core/clinical/time";
+import { listNeedsAttention } from "@/lib/features/attention/data";
 
 export const metadata: Metadata = { title: "Needs attention" };
 

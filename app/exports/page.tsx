@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/lib/http/session";
 import { CsvDownload } from "@/app/_components/export/csv-download";
 import { EpisodesExportForm } from "@/app/_components/export/episodes-export-form";
 

@@ -1,11 +1,12 @@
 "use server";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { actorOrThrow } from "@/lib/auth/session";
-import { createPatient, updatePatient } from "@/lib/data/patients";
-import { formStateFromError, type FormState } from "@/lib/validation/form-state";
-import { patientFromForm } from "@/lib/validation/patient-form";
-import { formText } from "@/lib/validation/form-fields";
+import { actorOrThrow } from "@/lib/http/session";
+import { createPatient, updatePatient } from "@/lib/features/patients/data";
+import { type FormState } from "@/lib/core/form-state";
+import { patientFromForm } from "@/lib/features/patients/form";
+import { formText } from "@/lib/core/validation/form-fields";
+import { formStateFromError } from "@/lib/http/form-state";
 
 export async function createPatientAction(_prev: FormState, form: FormData): Promise<FormState> {
   const { input, remapErrors } = patientFromForm(form);

@@ -1,11 +1,11 @@
 import Link from "next/link";
 import type { Metadata } from "next";
-import { can } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
-import { ageInYears } from "@/lib/clinical/age";
-import { countLabel } from "@/lib/data/pagination";
-import { listPatients } from "@/lib/data/patients";
-import { patientListQuerySchema } from "@/lib/validation/patient";
+import { can } from "@/lib/server/permissions";
+import { requireActor } from "@/lib/http/session";
+import { ageInYears } from "@/lib/core/clinical/age";
+import { countLabel } from "@/lib/server/pagination";
+import { listPatients } from "@/lib/features/patients/data";
+import { patientListQuerySchema } from "@/lib/features/patients/schema";
 import { CsvDownload } from "@/app/_components/export/csv-download";
 import { PatientTable } from "./patient-table";
 

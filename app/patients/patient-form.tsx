@@ -1,15 +1,8 @@
 "use client";
 import { useActionState, useState } from "react";
-import {
-  CONDITION_LABELS,
-  CONDITIONS,
-  LIFESTYLE_FLAG_LABELS,
-  LIFESTYLE_FLAGS,
-  SEX_LABELS,
-  SEXES,
-} from "@/lib/clinical/vocabulary";
-import { unitsOf } from "@/lib/clinical/units";
-import { initialFormState, type FormState } from "@/lib/validation/form-state";
+import { CONDITION_LABELS, CONDITIONS, LIFESTYLE_FLAG_LABELS, LIFESTYLE_FLAGS, SEX_LABELS, SEXES } from "@/lib/core/clinical/vocabulary";
+import { unitsOf } from "@/lib/core/clinical/units";
+import { initialFormState, type FormState } from "@/lib/core/form-state";
 import { errorProps, FieldError, FormAlert } from "../_components/field";
 
 export interface PatientFormValues {

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireActor } from "@/lib/auth/session";
-import { formatDuration } from "@/lib/clinical/red-flags";
-import { formatInZone } from "@/lib/clinical/time";
-import { CLASSIFICATION_LABELS } from "@/lib/clinical/vocabulary";
-import { listReviewQueue } from "@/lib/data/episodes";
+import { requireActor } from "@/lib/http/session";
+import { formatDuration } from "@/lib/core/clinical/red-flags";
+import { formatInZone } from "@/lib/core/clinical/time";
+import { CLASSIFICATION_LABELS } from "@/lib/core/clinical/vocabulary";
+import { listReviewQueue } from "@/lib/features/episodes/data";
 
 export const metadata: Metadata = { title: "Episodes for review" };
 

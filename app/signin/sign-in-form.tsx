@@ -1,7 +1,7 @@
 "use client";
 import { signIn } from "next-auth/react";
 import { useRef, useState, useSyncExternalStore } from "react";
-import { SIGN_IN_ERRORS } from "@/lib/auth/sign-in-errors";
+import { SIGN_IN_ERRORS } from "@/lib/core/sign-in-errors";
 
 const noSubscription = () => () => {};
 

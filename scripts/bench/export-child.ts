@@ -2,8 +2,8 @@
  * The CSV export measured in a process of its own (started by scripts/bench/export-run.ts), so the
  * peak memory it reports is the export's and not the benchmark's or the bulk insert's.
  *
- *   --mode app    lib/data/exports.ts exportEpisodesCsv, read through the same ReadableStream the
- *                 route returns (lib/export/stream.ts byteStream), written to --out;
+ *   --mode app    lib/features/exports/data.ts exportEpisodesCsv, read through the same ReadableStream the
+ *                 route returns (lib/features/exports/stream.ts byteStream), written to --out;
  *   --mode floor  the same rows through the bare driver (SQLite: one statement, iterated;
  *                 PostgreSQL: keyset batches of --batch rows with a row-value bound, rows as
  *                 arrays, as pg has no cursor without another package), formatted by the same CSV
@@ -43,7 +43,7 @@ async function main() {
   if (mode === "app") {
     // The app's client as a running server has it: loaded and past its first query (the Prisma
     // query compiler is instantiated then), so "before" is a server's idle state, not a cold start.
-    const { db } = await import("../../lib/db");
+    const { db } = await import("../../lib/server/db");
     await db.$queryRawUnsafe("SELECT 1");
   }
   const baseline = process.memoryUsage().rss;
@@ -71,8 +71,8 @@ async function main() {
   const cpu0 = process.cpuUsage();
   let expected: number | null = null;
   if (mode === "app") {
-    const { exportEpisodesCsv } = await import("../../lib/data/exports");
-    const { byteStream } = await import("../../lib/export/stream");
+    const { exportEpisodesCsv } = await import("../../lib/features/exports/data");
+    const { byteStream } = await import("../../lib/features/exports/stream");
     const actor = { userId: "bench-clinician-01", email: "bench-clinician-01@bench.invalid", name: "Bench", role: "CLINICIAN" as const, clinicIds, via: "system" as const, ip: null };
     const exp = await exportEpisodesCsv(actor, {}, batch ? { batchSize: batch } : {});
     expected = exp.rows;
@@ -112,8 +112,8 @@ type Row = Record<string, unknown>;
 
 /** The same rows and bytes as the app's export, through the bare driver. */
 async function floorExport(clinicIds: string[], batch: number, write: (chunk: Uint8Array | string) => void): Promise<void> {
-  const { EPISODE_CSV_EPISODE_FIELDS, EPISODE_CSV_FIELD, EPISODE_CSV_PATIENT_FIELDS, episodeCsvHeader, episodeCsvRecords } = await import("../../lib/export/columns");
-  const { databaseKind, sqlitePath } = await import("../../lib/db-adapter");
+  const { EPISODE_CSV_EPISODE_FIELDS, EPISODE_CSV_FIELD, EPISODE_CSV_PATIENT_FIELDS, episodeCsvHeader, episodeCsvRecords } = await import("../../lib/features/exports/columns");
+  const { databaseKind, sqlitePath } = await import("../../lib/server/db-adapter");
   // The columns' own fields, in their order: the writer reads rows as these arrays.
   const columns = [...EPISODE_CSV_EPISODE_FIELDS.map((f) => `e."${f}"`), ...EPISODE_CSV_PATIENT_FIELDS.map((f) => `p."${f}"`)].join(", ");
   const url = process.env.DATABASE_URL!;

@@ -13,7 +13,7 @@
  * eight times the episodes of the others; one busy patient has 3,000 episodes; 1,000,000 episodes
  * over 3 years with durations mostly under two minutes (a few per cent of five minutes or more),
  * 0.2 % with impaired consciousness, 1 % deleted, one in ten linked to one of the patient's
- * visits; the suggestion columns come from the app's own rule (lib/clinical/classification.ts);
+ * visits; the suggestion columns come from the app's own rule (lib/core/clinical/classification.ts);
  * three visits per patient with labs at the first; a third of the patients with a medication, a
  * seventh with a condition, three in ten with checklist entries and their history.
  *
@@ -27,8 +27,8 @@
 import { createRequire } from "node:module";
 import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { suggestClassification } from "../../lib/clinical/classification";
-import { fromCanonical, MEASURE_DEFS, toCanonical, type Measure, type UnitSystem } from "../../lib/clinical/units";
+import { suggestClassification } from "../../lib/core/clinical/classification";
+import { fromCanonical, MEASURE_DEFS, toCanonical, type Measure, type UnitSystem } from "../../lib/core/clinical/units";
 import {
   ANALYTE_UNITS,
   CLASSIFICATIONS,
@@ -39,9 +39,9 @@ import {
   type Classification,
   type Movement,
   type Rhythm,
-} from "../../lib/clinical/vocabulary";
-import { CAUSE_IDS } from "../../lib/clinical/checklist";
-import { databaseKind, sqlitePath, type DatabaseKind } from "../../lib/db-adapter";
+} from "../../lib/core/clinical/vocabulary";
+import { CAUSE_IDS } from "../../lib/core/clinical/checklist";
+import { databaseKind, sqlitePath, type DatabaseKind } from "../../lib/server/db-adapter";
 import { createRandom, type Random } from "../../tests/factories/random";
 
 const DAY = 86_400_000;
@@ -618,13 +618,13 @@ export async function fillNetwork(driver: BulkDriver, opts: SyntheticOptions, lo
 }
 
 /**
- * Computes every patient's stored attention (lib/data/attention.ts) as of `asOf`, as the app's
+ * Computes every patient's stored attention (lib/features/attention/data.ts) as of `asOf`, as the app's
  * episode writes would have: the bulk fill above bypasses them. DATABASE_URL must already be `url`
  * (the data layer reads it for the dialect). Returns the seconds it took.
  */
 export async function computeAttention(url: string, asOf: Date): Promise<number> {
-  const { createPrismaClient } = await import("../../lib/db");
-  const { refreshAttention } = await import("../../lib/data/attention");
+  const { createPrismaClient } = await import("../../lib/server/db");
+  const { refreshAttention } = await import("../../lib/features/attention/data");
   const client = createPrismaClient(url);
   try {
     const started = performance.now();
@@ -637,12 +637,12 @@ export async function computeAttention(url: string, asOf: Date): Promise<number>
 }
 
 /**
- * Builds every clinic's episode day counts (lib/data/day-counts.ts), as the first dashboard view
+ * Builds every clinic's episode day counts (lib/features/episodes/day-counts.ts), as the first dashboard view
  * would: the bulk fill bypasses the episode writes that keep them. Returns the seconds it took.
  */
 export async function computeDayCounts(url: string): Promise<number> {
-  const { createPrismaClient } = await import("../../lib/db");
-  const { rebuildDayCounts } = await import("../../lib/data/day-counts");
+  const { createPrismaClient } = await import("../../lib/server/db");
+  const { rebuildDayCounts } = await import("../../lib/features/episodes/day-counts");
   const client = createPrismaClient(url);
   try {
     const started = performance.now();

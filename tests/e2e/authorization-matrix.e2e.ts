@@ -19,7 +19,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CAUSE_IDS } from "@/lib/clinical/checklist";
+import { CAUSE_IDS } from "@/lib/core/clinical/checklist";
 import { BASE_URL } from "./support/browser";
 import { uniqueSuffix, useDb } from "./support/db";
 import { callServerAction, listServerActions, sessionCookie, type ActionResponse } from "./support/server-action";

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { actorFor } from "../factories/users";
-import { createPatient } from "@/lib/data/patients";
+import { createPatient } from "@/lib/features/patients/data";
 import { gotoReady, screenshot, signIn, useBrowser } from "./support/browser";
 import { uniqueSuffix, useDb } from "./support/db";
 import { findServerAction, sessionCookie, submitFormAction } from "./support/server-action";

@@ -1,8 +1,8 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { actorFor } from "../factories/users";
-import { createPatient } from "@/lib/data/patients";
-import { createEpisode } from "@/lib/data/episodes";
+import { createPatient } from "@/lib/features/patients/data";
+import { createEpisode } from "@/lib/features/episodes/data";
 import { gotoReady, screenshot, signIn, useBrowser } from "./support/browser";
 import { uniqueSuffix, useDb } from "./support/db";
 import { findServerAction, sessionCookie, submitFormAction } from "./support/server-action";

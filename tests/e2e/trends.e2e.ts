@@ -1,6 +1,6 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { wallClockToInstant } from "@/lib/clinical/time";
+import { wallClockToInstant } from "@/lib/core/clinical/time";
 import { gotoReady, screenshot, signIn, useBrowser } from "./support/browser";
 import { useDb } from "./support/db";
 

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { base32Decode, totp, totpStep } from "@/lib/auth/totp";
+import { base32Decode, totp, totpStep } from "@/lib/server/auth/totp";
 import { expectAccessible } from "./support/axe";
 import { allowConsoleError, gotoReady, screenshot, signIn, useBrowser, waitForHydration } from "./support/browser";
 import { uniqueSuffix, useDb } from "./support/db";

@@ -1,8 +1,8 @@
-import type { Db } from "../../lib/db";
-import { CONDITIONS, LIFESTYLE_FLAGS, type Condition, type LifestyleFlag } from "../../lib/clinical/vocabulary";
-import { createPatient } from "../../lib/data/patients";
-import { createEpisode } from "../../lib/data/episodes";
-import { createVisit } from "../../lib/data/visits";
+import type { Db } from "../../lib/server/db";
+import { CONDITIONS, LIFESTYLE_FLAGS, type Condition, type LifestyleFlag } from "../../lib/core/clinical/vocabulary";
+import { createPatient } from "../../lib/features/patients/data";
+import { createEpisode } from "../../lib/features/episodes/data";
+import { createVisit } from "../../lib/features/visits/data";
 import { episodesFor, type EpisodePattern } from "./episodes";
 import { createRandom } from "./random";
 import { actorFor, createClinic, createUser } from "./users";

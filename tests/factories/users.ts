@@ -1,8 +1,8 @@
-import type { Db } from "../../lib/db";
-import type { Actor } from "../../lib/auth/actor";
-import { hashPassword } from "../../lib/auth/password";
-import type { Role } from "../../lib/clinical/vocabulary";
-import type { UnitSystem } from "../../lib/clinical/units";
+import type { Db } from "../../lib/server/db";
+import type { Actor } from "../../lib/server/permissions";
+import { hashPassword } from "../../lib/server/auth/password";
+import type { Role } from "../../lib/core/clinical/vocabulary";
+import type { UnitSystem } from "../../lib/core/clinical/units";
 
 export async function createClinic(db: Db, name: string, timeZone = "UTC", unitSystem: UnitSystem = "SI") {
   return db.clinic.create({ data: { name, timeZone, unitSystem } });

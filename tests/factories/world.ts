@@ -1,4 +1,4 @@
-import type { Db } from "../../lib/db";
+import type { Db } from "../../lib/server/db";
 import { actorFor, createClinic, createUser } from "./users";
 
 export const TEST_PASSWORD = "correct horse battery";

@@ -2,8 +2,8 @@
  * Calls the JSON API's route handlers directly with real Request objects, as Next would.
  */
 import { expect } from "vitest";
-import type { Actor } from "../../lib/auth/actor";
-import { createApiToken } from "../../lib/data/api-tokens";
+import type { Actor } from "../../lib/server/permissions";
+import { createApiToken } from "../../lib/features/accounts/api-tokens";
 
 export type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 

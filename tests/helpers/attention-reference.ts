@@ -1,20 +1,20 @@
 /**
- * Needs attention read the straightforward way, for tests of lib/data/attention.ts: every window
- * episode, examined visit and review mark of the actor's clinics, the rules of lib/clinical, the
+ * Needs attention read the straightforward way, for tests of lib/features/attention/data.ts: every window
+ * episode, examined visit and review mark of the actor's clinics, the rules of lib/core/clinical, the
  * ranking; nothing stored is read.
  */
-import { db } from "@/lib/db";
-import type { Actor } from "@/lib/auth/actor";
-import { computeRedFlags, RED_FLAG_URGENCY, type RedFlagCode } from "@/lib/clinical/red-flags";
-import { DEFAULT_THRESHOLDS } from "@/lib/clinical/thresholds";
-import type { ExamFinding } from "@/lib/clinical/vocabulary";
-import { episodeFactSelect, toEpisodeFacts } from "@/lib/data/assessment";
+import { db } from "@/lib/server/db";
+import type { Actor } from "@/lib/server/permissions";
+import { computeRedFlags, RED_FLAG_URGENCY, type RedFlagCode } from "@/lib/core/clinical/red-flags";
+import { DEFAULT_THRESHOLDS } from "@/lib/core/clinical/thresholds";
+import type { ExamFinding } from "@/lib/core/clinical/vocabulary";
+import { episodeFactSelect, toEpisodeFacts } from "@/lib/features/assessment/data";
 
 const DAY = 86_400_000;
 /** Listed first, in this order, whatever else a patient has: possible seizure, prolonged seizure, possible thrombosis (clinical spec v2). */
 const TOP_CODES: RedFlagCode[] = ["IMPAIRED_CONSCIOUSNESS", "PROLONGED_SEIZURE", "CALF_SWELLING"];
 
-/** The list as lib/data/attention.ts should give it, most urgent first, at most `limit`. */
+/** The list as lib/features/attention/data.ts should give it, most urgent first, at most `limit`. */
 export async function referenceAttention(actor: Actor, asOf: Date, limit: number) {
   const windowStart = new Date(asOf.getTime() - DEFAULT_THRESHOLDS.windowDays * DAY);
   const inScope = { clinicId: { in: actor.clinicIds }, deletedAt: null };

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { databaseKind, sqlitePath } from "../../lib/db-adapter";
+import { databaseKind, sqlitePath } from "../../lib/server/db-adapter";
 
 // The SQLite library the app's Prisma adapter loads (its own nested better-sqlite3), not the
 // top-level one: two SQLite libraries in one process do not see each other's POSIX locks, and

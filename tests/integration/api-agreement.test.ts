@@ -3,13 +3,13 @@
  * data functions the patient page renders (listEpisodes, getAssessment) return for the same data.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { db } from "@/lib/server/db";
 import * as patients from "@/app/api/v1/patients/route";
 import * as visits from "@/app/api/v1/patients/[id]/visits/route";
 import * as episodes from "@/app/api/v1/patients/[id]/episodes/route";
 import * as assessment from "@/app/api/v1/patients/[id]/assessment/route";
-import { getAssessment } from "@/lib/data/assessment";
-import { listEpisodes } from "@/lib/data/episodes";
+import { getAssessment } from "@/lib/features/assessment/data";
+import { listEpisodes } from "@/lib/features/episodes/data";
 import { createWorld, validPatient } from "../factories/world";
 import { call, tokenFor } from "../helpers/api";
 

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { db } from "@/lib/server/db";
 import * as assessment from "@/app/api/v1/patients/[id]/assessment/route";
 import * as checklist from "@/app/api/v1/patients/[id]/checklist/[causeId]/route";
-import { createEpisode } from "@/lib/data/episodes";
-import { createVisit } from "@/lib/data/visits";
-import { CAUSE_IDS, CAUSES_BY_ID } from "@/lib/clinical/checklist";
-import { getChecklistHistory } from "@/lib/data/assessment";
-import { createPatient } from "@/lib/data/patients";
+import { createEpisode } from "@/lib/features/episodes/data";
+import { createVisit } from "@/lib/features/visits/data";
+import { CAUSE_IDS, CAUSES_BY_ID } from "@/lib/core/clinical/checklist";
+import { getChecklistHistory } from "@/lib/features/assessment/data";
+import { createPatient } from "@/lib/features/patients/data";
 import { createWorld, validPatient } from "../factories/world";
 import { call, expectError, tokenFor } from "../helpers/api";
 

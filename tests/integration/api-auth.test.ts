@@ -5,19 +5,19 @@ process.env.NEXTAUTH_SECRET = "api-auth-test-secret-0123456789abcdef";
 
 import { encode } from "next-auth/jwt";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { db } from "@/lib/db";
+import { db } from "@/lib/server/db";
 import * as patients from "@/app/api/v1/patients/route";
 import * as patient from "@/app/api/v1/patients/[id]/route";
 import * as visits from "@/app/api/v1/patients/[id]/visits/route";
 import * as episodes from "@/app/api/v1/patients/[id]/episodes/route";
 import * as assessment from "@/app/api/v1/patients/[id]/assessment/route";
 import * as checklist from "@/app/api/v1/patients/[id]/checklist/[causeId]/route";
-import { apiRoute, json } from "@/lib/api/handler";
-import { hashApiToken } from "@/lib/auth/api-tokens";
-import { revokeApiToken, createApiToken } from "@/lib/data/api-tokens";
-import { signInWithPassword, signOutSession } from "@/lib/data/auth";
-import { createPatient } from "@/lib/data/patients";
-import { changeUserRole, setUserActive } from "@/lib/data/users";
+import { apiRoute, json } from "@/lib/http/api/handler";
+import { hashApiToken } from "@/lib/server/auth/api-tokens";
+import { revokeApiToken, createApiToken } from "@/lib/features/accounts/api-tokens";
+import { signInWithPassword, signOutSession } from "@/lib/features/accounts/sign-in";
+import { createPatient } from "@/lib/features/patients/data";
+import { changeUserRole, setUserActive } from "@/lib/features/accounts/users";
 import { createWorld, TEST_PASSWORD, validPatient } from "../factories/world";
 import { call, expectError, tokenFor, type CallOptions } from "../helpers/api";
 

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { db } from "@/lib/server/db";
 import * as episodes from "@/app/api/v1/patients/[id]/episodes/route";
 import * as assessment from "@/app/api/v1/patients/[id]/assessment/route";
-import { createPatient } from "@/lib/data/patients";
-import { createVisit } from "@/lib/data/visits";
+import { createPatient } from "@/lib/features/patients/data";
+import { createVisit } from "@/lib/features/visits/data";
 import { createWorld, validPatient } from "../factories/world";
 import { call, expectError, tokenFor } from "../helpers/api";
 

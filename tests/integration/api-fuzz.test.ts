@@ -7,13 +7,13 @@ process.env.API_RATE_LIMIT_PER_MINUTE = "1000000";
 
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { db } from "@/lib/server/db";
 import * as patients from "@/app/api/v1/patients/route";
 import * as patient from "@/app/api/v1/patients/[id]/route";
 import * as visits from "@/app/api/v1/patients/[id]/visits/route";
 import * as episodes from "@/app/api/v1/patients/[id]/episodes/route";
 import * as checklist from "@/app/api/v1/patients/[id]/checklist/[causeId]/route";
-import { createPatient } from "@/lib/data/patients";
+import { createPatient } from "@/lib/features/patients/data";
 import { createWorld, validPatient } from "../factories/world";
 import { call, tokenFor, type ApiAnswer } from "../helpers/api";
 

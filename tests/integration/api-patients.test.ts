@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { db } from "@/lib/server/db";
 import * as patients from "@/app/api/v1/patients/route";
 import * as patient from "@/app/api/v1/patients/[id]/route";
-import { getPatient } from "@/lib/data/patients";
+import { getPatient } from "@/lib/features/patients/data";
 import { createWorld, validPatient } from "../factories/world";
 import { call, expectError, tokenFor } from "../helpers/api";
 

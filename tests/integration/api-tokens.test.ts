@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { db } from "@/lib/server/db";
 import * as patients from "@/app/api/v1/patients/route";
-import { createApiToken, listApiTokens, listClinicApiTokens, revokeApiToken } from "@/lib/data/api-tokens";
-import { DataError } from "@/lib/data/errors";
+import { createApiToken, listApiTokens, listClinicApiTokens, revokeApiToken } from "@/lib/features/accounts/api-tokens";
+import { DataError } from "@/lib/server/errors";
 import { createUser } from "../factories/users";
 import { actorFor } from "../factories/users";
 import { createWorld, TEST_PASSWORD } from "../factories/world";
@@ -26,7 +26,7 @@ async function refusal(promise: Promise<unknown>): Promise<DataError> {
   return error as DataError;
 }
 
-describe("token management (lib/data/api-tokens)", () => {
+describe("token management (lib/features/accounts/api-tokens)", () => {
   it("every user lists only their own tokens, newest first, without the token or its hash", async () => {
     const a = await createApiToken(world.actors.reader, { name: "first" });
     const b = await createApiToken(world.actors.reader, { name: "second" });
@@ -67,7 +67,7 @@ describe("token management (lib/data/api-tokens)", () => {
 
 describe("npm run token:create", () => {
   const script = (...args: string[]) =>
-    run("npx", ["tsx", "scripts/token-create.ts", ...args], { env: { ...process.env }, cwd: process.cwd() }).then(
+    run("npx", ["tsx", "--conditions=react-server", "scripts/token-create.ts", ...args], { env: { ...process.env }, cwd: process.cwd() }).then(
       (r) => ({ code: 0, ...r }),
       (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
     );

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { db } from "@/lib/server/db";
 import * as visits from "@/app/api/v1/patients/[id]/visits/route";
-import { createPatient } from "@/lib/data/patients";
-import { listVisits } from "@/lib/data/visits";
+import { createPatient } from "@/lib/features/patients/data";
+import { listVisits } from "@/lib/features/visits/data";
 import { createWorld, validPatient } from "../factories/world";
 import { call, expectError, tokenFor } from "../helpers/api";
 

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db, createPrismaClient } from "@/lib/db";
-import { createPatient } from "@/lib/data/patients";
-import { createEpisode } from "@/lib/data/episodes";
-import { createVisit, deleteVisit } from "@/lib/data/visits";
-import { getAssessment, getChecklistHistory, setChecklistStatus } from "@/lib/data/assessment";
-import { listNeedsAttention } from "@/lib/data/attention";
-import { setClinicTimeZone } from "@/lib/data/clinics";
-import { CAUSES } from "@/lib/clinical/checklist";
-import { DataError } from "@/lib/data/errors";
+import { db, createPrismaClient } from "@/lib/server/db";
+import { createPatient } from "@/lib/features/patients/data";
+import { createEpisode } from "@/lib/features/episodes/data";
+import { createVisit, deleteVisit } from "@/lib/features/visits/data";
+import { getAssessment, getChecklistHistory, setChecklistStatus } from "@/lib/features/assessment/data";
+import { listNeedsAttention } from "@/lib/features/attention/data";
+import { setClinicTimeZone } from "@/lib/features/clinics/data";
+import { CAUSES } from "@/lib/core/clinical/checklist";
+import { DataError } from "@/lib/server/errors";
 import { createWorld, validPatient } from "../factories/world";
 
 let world: Awaited<ReturnType<typeof createWorld>>;

@@ -1,20 +1,20 @@
 /**
- * Each patient's stored red flags and review marks (lib/data/attention.ts) must always give what
+ * Each patient's stored red flags and review marks (lib/features/attention/data.ts) must always give what
  * the rules give when run afresh (tests/helpers/attention-reference.ts): after every kind of
  * episode write and visit write (exam findings raise flags), as time moves episodes out of the window, for an earlier moment, after a clinic's
  * time-zone change, and with two clinicians writing for one patient at the same moment.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import type { Actor } from "@/lib/auth/actor";
-import { listActivePatients, listNeedsAttention } from "@/lib/data/attention";
-import { inTransaction } from "@/lib/data/transaction";
-import { setClinicTimeZone } from "@/lib/data/clinics";
-import { createEpisode, deleteEpisode, updateEpisode } from "@/lib/data/episodes";
-import { createPatient } from "@/lib/data/patients";
-import { restoreEpisode } from "@/lib/data/recycle";
-import { createVisit, deleteVisit, updateVisit } from "@/lib/data/visits";
-import { RED_FLAG_CODES } from "@/lib/clinical/red-flags";
+import { db } from "@/lib/server/db";
+import type { Actor } from "@/lib/server/permissions";
+import { listActivePatients, listNeedsAttention } from "@/lib/features/attention/data";
+import { inTransaction } from "@/lib/server/transaction";
+import { setClinicTimeZone } from "@/lib/features/clinics/data";
+import { createEpisode, deleteEpisode, updateEpisode } from "@/lib/features/episodes/data";
+import { createPatient } from "@/lib/features/patients/data";
+import { restoreEpisode } from "@/lib/features/recycle/data";
+import { createVisit, deleteVisit, updateVisit } from "@/lib/features/visits/data";
+import { RED_FLAG_CODES } from "@/lib/core/clinical/red-flags";
 import { createRandom } from "../factories/random";
 import { actorFor, createClinic, createUser } from "../factories/users";
 import { barePatient, plainEpisode, TEST_PASSWORD } from "../factories/world";

@@ -1,11 +1,17 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import type { Actor } from "@/lib/auth/actor";
-import { appendAudit, type AuditInput } from "@/lib/data/audit";
-import { AUDIT_CSV_COLUMNS, exportAuditEventsCsv, listAuditEvents, verifyAuditChain, type AuditEventRow } from "@/lib/data/audit-log";
-import { signInWithPassword } from "@/lib/data/auth";
-import { DataError } from "@/lib/data/errors";
-import { inTransaction } from "@/lib/data/transaction";
+import { db } from "@/lib/server/db";
+import type { Actor } from "@/lib/server/permissions";
+import { appendAudit, type AuditInput } from "@/lib/server/audit";
+import {
+  AUDIT_CSV_COLUMNS,
+  exportAuditEventsCsv,
+  listAuditEvents,
+  verifyAuditChain,
+  type AuditEventRow,
+} from "@/lib/features/audit-log/data";
+import { signInWithPassword } from "@/lib/features/accounts/sign-in";
+import { DataError } from "@/lib/server/errors";
+import { inTransaction } from "@/lib/server/transaction";
 import { createWorld } from "../factories/world";
 import { dbKind, rawExec, tamperWithAuditLog } from "../helpers/raw-db";
 
@@ -129,7 +135,7 @@ describe("verifyAuditChain", () => {
 
   it("finds an edited row whose hash was recomputed, at the next row's link", async () => {
     const original = await rowAt(8);
-    const { auditHash } = await import("@/lib/data/audit");
+    const { auditHash } = await import("@/lib/server/audit");
     const forged = { ...original, userEmail: "someone-else@test.clinic" };
     await tamperWithAuditLog(`UPDATE "AuditEvent" SET "userEmail" = ${lit(forged.userEmail)}, "hash" = ${lit(auditHash(original.prevHash, forged))} WHERE "seq" = 8`);
     const report = await verifyAuditChain();

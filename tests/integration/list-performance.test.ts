@@ -1,18 +1,18 @@
 /**
- * The list reads reshaped for speed at scale (lib/data/pagination.ts keyset bounds and capped
+ * The list reads reshaped for speed at scale (lib/server/pagination.ts keyset bounds and capped
  * counts, the review queue read clinic by clinic and merged, needs-attention read lean) give
  * exactly the rows the plain reading would: checked here against reference readings done the
  * straightforward way on the same data, across two clinics, with ties, deleted records and pages
  * walked forwards and back.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import type { Actor } from "@/lib/auth/actor";
-import { listNeedsAttention } from "@/lib/data/attention";
-import { createEpisode, deleteEpisode, listReviewQueue } from "@/lib/data/episodes";
-import { createPatient, deletePatient, listPatients } from "@/lib/data/patients";
-import { createVisit, getVisit, listVisits } from "@/lib/data/visits";
-import { cappedCount, countLabel, LIST_COUNT_CAP } from "@/lib/data/pagination";
+import { db } from "@/lib/server/db";
+import type { Actor } from "@/lib/server/permissions";
+import { listNeedsAttention } from "@/lib/features/attention/data";
+import { createEpisode, deleteEpisode, listReviewQueue } from "@/lib/features/episodes/data";
+import { createPatient, deletePatient, listPatients } from "@/lib/features/patients/data";
+import { createVisit, getVisit, listVisits } from "@/lib/features/visits/data";
+import { cappedCount, countLabel, LIST_COUNT_CAP } from "@/lib/server/pagination";
 import { createRandom } from "../factories/random";
 import { referenceAttention } from "../helpers/attention-reference";
 import { actorFor, createClinic, createUser } from "../factories/users";

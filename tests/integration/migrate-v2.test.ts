@@ -11,12 +11,12 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { suggestClassification } from "../../lib/clinical/classification";
-import { auditHash, GENESIS_HASH, type AuditRowContent } from "../../lib/data/audit";
-import { checkDatabase } from "../../lib/data/backup";
-import type { DatabaseKind } from "../../lib/db-adapter";
-import { DEFAULT_MIGRATIONS_ROOT, listMigrations, migrateDatabase } from "../../lib/migrations/runner";
-import { RULES_V2_MIGRATION } from "../../lib/migrations/rules-refresh";
+import { suggestClassification } from "../../lib/core/clinical/classification";
+import { auditHash, GENESIS_HASH, type AuditRowContent } from "../../lib/server/audit";
+import { checkDatabase } from "../../lib/ops/backup";
+import type { DatabaseKind } from "../../lib/server/db-adapter";
+import { DEFAULT_MIGRATIONS_ROOT, listMigrations, migrateDatabase } from "../../lib/ops/migrations/runner";
+import { RULES_V2_MIGRATION } from "../../lib/ops/migrations/rules-refresh";
 
 const kind: DatabaseKind = process.env.TEST_DB_KIND === "postgresql" ? "postgresql" : "sqlite";
 const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";

@@ -5,9 +5,9 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseKind } from "../../lib/db-adapter";
-import { diffScript, runPrisma } from "../../lib/migrations/prisma-cli";
-import { listMigrations, migrateDatabase, sha256Hex } from "../../lib/migrations/runner";
+import type { DatabaseKind } from "../../lib/server/db-adapter";
+import { diffScript, runPrisma } from "../../lib/ops/migrations/prisma-cli";
+import { listMigrations, migrateDatabase, sha256Hex } from "../../lib/ops/migrations/runner";
 
 // A server where this test may create and drop `mig_*` databases.
 const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { createPatient, getPatient, listPatients, updatePatient, deletePatient } from "@/lib/data/patients";
-import { DataError } from "@/lib/data/errors";
+import { db } from "@/lib/server/db";
+import { createPatient, getPatient, listPatients, updatePatient, deletePatient } from "@/lib/features/patients/data";
+import { DataError } from "@/lib/server/errors";
 import { createWorld, validPatient } from "../factories/world";
 
 let world: Awaited<ReturnType<typeof createWorld>>;

@@ -1,17 +1,17 @@
 /**
- * readTogether (lib/data/transaction.ts): the patient page's reads in one transaction. Each read
+ * readTogether (lib/server/transaction.ts): the patient page's reads in one transaction. Each read
  * must keep its permission check, its scope check and its audit row, exactly as when called
  * alone; a refused read leaves only its refusal; a write inside is refused.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { getAssessment, getChecklistHistory } from "@/lib/data/assessment";
-import { listAuditEvents, verifyAuditChain } from "@/lib/data/audit-log";
-import { createEpisode, listEpisodes } from "@/lib/data/episodes";
-import { createPatient, getPatient } from "@/lib/data/patients";
-import { readTogether } from "@/lib/data/transaction";
-import { listVisits } from "@/lib/data/visits";
-import { episodeListQuerySchema } from "@/lib/validation/episode";
+import { db } from "@/lib/server/db";
+import { getAssessment, getChecklistHistory } from "@/lib/features/assessment/data";
+import { listAuditEvents, verifyAuditChain } from "@/lib/features/audit-log/data";
+import { createEpisode, listEpisodes } from "@/lib/features/episodes/data";
+import { createPatient, getPatient } from "@/lib/features/patients/data";
+import { readTogether } from "@/lib/server/transaction";
+import { listVisits } from "@/lib/features/visits/data";
+import { episodeListQuerySchema } from "@/lib/features/episodes/schema";
 import { createWorld, validPatient } from "../factories/world";
 
 let world: Awaited<ReturnType<typeof createWorld>>;

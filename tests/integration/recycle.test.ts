@@ -1,15 +1,15 @@
 import fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import type { Actor } from "@/lib/auth/actor";
-import { checkDatabase } from "@/lib/data/backup";
-import { sqlitePath } from "@/lib/db-adapter";
-import { verifyAuditChain } from "@/lib/data/audit-log";
-import { DataError } from "@/lib/data/errors";
-import { createEpisode, deleteEpisode, listEpisodes } from "@/lib/data/episodes";
-import { createPatient, deletePatient, getPatient } from "@/lib/data/patients";
-import { listDeleted, purgePatient, restoreEpisode, restorePatient, restoreVisit } from "@/lib/data/recycle";
-import { createVisit, deleteVisit, listVisits } from "@/lib/data/visits";
+import { db } from "@/lib/server/db";
+import type { Actor } from "@/lib/server/permissions";
+import { checkDatabase } from "@/lib/ops/backup";
+import { sqlitePath } from "@/lib/server/db-adapter";
+import { verifyAuditChain } from "@/lib/features/audit-log/data";
+import { DataError } from "@/lib/server/errors";
+import { createEpisode, deleteEpisode, listEpisodes } from "@/lib/features/episodes/data";
+import { createPatient, deletePatient, getPatient } from "@/lib/features/patients/data";
+import { listDeleted, purgePatient, restoreEpisode, restorePatient, restoreVisit } from "@/lib/features/recycle/data";
+import { createVisit, deleteVisit, listVisits } from "@/lib/features/visits/data";
 import { createWorld, validPatient } from "../factories/world";
 import { actorFor, createUser } from "../factories/users";
 

@@ -1,27 +1,27 @@
 /**
  * The patient report and handout PDFs, end to end below the route: loaded as an actor through
- * lib/data/exports.ts, built by lib/export, then opened as a reader of the file would: every
+ * lib/features/exports/data.ts, built by lib/features/exports, then opened as a reader of the file would: every
  * page rendered and its words extracted (tests/helpers/pdf.ts, in JavaScript).
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { createPatient } from "@/lib/data/patients";
-import { confirmEpisodeLabel, createEpisode } from "@/lib/data/episodes";
-import { createVisit } from "@/lib/data/visits";
-import { setChecklistStatus } from "@/lib/data/assessment";
-import { setClinicUnitSystem } from "@/lib/data/clinics";
-import { getHandout, getPatientReport } from "@/lib/data/exports";
-import { DataError } from "@/lib/data/errors";
-import { buildReportPdf } from "@/lib/export/report-pdf";
-import { buildHandoutPdf } from "@/lib/export/handout";
-import { addDays, todayIn } from "@/lib/export/period";
-import { HANDOUT_SECTIONS, handoutRedFlagText } from "@/lib/clinical/handout";
-import { CAUSES_BY_ID } from "@/lib/clinical/checklist";
-import { CALF_SWELLING_ADVICE, WEAKNESS_OR_WASTING_ADVICE } from "@/lib/clinical/red-flags";
-import { REPORT_SECTION_LABELS, REPORT_SECTIONS, type ReportSection } from "@/lib/validation/export";
+import { db } from "@/lib/server/db";
+import { createPatient } from "@/lib/features/patients/data";
+import { confirmEpisodeLabel, createEpisode } from "@/lib/features/episodes/data";
+import { createVisit } from "@/lib/features/visits/data";
+import { setChecklistStatus } from "@/lib/features/assessment/data";
+import { setClinicUnitSystem } from "@/lib/features/clinics/data";
+import { getHandout, getPatientReport } from "@/lib/features/exports/data";
+import { DataError } from "@/lib/server/errors";
+import { buildReportPdf } from "@/lib/features/exports/report-pdf";
+import { buildHandoutPdf } from "@/lib/features/exports/handout-pdf";
+import { addDays, todayIn } from "@/lib/features/exports/period";
+import { HANDOUT_SECTIONS, handoutRedFlagText } from "@/lib/core/clinical/handout";
+import { CAUSES_BY_ID } from "@/lib/core/clinical/checklist";
+import { CALF_SWELLING_ADVICE, WEAKNESS_OR_WASTING_ADVICE } from "@/lib/core/clinical/red-flags";
+import { REPORT_SECTION_LABELS, REPORT_SECTIONS, type ReportSection } from "@/lib/features/exports/schema";
 import { barePatient, createWorld, validPatient } from "../factories/world";
 import { openPdf, type PdfPage } from "../helpers/pdf";
 

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from "@/lib/auth/policy";
-import { changeOwnPassword, checkSession, signInWithPassword, signOutEverywhere } from "@/lib/data/auth";
-import { DataError } from "@/lib/data/errors";
-import { changeUserRole, setUserActive } from "@/lib/data/users";
+import { db } from "@/lib/server/db";
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from "@/lib/core/password-policy";
+import { changeOwnPassword, checkSession, signInWithPassword, signOutEverywhere } from "@/lib/features/accounts/sign-in";
+import { DataError } from "@/lib/server/errors";
+import { changeUserRole, setUserActive } from "@/lib/features/accounts/users";
 import { createUser } from "../factories/users";
 import { createWorld, TEST_PASSWORD } from "../factories/world";
 

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { authOptions } from "@/lib/auth/options";
-import { LOCKOUT_DURATION_MS, LOCKOUT_THRESHOLD, LOCKOUT_WINDOW_MS, SIGN_IN_ATTEMPTS_PER_IP_PER_MINUTE } from "@/lib/auth/policy";
-import { RateLimiter } from "@/lib/auth/rate-limit";
-import { signInWithPassword } from "@/lib/data/auth";
-import { DataError } from "@/lib/data/errors";
-import { unlockUser } from "@/lib/data/users";
+import { db } from "@/lib/server/db";
+import { authOptions } from "@/lib/http/auth-options";
+import { LOCKOUT_DURATION_MS, LOCKOUT_THRESHOLD, LOCKOUT_WINDOW_MS, SIGN_IN_ATTEMPTS_PER_IP_PER_MINUTE } from "@/lib/core/password-policy";
+import { RateLimiter } from "@/lib/server/auth/rate-limit";
+import { signInWithPassword } from "@/lib/features/accounts/sign-in";
+import { DataError } from "@/lib/server/errors";
+import { unlockUser } from "@/lib/features/accounts/users";
 import { createUser } from "../factories/users";
 import { createWorld, TEST_PASSWORD } from "../factories/world";
 

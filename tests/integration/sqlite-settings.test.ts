@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { db } from "@/lib/server/db";
 
 const sqlite = process.env.TEST_DB_KIND === "sqlite";
 

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { createPatient, deletePatient } from "@/lib/data/patients";
-import { createEpisode, deleteEpisode } from "@/lib/data/episodes";
-import { createVisit } from "@/lib/data/visits";
-import { DataError } from "@/lib/data/errors";
-import { offsetSegments } from "@/lib/data/episode-sql";
-import { getClinicDashboard, getPatientTrends, getSuggestedCauses, weeksOf, type PatientTrends } from "@/lib/data/trends";
+import { db } from "@/lib/server/db";
+import { createPatient, deletePatient } from "@/lib/features/patients/data";
+import { createEpisode, deleteEpisode } from "@/lib/features/episodes/data";
+import { createVisit } from "@/lib/features/visits/data";
+import { DataError } from "@/lib/server/errors";
+import { offsetSegments } from "@/lib/features/episodes/sql";
+import { getClinicDashboard, getPatientTrends, getSuggestedCauses, weeksOf, type PatientTrends } from "@/lib/features/trends/data";
 import { createWorld, validPatient } from "../factories/world";
 import { actorFor, createClinic, createUser } from "../factories/users";
 
@@ -298,7 +298,7 @@ describe("clinic dashboard", () => {
   });
 
   it("counts the causes the checklist rules suggest for the recently active patients", async () => {
-    // The rules of lib/clinical over the 30 days up to `now`: p1 and p2 had episodes, the deleted p3 does not count.
+    // The rules of lib/core/clinical over the 30 days up to `now`: p1 and p2 had episodes, the deleted p3 does not count.
     const c = await getSuggestedCauses(world.actors.reader, new Date("2026-04-05T12:00:00Z"));
     expect(c).toMatchObject({ patientsChecked: 2, patientsActive: 2, windowDays: 30, limit: 200 });
     const byCause = Object.fromEntries(c.causes.map((x) => [x.causeId, x.patients]));

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import type { Actor } from "@/lib/auth/actor";
-import { authOptions } from "@/lib/auth/options";
-import { LOCKOUT_THRESHOLD } from "@/lib/auth/policy";
-import { base32Decode, base32Encode, totp } from "@/lib/auth/totp";
-import { checkSession, signInWithPassword } from "@/lib/data/auth";
-import { DataError } from "@/lib/data/errors";
+import { db } from "@/lib/server/db";
+import type { Actor } from "@/lib/server/permissions";
+import { authOptions } from "@/lib/http/auth-options";
+import { LOCKOUT_THRESHOLD } from "@/lib/core/password-policy";
+import { base32Decode, base32Encode, totp } from "@/lib/server/auth/totp";
+import { checkSession, signInWithPassword } from "@/lib/features/accounts/sign-in";
+import { DataError } from "@/lib/server/errors";
 import {
   confirmTwoFactorEnrolment,
   disableTwoFactor,
@@ -14,11 +14,11 @@ import {
   setClinicTwoFactorRequirement,
   startTwoFactorEnrolment,
   twoFactorStatus,
-} from "@/lib/data/two-factor";
+} from "@/lib/features/accounts/two-factor";
 import { actorFor, createUser } from "../factories/users";
 import { createWorld, TEST_PASSWORD } from "../factories/world";
 
-// The key that encrypts TOTP secrets is derived from it (lib/auth/secret-box.ts).
+// The key that encrypts TOTP secrets is derived from it (lib/server/auth/secret-box.ts).
 process.env.NEXTAUTH_SECRET = "two-factor-test-secret-0123456789abcdef";
 
 let world: Awaited<ReturnType<typeof createWorld>>;

@@ -3,14 +3,14 @@
  * stored canonical and as entered and reads back flagged against the reference range; implausible
  * values are refused field by field with the range (and a did-you-mean unit) and write nothing;
  * the rules read the canonical values. Expected figures are worked out from the spec's factors
- * here, not taken from lib/clinical/units.ts.
+ * here, not taken from lib/core/clinical/units.ts.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { getAssessment } from "@/lib/data/assessment";
-import { DataError } from "@/lib/data/errors";
-import { createPatient, getPatient, updatePatient } from "@/lib/data/patients";
-import { createVisit, getVisit, listVisits, updateVisit, type VisitView } from "@/lib/data/visits";
+import { db } from "@/lib/server/db";
+import { getAssessment } from "@/lib/features/assessment/data";
+import { DataError } from "@/lib/server/errors";
+import { createPatient, getPatient, updatePatient } from "@/lib/features/patients/data";
+import { createVisit, getVisit, listVisits, updateVisit, type VisitView } from "@/lib/features/visits/data";
 import { barePatient, createWorld } from "../factories/world";
 
 let world: Awaited<ReturnType<typeof createWorld>>;

@@ -1,7 +1,7 @@
 /**
  * Gives every integration test file its own fresh database: a new SQLite file, or a new
  * PostgreSQL database on 127.0.0.1:5432 when TEST_DB=postgresql. Runs before the file's imports
- * touch lib/db, so the app's client connects to that database.
+ * touch lib/server/db, so the app's client connects to that database.
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll } from "vitest";
-import { migrateDatabase } from "../../lib/migrations/runner";
+import { migrateDatabase } from "../../lib/ops/migrations/runner";
 
 const kind = process.env.TEST_DB === "postgresql" ? "postgresql" : "sqlite";
 const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientIp } from "@/lib/auth/options";
+import { clientIp } from "@/lib/http/auth-options";
 
 describe("clientIp", () => {
   it.each([

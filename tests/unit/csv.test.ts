@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvCell, csvLine } from "@/lib/export/csv";
+import { csvCell, csvLine } from "@/lib/core/csv";
 
 describe("csvCell", () => {
   it("quotes cells holding commas, quotes or line breaks, doubling the quotes", () => {

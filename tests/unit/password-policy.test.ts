@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { COMMON_PASSWORDS } from "@/lib/auth/common-passwords-list";
-import { isCommonPassword } from "@/lib/auth/common-passwords";
-import { parseWith } from "@/lib/validation/common";
-import { changePasswordSchema, passwordSchema, userCreateSchema } from "@/lib/validation/user";
+import { COMMON_PASSWORDS } from "@/lib/server/auth/common-passwords-list";
+import { isCommonPassword } from "@/lib/server/auth/common-passwords";
+import { parseWith } from "@/lib/core/validation/common";
+import { changePasswordSchema, passwordSchema, userCreateSchema } from "@/lib/features/accounts/user-schema";
 
 const problem = (password: string) => {
   const result = parseWith(passwordSchema, password);

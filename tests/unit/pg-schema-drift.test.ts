@@ -2,9 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { derivePostgresSchema } from "../../lib/migrations/pg-schema";
-import { runPrisma } from "../../lib/migrations/prisma-cli";
-import { listMigrations, migrateDatabase } from "../../lib/migrations/runner";
+import { derivePostgresSchema } from "../../lib/ops/migrations/pg-schema";
+import { runPrisma } from "../../lib/ops/migrations/prisma-cli";
+import { listMigrations, migrateDatabase } from "../../lib/ops/migrations/runner";
 
 const sqliteSchema = fs.readFileSync("prisma/schema.prisma", "utf8");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "schema-drift-"));

@@ -11,8 +11,8 @@ import {
   totp,
   totpStep,
   type TotpAlgorithm,
-} from "@/lib/auth/totp";
-import { openSecret, sealSecret } from "@/lib/auth/secret-box";
+} from "@/lib/server/auth/totp";
+import { openSecret, sealSecret } from "@/lib/server/auth/secret-box";
 
 // RFC 6238 appendix B: the seeds are ASCII "1234567890" repeated to the hash's key length.
 const SEEDS: Record<TotpAlgorithm, Buffer> = {

@@ -2,8 +2,8 @@
  * Turns the data layer's trend series into chart rows, series definitions and table views.
  * Plain functions (no "use client"): the server computes everything the client charts draw.
  */
-import { CLASSIFICATION_LABELS, DAY_PART_LABELS, MUSCLE_GROUP_LABELS, SIDE_LABELS, TRIGGER_LABELS } from "@/lib/clinical/vocabulary";
-import type { CountItem, DayPartPoint, EpisodeTypeKey, TrendMarker, WeekPoint } from "@/lib/data/trends";
+import { CLASSIFICATION_LABELS, DAY_PART_LABELS, MUSCLE_GROUP_LABELS, SIDE_LABELS, TRIGGER_LABELS } from "@/lib/core/clinical/vocabulary";
+import type { CountItem, DayPartPoint, EpisodeTypeKey, TrendMarker, WeekPoint } from "@/lib/features/trends/data";
 import type { ChartTable } from "./chart-frame";
 import {
   formatNumber,

@@ -1,13 +1,14 @@
 "use server";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { currentSession } from "@/lib/auth/session";
-import { changeOwnPassword } from "@/lib/data/auth";
-import { unauthenticated } from "@/lib/data/errors";
-import { formStateFromError, type FormState } from "@/lib/validation/form-state";
-import { formText } from "@/lib/validation/form-fields";
+import { currentSession } from "@/lib/http/session";
+import { changeOwnPassword } from "@/lib/features/accounts/sign-in";
+import { unauthenticated } from "@/lib/server/errors";
+import { type FormState } from "@/lib/core/form-state";
+import { formText } from "@/lib/core/validation/form-fields";
 import { getServerSession } from "next-auth";
-import { authOptions } from "@/lib/auth/options";
+import { authOptions } from "@/lib/http/auth-options";
+import { formStateFromError } from "@/lib/http/form-state";
 
 export async function changePasswordAction(_prev: FormState, form: FormData): Promise<FormState> {
   const newPassword = formText(form, "newPassword") ?? "";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { currentSession, requireActor } from "@/lib/auth/session";
+import { currentSession, requireActor } from "@/lib/http/session";
 import { PasswordForm } from "./password-form";
 
 export const metadata: Metadata = { title: "Change password" };

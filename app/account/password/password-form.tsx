@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { initialFormState } from "@/lib/validation/form-state";
+import { initialFormState } from "@/lib/core/form-state";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
 import { changePasswordAction } from "./actions";
 

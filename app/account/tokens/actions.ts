@@ -1,9 +1,10 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { actorOrThrow } from "@/lib/auth/session";
-import { createApiToken, revokeApiToken } from "@/lib/data/api-tokens";
-import { formText, formValues } from "@/lib/validation/form-fields";
-import { formStateFromError, type FormState } from "@/lib/validation/form-state";
+import { actorOrThrow } from "@/lib/http/session";
+import { createApiToken, revokeApiToken } from "@/lib/features/accounts/api-tokens";
+import { formText, formValues } from "@/lib/core/validation/form-fields";
+import { type FormState } from "@/lib/core/form-state";
+import { formStateFromError } from "@/lib/http/form-state";
 
 /** The form state, plus the new token: it reaches the browser this once and is never stored. */
 export interface TokenFormState extends FormState {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { can } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
-import { listApiTokens, listClinicApiTokens, type ApiTokenView } from "@/lib/data/api-tokens";
+import { can } from "@/lib/server/permissions";
+import { requireActor } from "@/lib/http/session";
+import { listApiTokens, listClinicApiTokens, type ApiTokenView } from "@/lib/features/accounts/api-tokens";
 import { revokeTokenAction } from "./actions";
 import { CreateTokenForm, RevokeTokenButton } from "./token-forms";
 

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState, useState } from "react";
-import { initialFormState, type FormState } from "@/lib/validation/form-state";
+import { initialFormState, type FormState } from "@/lib/core/form-state";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
 import { createTokenAction, type TokenFormState } from "./actions";
 

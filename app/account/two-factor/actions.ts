@@ -2,18 +2,19 @@
 import { getServerSession } from "next-auth";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { authOptions } from "@/lib/auth/options";
-import { currentSession } from "@/lib/auth/session";
-import type { Actor } from "@/lib/auth/actor";
-import { unauthenticated } from "@/lib/data/errors";
+import { authOptions } from "@/lib/http/auth-options";
+import { currentSession } from "@/lib/http/session";
+import type { Actor } from "@/lib/server/permissions";
+import { unauthenticated } from "@/lib/server/errors";
 import {
   confirmTwoFactorEnrolment,
   disableTwoFactor,
   regenerateRecoveryCodes,
   startTwoFactorEnrolment,
-} from "@/lib/data/two-factor";
-import { formText } from "@/lib/validation/form-fields";
-import { formStateFromError, type FormState } from "@/lib/validation/form-state";
+} from "@/lib/features/accounts/two-factor";
+import { formText } from "@/lib/core/validation/form-fields";
+import { type FormState } from "@/lib/core/form-state";
+import { formStateFromError } from "@/lib/http/form-state";
 
 /** The form state, plus new recovery codes: they reach the browser this once and are never stored in clear. */
 export interface RecoveryCodesState extends FormState {

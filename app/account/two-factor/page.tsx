@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { currentSession, requireActor } from "@/lib/auth/session";
-import { twoFactorStatus } from "@/lib/data/two-factor";
+import { currentSession, requireActor } from "@/lib/http/session";
+import { twoFactorStatus } from "@/lib/features/accounts/two-factor";
 import { DisableForm, EnrolmentPanel, RegenerateCodesForm, StartEnrolmentForm } from "./two-factor-forms";
 
 export const metadata: Metadata = { title: "Two-factor sign-in" };

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useActionState, useState } from "react";
-import { initialFormState } from "@/lib/validation/form-state";
+import { initialFormState } from "@/lib/core/form-state";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
 import {
   confirmEnrolmentAction,

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { can } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
-import { listAuditEvents, verifyAuditChain, type AuditPage, type ChainReport } from "@/lib/data/audit-log";
-import { isDataError } from "@/lib/data/errors";
-import { AUDIT_OUTCOMES } from "@/lib/validation/audit";
+import { can } from "@/lib/server/permissions";
+import { requireActor } from "@/lib/http/session";
+import { listAuditEvents, verifyAuditChain, type AuditPage, type ChainReport } from "@/lib/features/audit-log/data";
+import { isDataError } from "@/lib/server/errors";
+import { AUDIT_OUTCOMES } from "@/lib/features/audit-log/schema";
 import { FieldError, errorProps } from "../../_components/field";
 
 export const metadata: Metadata = { title: "Audit log" };

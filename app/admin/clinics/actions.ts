@@ -1,9 +1,10 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { actorOrThrow } from "@/lib/auth/session";
-import { setClinicTimeZone, setClinicUnitSystem } from "@/lib/data/clinics";
-import { formText } from "@/lib/validation/form-fields";
-import { formStateFromError, type FormState } from "@/lib/validation/form-state";
+import { actorOrThrow } from "@/lib/http/session";
+import { setClinicTimeZone, setClinicUnitSystem } from "@/lib/features/clinics/data";
+import { formText } from "@/lib/core/validation/form-fields";
+import { type FormState } from "@/lib/core/form-state";
+import { formStateFromError } from "@/lib/http/form-state";
 
 export async function setTimeZoneAction(clinicId: string, _prev: FormState, form: FormData): Promise<FormState> {
   try {

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { can } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
-import { listClinicSettings } from "@/lib/data/clinics";
+import { can } from "@/lib/server/permissions";
+import { requireActor } from "@/lib/http/session";
+import { listClinicSettings } from "@/lib/features/clinics/data";
 import { setTimeZoneAction, setUnitSystemAction } from "./actions";
 import { TimeZoneForm } from "./time-zone-form";
 import { UnitSystemForm } from "./unit-system-form";

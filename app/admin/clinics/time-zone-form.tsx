@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { initialFormState, type FormState } from "@/lib/validation/form-state";
+import { initialFormState, type FormState } from "@/lib/core/form-state";
 import { errorProps, FieldError } from "../../_components/field";
 
 export function TimeZoneForm({ action, clinicId, current, zones }: { action: (s: FormState, f: FormData) => Promise<FormState>; clinicId: string; current: string; zones: string[] }) {

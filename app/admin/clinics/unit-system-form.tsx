@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
-import { UNIT_SYSTEM_LABELS, UNIT_SYSTEMS } from "@/lib/clinical/units";
-import { initialFormState, type FormState } from "@/lib/validation/form-state";
+import { UNIT_SYSTEM_LABELS, UNIT_SYSTEMS } from "@/lib/core/clinical/units";
+import { initialFormState, type FormState } from "@/lib/core/form-state";
 import { errorProps, FieldError } from "../../_components/field";
 
 export function UnitSystemForm({ action, clinicId, current }: { action: (s: FormState, f: FormData) => Promise<FormState>; clinicId: string; current: string }) {

@@ -1,10 +1,11 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { actorOrThrow } from "@/lib/auth/session";
-import { purgePatient, restoreEpisode, restorePatient, restoreVisit } from "@/lib/data/recycle";
-import { formStateFromError, type FormState } from "@/lib/validation/form-state";
-import { formText } from "@/lib/validation/form-fields";
+import { actorOrThrow } from "@/lib/http/session";
+import { purgePatient, restoreEpisode, restorePatient, restoreVisit } from "@/lib/features/recycle/data";
+import { type FormState } from "@/lib/core/form-state";
+import { formText } from "@/lib/core/validation/form-fields";
+import { formStateFromError } from "@/lib/http/form-state";
 
 /** One action for the Restore buttons: `kind` is patient, visit or episode. */
 export async function restoreAction(_prev: FormState, form: FormData): Promise<FormState> {

@@ -1,7 +1,7 @@
 "use client";
 import { useActionState, useState } from "react";
-import { PURGE_REASON_MIN_LENGTH } from "@/lib/validation/recycle";
-import { initialFormState } from "@/lib/validation/form-state";
+import { PURGE_REASON_MIN_LENGTH } from "@/lib/core/validation/recycle";
+import { initialFormState } from "@/lib/core/form-state";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
 import { purgeAction, restoreAction } from "./actions";
 

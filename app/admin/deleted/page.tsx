@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { can } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
-import { DELETED_LIST_LIMIT, listDeleted } from "@/lib/data/recycle";
+import { can } from "@/lib/server/permissions";
+import { requireActor } from "@/lib/http/session";
+import { DELETED_LIST_LIMIT, listDeleted } from "@/lib/features/recycle/data";
 import { PurgeForm, RestoreButton } from "./deleted-forms";
 
 export const metadata: Metadata = { title: "Deleted records" };

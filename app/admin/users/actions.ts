@@ -1,10 +1,11 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { actorOrThrow } from "@/lib/auth/session";
-import { changeUserRole, createUser, setUserActive, unlockUser } from "@/lib/data/users";
-import { resetUserTwoFactor, setClinicTwoFactorRequirement } from "@/lib/data/two-factor";
-import { formStateFromError, type FormState } from "@/lib/validation/form-state";
-import { formText } from "@/lib/validation/form-fields";
+import { actorOrThrow } from "@/lib/http/session";
+import { changeUserRole, createUser, setUserActive, unlockUser } from "@/lib/features/accounts/users";
+import { resetUserTwoFactor, setClinicTwoFactorRequirement } from "@/lib/features/accounts/two-factor";
+import { type FormState } from "@/lib/core/form-state";
+import { formText } from "@/lib/core/validation/form-fields";
+import { formStateFromError } from "@/lib/http/form-state";
 
 export async function createUserAction(_prev: FormState, form: FormData): Promise<FormState> {
   const input = {

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { can } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
-import { twoFactorOverview } from "@/lib/data/two-factor";
-import { listAllClinicsForAdmin, listUsers } from "@/lib/data/users";
+import { can } from "@/lib/server/permissions";
+import { requireActor } from "@/lib/http/session";
+import { twoFactorOverview } from "@/lib/features/accounts/two-factor";
+import { listAllClinicsForAdmin, listUsers } from "@/lib/features/accounts/users";
 import { CreateUserForm, TwoFactorRequirementForm, UserRowActions } from "./user-forms";
 
 export const metadata: Metadata = { title: "Users" };

@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
-import { ROLE_LABELS, ROLES } from "@/lib/clinical/vocabulary";
-import { initialFormState } from "@/lib/validation/form-state";
+import { ROLE_LABELS, ROLES } from "@/lib/core/clinical/vocabulary";
+import { initialFormState } from "@/lib/core/form-state";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
 import { createUserAction, manageUserAction, setTwoFactorRequirementAction } from "./actions";
 

@@ -1,4 +1,4 @@
-import { databaseReachable } from "@/lib/data/health";
+import { databaseReachable } from "@/lib/ops/health";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
-import { authOptions, clientIp } from "@/lib/auth/options";
-import { checkSession } from "@/lib/data/auth";
+import { authOptions, clientIp } from "@/lib/http/auth-options";
+import { checkSession } from "@/lib/features/accounts/sign-in";
 
 export const dynamic = "force-dynamic";
 

@@ -1,13 +1,14 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { actorOrThrow } from "@/lib/auth/session";
-import { confirmEpisodeLabel, createEpisode, deleteEpisode, updateEpisode } from "@/lib/data/episodes";
-import { createVisit, deleteVisit, updateVisit } from "@/lib/data/visits";
-import { setChecklistStatus } from "@/lib/data/assessment";
-import { episodeFromForm, timeZoneFromForm, visitFromForm } from "@/lib/validation/episode-form";
-import { formText, formValues } from "@/lib/validation/form-fields";
-import { formStateFromError, type FormState } from "@/lib/validation/form-state";
+import { actorOrThrow } from "@/lib/http/session";
+import { confirmEpisodeLabel, createEpisode, deleteEpisode, updateEpisode } from "@/lib/features/episodes/data";
+import { createVisit, deleteVisit, updateVisit } from "@/lib/features/visits/data";
+import { setChecklistStatus } from "@/lib/features/assessment/data";
+import { episodeFromForm, timeZoneFromForm, visitFromForm } from "@/lib/core/validation/episode-form";
+import { formText, formValues } from "@/lib/core/validation/form-fields";
+import { type FormState } from "@/lib/core/form-state";
+import { formStateFromError } from "@/lib/http/form-state";
 
 export async function createEpisodeAction(patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
   const input = episodeFromForm(form, timeZoneFromForm(form));

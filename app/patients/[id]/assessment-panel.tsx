@@ -1,9 +1,9 @@
-import { formatInZone } from "@/lib/clinical/time";
-import { CHECKLIST_STATUS_LABELS } from "@/lib/clinical/vocabulary";
-import { RED_FLAG_LABELS, RED_FLAG_URGENCY_LABELS, type RedFlag } from "@/lib/clinical/red-flags";
-import { WEAK_EVIDENCE_NOTE } from "@/lib/clinical/checklist";
+import { formatInZone } from "@/lib/core/clinical/time";
+import { CHECKLIST_STATUS_LABELS } from "@/lib/core/clinical/vocabulary";
+import { RED_FLAG_LABELS, RED_FLAG_URGENCY_LABELS, type RedFlag } from "@/lib/core/clinical/red-flags";
+import { WEAK_EVIDENCE_NOTE } from "@/lib/core/clinical/checklist";
 import Link from "next/link";
-import type { Assessment, ChecklistHistoryEntry } from "@/lib/data/assessment";
+import type { Assessment, ChecklistHistoryEntry } from "@/lib/features/assessment/data";
 import { setChecklistAction } from "./actions";
 import { ChecklistItemForm } from "./checklist-item-form";
 

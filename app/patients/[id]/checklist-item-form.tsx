@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
-import { CHECKLIST_STATUS_LABELS, CHECKLIST_STATUSES } from "@/lib/clinical/vocabulary";
-import { initialFormState, type FormState } from "@/lib/validation/form-state";
+import { CHECKLIST_STATUS_LABELS, CHECKLIST_STATUSES } from "@/lib/core/clinical/vocabulary";
+import { initialFormState, type FormState } from "@/lib/core/form-state";
 import { errorProps, FieldError } from "../../_components/field";
 
 export function ChecklistItemForm({ action, causeId, label, status, note, version }: { action: (s: FormState, f: FormData) => Promise<FormState>; causeId: string; label: string; status: string; note: string; version: number }) {

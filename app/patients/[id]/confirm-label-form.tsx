@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { initialFormState, type FormState } from "@/lib/validation/form-state";
+import { initialFormState, type FormState } from "@/lib/core/form-state";
 
 /** Confirms, on review, a label that differs from the suggestion; the version guards against confirming an older edit. */
 export function ConfirmLabelForm({ action, version, label }: { action: (s: FormState, f: FormData) => Promise<FormState>; version: number; label: string }) {

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState, useEffect, useRef, useState } from "react";
-import { suggestClassification, type LabelConfirmation } from "@/lib/clinical/classification";
+import { suggestClassification, type LabelConfirmation } from "@/lib/core/clinical/classification";
 import {
   CLASSIFICATION_LABELS,
   CLASSIFICATIONS,
@@ -19,9 +19,9 @@ import {
   type Classification,
   type Movement,
   type Rhythm,
-} from "@/lib/clinical/vocabulary";
-import { EPISODE_FLAGS, type EpisodeFlag } from "@/lib/validation/episode-form";
-import { initialFormState, type FormState } from "@/lib/validation/form-state";
+} from "@/lib/core/clinical/vocabulary";
+import { EPISODE_FLAGS, type EpisodeFlag } from "@/lib/core/validation/episode-form";
+import { initialFormState, type FormState } from "@/lib/core/form-state";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
 
 export interface EpisodeFormValues {

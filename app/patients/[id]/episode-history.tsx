@@ -1,5 +1,5 @@
-import { formatDuration } from "@/lib/clinical/red-flags";
-import { formatInZone } from "@/lib/clinical/time";
+import { formatDuration } from "@/lib/core/clinical/red-flags";
+import { formatInZone } from "@/lib/core/clinical/time";
 import {
   CLASSIFICATION_LABELS,
   MOVEMENT_LABELS,
@@ -8,8 +8,8 @@ import {
   RHYTHM_LABELS,
   SIDE_LABELS,
   TRIGGER_LABELS,
-} from "@/lib/clinical/vocabulary";
-import type { EpisodeDetail, RevisionField } from "@/lib/data/episodes";
+} from "@/lib/core/clinical/vocabulary";
+import type { EpisodeDetail, RevisionField } from "@/lib/features/episodes/data";
 
 /** Fields of old revisions that no longer exist on an episode (clinical spec section 8). */
 type LegacyField = "worseAtRestOrEvening";

@@ -1,5 +1,5 @@
-import type { Actor } from "@/lib/auth/actor";
-import { formatInZone } from "@/lib/clinical/time";
+import type { Actor } from "@/lib/server/permissions";
+import { formatInZone } from "@/lib/core/clinical/time";
 import {
   defaultUnit,
   formatReferenceRange,
@@ -10,8 +10,14 @@ import {
   UNIT_SYSTEM_LABELS,
   type ReferenceFlag,
   type UnitSystem,
-} from "@/lib/clinical/units";
-import { getLabTrends, type LabTrendMeasure, type LabTrendPoint, type LabTrends as LabTrendsData, type LabTrendSeries } from "@/lib/data/trends";
+} from "@/lib/core/clinical/units";
+import {
+  getLabTrends,
+  type LabTrendMeasure,
+  type LabTrendPoint,
+  type LabTrends as LabTrendsData,
+  type LabTrendSeries,
+} from "@/lib/features/trends/data";
 import { ChartFrame, type ChartTable } from "@/app/_components/charts/chart-frame";
 import { LabChart, type LabChartPoint } from "@/app/_components/charts/lab-chart";
 

@@ -1,20 +1,28 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { can } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
-import { ageInYears } from "@/lib/clinical/age";
-import { formatDuration } from "@/lib/clinical/red-flags";
-import { formatInZone, instantToWallClock } from "@/lib/clinical/time";
-import { defaultUnit } from "@/lib/clinical/units";
-import { CLASSIFICATION_LABELS, CLASSIFICATIONS, CONDITION_LABELS, LIFESTYLE_FLAG_LABELS, SEX_LABELS, SIDE_LABELS, TRIGGER_LABELS } from "@/lib/clinical/vocabulary";
-import { getAssessment, getChecklistHistory } from "@/lib/data/assessment";
-import { listEpisodes } from "@/lib/data/episodes";
-import { pageData } from "@/lib/data/page-data";
-import { readTogether } from "@/lib/data/transaction";
-import { getPatient } from "@/lib/data/patients";
-import { listVisits } from "@/lib/data/visits";
-import { episodeListQuerySchema } from "@/lib/validation/episode";
+import { can } from "@/lib/server/permissions";
+import { requireActor } from "@/lib/http/session";
+import { ageInYears } from "@/lib/core/clinical/age";
+import { formatDuration } from "@/lib/core/clinical/red-flags";
+import { formatInZone, instantToWallClock } from "@/lib/core/clinical/time";
+import { defaultUnit } from "@/lib/core/clinical/units";
+import {
+  CLASSIFICATION_LABELS,
+  CLASSIFICATIONS,
+  CONDITION_LABELS,
+  LIFESTYLE_FLAG_LABELS,
+  SEX_LABELS,
+  SIDE_LABELS,
+  TRIGGER_LABELS,
+} from "@/lib/core/clinical/vocabulary";
+import { getAssessment, getChecklistHistory } from "@/lib/features/assessment/data";
+import { listEpisodes } from "@/lib/features/episodes/data";
+import { pageData } from "@/lib/http/page-data";
+import { readTogether } from "@/lib/server/transaction";
+import { getPatient } from "@/lib/features/patients/data";
+import { listVisits } from "@/lib/features/visits/data";
+import { episodeListQuerySchema } from "@/lib/features/episodes/schema";
 import { createEpisodeAction, createVisitAction } from "./actions";
 import { PatientExportLinks } from "@/app/_components/export/patient-export-links";
 import { AssessmentPanel } from "./assessment-panel";

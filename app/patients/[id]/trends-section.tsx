@@ -1,7 +1,7 @@
-import type { Actor } from "@/lib/auth/actor";
-import { getPatientTrends, type PatientTrends } from "@/lib/data/trends";
-import { parseWith } from "@/lib/validation/common";
-import { DEFAULT_TREND_PERIOD, pickTrendParams, TREND_PARAMS, TREND_PERIOD_LABELS, trendsQuerySchema } from "@/lib/validation/trends";
+import type { Actor } from "@/lib/server/permissions";
+import { getPatientTrends, type PatientTrends } from "@/lib/features/trends/data";
+import { parseWith } from "@/lib/core/validation/common";
+import { DEFAULT_TREND_PERIOD, pickTrendParams, TREND_PARAMS, TREND_PERIOD_LABELS, trendsQuerySchema } from "@/lib/features/trends/schema";
 import { ChartFrame } from "@/app/_components/charts/chart-frame";
 import { CategoryBars, WeeklyLines, WeeklyStackedBars } from "@/app/_components/charts/lazy";
 import {

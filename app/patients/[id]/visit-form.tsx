@@ -1,11 +1,11 @@
 "use client";
 import { useActionState, useState } from "react";
-import { defaultUnit, unitsOf, type Measure, type UnitSystem } from "@/lib/clinical/units";
-import { ANALYTE_LABELS, ANALYTES, EXAM_FINDING_LABELS, EXAM_FINDINGS, isOneOf } from "@/lib/clinical/vocabulary";
-import { initialFormState, type FormState } from "@/lib/validation/form-state";
+import { defaultUnit, unitsOf, type Measure, type UnitSystem } from "@/lib/core/clinical/units";
+import { ANALYTE_LABELS, ANALYTES, EXAM_FINDING_LABELS, EXAM_FINDINGS, isOneOf } from "@/lib/core/clinical/vocabulary";
+import { initialFormState, type FormState } from "@/lib/core/form-state";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
 
-/** The form's text: each measured value with the unit it is entered in (lib/validation/episode-form.ts visitFromForm reads it). */
+/** The form's text: each measured value with the unit it is entered in (lib/core/validation/episode-form.ts visitFromForm reads it). */
 export interface VisitFormValues {
   occurredAt: string;
   systolic: string;

@@ -2,12 +2,13 @@ import Link from "next/link";
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { can } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
-import { defaultUnit, DEFAULT_UNIT_SYSTEM } from "@/lib/clinical/units";
-import { asUnitSystem, listActorClinics } from "@/lib/data/patients";
+import { can } from "@/lib/server/permissions";
+import { requireActor } from "@/lib/http/session";
+import { defaultUnit, DEFAULT_UNIT_SYSTEM } from "@/lib/core/clinical/units";
+import { listActorClinics } from "@/lib/features/patients/data";
 import { createPatientAction } from "../actions";
 import { PatientForm } from "../patient-form";
+import { asUnitSystem } from "@/lib/core/clinical/units";
 
 export const metadata: Metadata = { title: "New patient" };
 

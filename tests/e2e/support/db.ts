@@ -1,6 +1,6 @@
 /** A Prisma client on the e2e server's database, to check what the UI really stored. */
 import { afterAll } from "vitest";
-import { createPrismaClient, type Db } from "@/lib/db";
+import { createPrismaClient, type Db } from "@/lib/server/db";
 
 /** Opens a client for this test file and closes it after the file's tests. */
 export function useDb(): Db {

@@ -5,5 +5,5 @@
 if (!process.env.E2E_BASE_URL || !process.env.E2E_DATABASE_URL) {
   throw new Error("E2E tests need a running server and its database: run them with `npm run test:e2e` (scripts/e2e.ts).");
 }
-// Anything that imports lib/db in a test reaches the server's database.
+// Anything that imports lib/server/db in a test reaches the server's database.
 process.env.DATABASE_URL = process.env.E2E_DATABASE_URL;

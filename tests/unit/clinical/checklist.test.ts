@@ -12,10 +12,10 @@ import {
   type CauseId,
   type ChecklistSuggestion,
   type PatientFacts,
-} from '@/lib/clinical/checklist';
-import type { EpisodeFacts } from '@/lib/clinical/red-flags';
-import { resolveThresholds } from '@/lib/clinical/thresholds';
-import type { Analyte, Condition, ExamFinding, LifestyleFlag, Trigger } from '@/lib/clinical/vocabulary';
+} from '@/lib/core/clinical/checklist';
+import type { EpisodeFacts } from '@/lib/core/clinical/red-flags';
+import { resolveThresholds } from '@/lib/core/clinical/thresholds';
+import type { Analyte, Condition, ExamFinding, LifestyleFlag, Trigger } from '@/lib/core/clinical/vocabulary';
 
 const DAY = 24 * 60 * 60 * 1000;
 const ASOF = new Date('2026-11-10T12:00:00Z');

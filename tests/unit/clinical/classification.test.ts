@@ -8,8 +8,8 @@ import {
   WARNING_IMPAIRED_CONSCIOUSNESS,
   WARNING_VOLUNTARY_CONTROL,
   type EpisodeObservation,
-} from '@/lib/clinical/classification';
-import type { Classification, Movement } from '@/lib/clinical/vocabulary';
+} from '@/lib/core/clinical/classification';
+import type { Classification, Movement } from '@/lib/core/clinical/vocabulary';
 
 const PARTIAL = 'RLS needs all four';
 const text = (obs: EpisodeObservation) => suggestClassification(obs).rationale.join(' ');

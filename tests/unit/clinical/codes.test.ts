@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codesForEpisode, ICD10_CODES, SNOMED_CODES, type EpisodeCodingInput } from '@/lib/clinical/codes';
+import { codesForEpisode, ICD10_CODES, SNOMED_CODES, type EpisodeCodingInput } from '@/lib/core/clinical/codes';
 
 const code = (c: { system: string; code: string }) => `${c.system}:${c.code}`;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HANDOUT_SECTIONS, handoutRedFlagText } from '@/lib/clinical/handout';
-import { RED_FLAG_CODES, type RedFlagCode } from '@/lib/clinical/red-flags';
-import { resolveThresholds } from '@/lib/clinical/thresholds';
+import { HANDOUT_SECTIONS, handoutRedFlagText } from '@/lib/core/clinical/handout';
+import { RED_FLAG_CODES, type RedFlagCode } from '@/lib/core/clinical/red-flags';
+import { resolveThresholds } from '@/lib/core/clinical/thresholds';
 
 const allText = HANDOUT_SECTIONS.flatMap((s) => [s.title, ...s.items]).join('\n');
 

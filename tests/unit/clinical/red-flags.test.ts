@@ -22,9 +22,9 @@ import {
   type RedFlagCode,
   type RedFlagUrgency,
   type VisitFindingFacts,
-} from '@/lib/clinical/red-flags';
-import { DEFAULT_THRESHOLDS, resolveThresholds } from '@/lib/clinical/thresholds';
-import type { Classification, ExamFinding, MuscleGroup, Trigger } from '@/lib/clinical/vocabulary';
+} from '@/lib/core/clinical/red-flags';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '@/lib/core/clinical/thresholds';
+import type { Classification, ExamFinding, MuscleGroup, Trigger } from '@/lib/core/clinical/vocabulary';
 
 const DAY = 24 * 60 * 60 * 1000;
 const ASOF = new Date('2026-06-30T12:00:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatWeek } from '@/app/_components/charts/palette';
-import { formatInZone } from '@/lib/clinical/time';
+import { formatInZone } from '@/lib/core/clinical/time';
 
 describe('formatInZone: one formatter kept per zone', () => {
   it.each<[string, string, string]>([

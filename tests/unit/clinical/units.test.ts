@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { ANALYTES, ANALYTE_LABELS, ANALYTE_UNITS } from '@/lib/clinical/vocabulary';
-import { DEFAULT_THRESHOLDS } from '@/lib/clinical/thresholds';
+import { ANALYTES, ANALYTE_LABELS, ANALYTE_UNITS } from '@/lib/core/clinical/vocabulary';
+import { DEFAULT_THRESHOLDS } from '@/lib/core/clinical/thresholds';
 import {
   CONVERSION_FACTORS,
   DEFAULT_UNIT_SYSTEM,
@@ -26,11 +26,11 @@ import {
   type Measure,
   type ReferenceFlag,
   type UnitSystem,
-} from '@/lib/clinical/units';
+} from '@/lib/core/clinical/units';
 
 /**
  * The spec's section 7 table, written out again independently of the module, so that a wrong
- * factor or a wrong formula in lib/clinical/units.ts fails here.
+ * factor or a wrong formula in lib/core/clinical/units.ts fails here.
  */
 const SPEC_CONVERSIONS: [Measure, string, (value: number) => number][] = [
   ['MAGNESIUM', 'mg/dL', (x) => x * 0.4114],

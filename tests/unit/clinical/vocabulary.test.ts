@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import * as v from '@/lib/clinical/vocabulary';
-import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '@/lib/clinical/thresholds';
+import * as v from '@/lib/core/clinical/vocabulary';
+import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '@/lib/core/clinical/thresholds';
 
 describe('vocabularies', () => {
   it.each<[string, readonly string[], Record<string, string>]>([

@@ -1,11 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
-import { instantToWallClock } from "@/lib/clinical/time";
-import { episodeCsvHeader, episodeCsvLine, episodeCsvWriter, patientCsvHeader, patientCsvLine, type EpisodeCsvRow, type PatientCsvRow } from "@/lib/export/columns";
-import { localTimeFormatter } from "@/lib/export/local-time";
-import { addDays, periodBounds, resolvePeriod } from "@/lib/export/period";
-import { summarize, type ReportEpisode } from "@/lib/export/report-data";
-import { reportQuerySchema } from "@/lib/validation/export";
+import { instantToWallClock } from "@/lib/core/clinical/time";
+import {
+  episodeCsvHeader,
+  episodeCsvLine,
+  episodeCsvWriter,
+  patientCsvHeader,
+  patientCsvLine,
+  type EpisodeCsvRow,
+  type PatientCsvRow,
+} from "@/lib/features/exports/columns";
+import { localTimeFormatter } from "@/lib/core/local-time";
+import { addDays, periodBounds, resolvePeriod } from "@/lib/features/exports/period";
+import { summarize, type ReportEpisode } from "@/lib/features/exports/report-data";
+import { reportQuerySchema } from "@/lib/features/exports/schema";
 
 const SIDES = ["LEFT", "RIGHT", "BOTH"];
 const TYPES = [null, "TONIC", "CLONIC", "MYOCLONIC", "TONIC_CLONIC", "RLS"];

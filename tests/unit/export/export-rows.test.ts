@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { episodeCsvLine, episodeCsvRecords, episodeCsvValues, EPISODE_CSV_FIELD, type EpisodeCsvRow } from "@/lib/export/columns";
-import { instantMs, isoTimeFormatter, localTimeFormatter } from "@/lib/export/local-time";
+import { episodeCsvLine, episodeCsvRecords, episodeCsvValues, EPISODE_CSV_FIELD, type EpisodeCsvRow } from "@/lib/features/exports/columns";
+import { instantMs, isoTimeFormatter, localTimeFormatter } from "@/lib/core/local-time";
 
 /** The writer's bytes as text (it writes UTF-8). */
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);

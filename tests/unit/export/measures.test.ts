@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toCanonical } from "@/lib/clinical/units";
-import { flagText, measureText, referenceRangeText, valueText } from "@/lib/export/measures";
+import { toCanonical } from "@/lib/core/clinical/units";
+import { flagText, measureText, referenceRangeText, valueText } from "@/lib/features/exports/measures";
 
 describe("values as the exports print them", () => {
   it("shows the clinic's unit first and the other system's in brackets, keeping the entered digits", () => {

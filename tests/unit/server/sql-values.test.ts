@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { asBool, asDate, asDateOrNull, asNumberOrNull } from "@/lib/data/sql-values";
+import { asBool, asDate, asDateOrNull, asNumberOrNull } from "@/lib/server/sql-values";
 
 describe("values of plain-SQL rows", () => {
   it.each([

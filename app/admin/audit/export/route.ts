@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
-import { actorOrThrow } from "@/lib/auth/session";
-import { exportAuditEventsCsv } from "@/lib/data/audit-log";
-import { isDataError } from "@/lib/data/errors";
+import { actorOrThrow } from "@/lib/http/session";
+import { exportAuditEventsCsv } from "@/lib/features/audit-log/data";
+import { isDataError } from "@/lib/server/errors";
 
 export const dynamic = "force-dynamic";
 

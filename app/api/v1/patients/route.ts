@@ -1,8 +1,8 @@
-import { apiRoute, json } from "@/lib/api/handler";
-import { parseStrictQuery } from "@/lib/api/query";
-import { patientJson, patientSummaryJson } from "@/lib/api/serialize";
-import { createPatient, listPatients } from "@/lib/data/patients";
-import { patientListQuerySchema } from "@/lib/validation/patient";
+import { apiRoute, json } from "@/lib/http/api/handler";
+import { parseStrictQuery } from "@/lib/http/api/query";
+import { patientJson, patientSummaryJson } from "@/lib/http/api/serialize";
+import { createPatient, listPatients } from "@/lib/features/patients/data";
+import { patientListQuerySchema } from "@/lib/features/patients/schema";
 
 export const dynamic = "force-dynamic";
 

@@ -1,11 +1,11 @@
 import Link from "next/link";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { can } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
-import { defaultUnit, MEASURE_DEFS } from "@/lib/clinical/units";
-import { getPatient, type PatientDetail } from "@/lib/data/patients";
-import { pageData } from "@/lib/data/page-data";
+import { can } from "@/lib/server/permissions";
+import { requireActor } from "@/lib/http/session";
+import { defaultUnit, MEASURE_DEFS } from "@/lib/core/clinical/units";
+import { getPatient, type PatientDetail } from "@/lib/features/patients/data";
+import { pageData } from "@/lib/http/page-data";
 import { updatePatientAction } from "../../actions";
 import { PatientForm } from "../../patient-form";
 

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireActor } from "@/lib/auth/session";
-import { getHandout } from "@/lib/data/exports";
-import { pageData } from "@/lib/data/page-data";
-import { handoutContent } from "@/lib/export/handout";
+import { requireActor } from "@/lib/http/session";
+import { getHandout } from "@/lib/features/exports/data";
+import { pageData } from "@/lib/http/page-data";
+import { handoutContent } from "@/lib/features/exports/handout-pdf";
 import { PrintButton } from "@/app/_components/export/print-button";
 
 export const metadata: Metadata = { title: "Patient handout" };

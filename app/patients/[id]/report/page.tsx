@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireActor } from "@/lib/auth/session";
-import { pageData } from "@/lib/data/page-data";
-import { getPatient, listActorClinics } from "@/lib/data/patients";
-import { resolvePeriod, todayIn } from "@/lib/export/period";
-import { DEFAULT_REPORT_DAYS, REPORT_SECTION_LABELS, REPORT_SECTIONS, type ReportSection } from "@/lib/validation/export";
+import { requireActor } from "@/lib/http/session";
+import { pageData } from "@/lib/http/page-data";
+import { getPatient, listActorClinics } from "@/lib/features/patients/data";
+import { resolvePeriod, todayIn } from "@/lib/features/exports/period";
+import { DEFAULT_REPORT_DAYS, REPORT_SECTION_LABELS, REPORT_SECTIONS, type ReportSection } from "@/lib/features/exports/schema";
 import { CsvDownload } from "@/app/_components/export/csv-download";
 import { ReportForm } from "@/app/_components/export/report-form";
 

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireActor } from "@/lib/auth/session";
-import { pageData } from "@/lib/data/page-data";
-import { getPatient } from "@/lib/data/patients";
-import { readTogether } from "@/lib/data/transaction";
+import { requireActor } from "@/lib/http/session";
+import { pageData } from "@/lib/http/page-data";
+import { getPatient } from "@/lib/features/patients/data";
+import { readTogether } from "@/lib/server/transaction";
 import { LabTrends, loadLabTrends } from "../lab-trends";
 import { loadTrendsSection, TrendsSection } from "../trends-section";
 

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatInZone } from "@/lib/clinical/time";
+import { formatInZone } from "@/lib/core/clinical/time";
 import {
   defaultUnit,
   formatReferenceRange,
@@ -11,9 +11,9 @@ import {
   type Measure,
   type ReferenceFlag,
   type UnitSystem,
-} from "@/lib/clinical/units";
-import { ANALYTE_LABELS, EXAM_FINDING_LABELS, type ExamFinding } from "@/lib/clinical/vocabulary";
-import type { EnteredValue, LabView, VisitView } from "@/lib/data/visits";
+} from "@/lib/core/clinical/units";
+import { ANALYTE_LABELS, EXAM_FINDING_LABELS, type ExamFinding } from "@/lib/core/clinical/vocabulary";
+import type { EnteredValue, LabView, VisitView } from "@/lib/features/visits/data";
 
 /** A stored value in `unit`: the value as entered when it was entered in that unit, so 176 lb does not come back as 175.9 lb. */
 function valueIn(measure: Measure, canonical: number, entered: EnteredValue | null, unit: string): number {

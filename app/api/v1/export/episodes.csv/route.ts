@@ -1,5 +1,5 @@
-import { exportEpisodesCsv } from "@/lib/data/exports";
-import { csvResponse, exportRoute, queryInput } from "@/lib/export/http";
+import { exportEpisodesCsv } from "@/lib/features/exports/data";
+import { csvResponse, exportRoute, queryInput } from "@/lib/http/export-route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
-import { exportPatientsCsv } from "@/lib/data/exports";
-import { csvResponse, exportRoute, queryInput } from "@/lib/export/http";
+import { exportPatientsCsv } from "@/lib/features/exports/data";
+import { csvResponse, exportRoute, queryInput } from "@/lib/http/export-route";
 
 export const dynamic = "force-dynamic";
 

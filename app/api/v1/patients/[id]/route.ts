@@ -1,6 +1,6 @@
-import { apiRoute, json } from "@/lib/api/handler";
-import { patientJson } from "@/lib/api/serialize";
-import { getPatient, updatePatient } from "@/lib/data/patients";
+import { apiRoute, json } from "@/lib/http/api/handler";
+import { patientJson } from "@/lib/http/api/serialize";
+import { getPatient, updatePatient } from "@/lib/features/patients/data";
 
 export const dynamic = "force-dynamic";
 

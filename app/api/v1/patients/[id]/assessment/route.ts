@@ -1,8 +1,8 @@
-import { apiRoute, json } from "@/lib/api/handler";
-import { parseStrictQuery } from "@/lib/api/query";
-import { assessmentJson } from "@/lib/api/serialize";
-import { getAssessment } from "@/lib/data/assessment";
-import { asOfSchema } from "@/lib/validation/checklist";
+import { apiRoute, json } from "@/lib/http/api/handler";
+import { parseStrictQuery } from "@/lib/http/api/query";
+import { assessmentJson } from "@/lib/http/api/serialize";
+import { getAssessment } from "@/lib/features/assessment/data";
+import { asOfSchema } from "@/lib/features/assessment/schema";
 import { z } from "zod";
 
 export const dynamic = "force-dynamic";

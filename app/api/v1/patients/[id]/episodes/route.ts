@@ -1,8 +1,8 @@
-import { apiRoute, json } from "@/lib/api/handler";
-import { parseStrictQuery } from "@/lib/api/query";
-import { episodeJson } from "@/lib/api/serialize";
-import { createEpisode, listEpisodes } from "@/lib/data/episodes";
-import { episodeListQuerySchema } from "@/lib/validation/episode";
+import { apiRoute, json } from "@/lib/http/api/handler";
+import { parseStrictQuery } from "@/lib/http/api/query";
+import { episodeJson } from "@/lib/http/api/serialize";
+import { createEpisode, listEpisodes } from "@/lib/features/episodes/data";
+import { episodeListQuerySchema } from "@/lib/features/episodes/schema";
 
 export const dynamic = "force-dynamic";
 

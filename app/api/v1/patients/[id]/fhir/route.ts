@@ -1,6 +1,6 @@
-import { getFhirExportData } from "@/lib/data/exports";
-import { buildPatientBundle } from "@/lib/export/fhir";
-import { exportRoute, queryInput } from "@/lib/export/http";
+import { getFhirExportData } from "@/lib/features/exports/data";
+import { buildPatientBundle } from "@/lib/features/exports/fhir";
+import { exportRoute, queryInput } from "@/lib/http/export-route";
 
 export const dynamic = "force-dynamic";
 

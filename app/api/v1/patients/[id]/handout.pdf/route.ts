@@ -1,6 +1,6 @@
-import { getHandout } from "@/lib/data/exports";
-import { buildHandoutPdf } from "@/lib/export/handout";
-import { exportRoute, fileResponse, queryInput } from "@/lib/export/http";
+import { getHandout } from "@/lib/features/exports/data";
+import { buildHandoutPdf } from "@/lib/features/exports/handout-pdf";
+import { exportRoute, fileResponse, queryInput } from "@/lib/http/export-route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
-import { getPatientReport } from "@/lib/data/exports";
-import { exportRoute, fileResponse, queryInput } from "@/lib/export/http";
-import { buildReportPdf } from "@/lib/export/report-pdf";
+import { getPatientReport } from "@/lib/features/exports/data";
+import { exportRoute, fileResponse, queryInput } from "@/lib/http/export-route";
+import { buildReportPdf } from "@/lib/features/exports/report-pdf";
 
 export const dynamic = "force-dynamic";
 

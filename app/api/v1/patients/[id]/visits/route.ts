@@ -1,6 +1,6 @@
-import { apiRoute, json } from "@/lib/api/handler";
-import { visitJson } from "@/lib/api/serialize";
-import { createVisit } from "@/lib/data/visits";
+import { apiRoute, json } from "@/lib/http/api/handler";
+import { visitJson } from "@/lib/http/api/serialize";
+import { createVisit } from "@/lib/features/visits/data";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
-import { apiRoute, json } from "@/lib/api/handler";
-import { setChecklistStatus } from "@/lib/data/assessment";
+import { apiRoute, json } from "@/lib/http/api/handler";
+import { setChecklistStatus } from "@/lib/features/assessment/data";
 
 export const dynamic = "force-dynamic";
 

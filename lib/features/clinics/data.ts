@@ -1,0 +1,49 @@
+import "server-only";
+import type { Actor } from "@/lib/server/permissions";
+import { recomputeClinicAttention } from "@/lib/features/attention/data";
+import { appendAudit } from "@/lib/server/audit";
+import { rebuildDayCounts } from "@/lib/features/episodes/day-counts";
+import { invalid, notFound } from "@/lib/server/errors";
+import { guarded } from "@/lib/server/transaction";
+import { UNIT_SYSTEMS, UNIT_SYSTEM_LABELS } from "@/lib/core/clinical/units";
+import { isOneOf } from "@/lib/core/clinical/vocabulary";
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return tz.length > 0 && tz.length < 64;
+  } catch {
+    return false;
+  }
+}
+
+export async function listClinicSettings(actor: Actor) {
+  return guarded(actor, "users:manage", { action: "CLINIC_LIST" }, (tx) =>
+    tx.clinic.findMany({ where: { id: { in: actor.clinicIds } }, select: { id: true, name: true, timeZone: true, unitSystem: true }, orderBy: { name: "asc" } }),
+  );
+}
+
+/** Day-based rules (red flags, weekly charts) count calendar days in this zone. */
+export async function setClinicTimeZone(actor: Actor, clinicId: string, timeZone: string): Promise<void> {
+  return guarded(actor, "users:manage", { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId }, async (tx) => {
+    if (!actor.clinicIds.includes(clinicId)) throw notFound("Clinic");
+    if (!isTimeZone(timeZone)) throw invalid({ timeZone: "Not a known time zone (use a name such as Europe/Berlin)" });
+    const before = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId } });
+    await tx.clinic.update({ where: { id: clinicId }, data: { timeZone } });
+    // Red flags and the day counts use local days: both are recomputed with the new zone.
+    await recomputeClinicAttention(tx, clinicId);
+    await rebuildDayCounts(tx, clinicId);
+    await appendAudit(tx, actor, { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId, details: { timeZone: { from: before.timeZone, to: timeZone } } });
+  });
+}
+
+/** The units the clinic's forms default to and its pages show; stored values stay canonical, so nothing is recomputed. */
+export async function setClinicUnitSystem(actor: Actor, clinicId: string, unitSystem: string): Promise<void> {
+  return guarded(actor, "users:manage", { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId }, async (tx) => {
+    if (!actor.clinicIds.includes(clinicId)) throw notFound("Clinic");
+    if (!isOneOf(UNIT_SYSTEMS, unitSystem)) throw invalid({ unitSystem: `Choose ${UNIT_SYSTEMS.map((u) => UNIT_SYSTEM_LABELS[u]).join(" or ")}` });
+    const before = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId } });
+    await tx.clinic.update({ where: { id: clinicId }, data: { unitSystem } });
+    await appendAudit(tx, actor, { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId, details: { unitSystem: { from: before.unitSystem, to: unitSystem } } });
+  });
+}

@@ -1,0 +1,260 @@
+import "server-only";
+import type { Actor } from "@/lib/server/permissions";
+import { bearerToken } from "@/lib/server/auth/api-tokens";
+import { clientIp } from "@/lib/http/auth-options";
+import { RateLimiter } from "@/lib/server/auth/rate-limit";
+import { hasSessionCookie, sessionActorFromRequest } from "@/lib/http/session";
+import { authenticateApiToken } from "@/lib/features/accounts/api-tokens";
+import { isDataError, type DataError } from "@/lib/server/errors";
+
+/**
+ * The one request pipeline of the JSON API (docs/api.md): authenticate (bearer token, or a
+ * same-origin browser session), rate-limit, read and parse a bounded JSON body, run the handler
+ * as the actor, and turn every refusal into the contract's error body. Handlers stay thin: they
+ * call lib/features and return what comes back.
+ */
+
+/** Largest request body accepted, in bytes (documented in docs/api.md). */
+export const API_MAX_BODY_BYTES = 64 * 1024;
+
+/** Per-minute limits; each can be set by environment variable (documented in docs/api.md). */
+export function apiRateLimits() {
+  const num = (name: string, fallback: number) => {
+    const n = Number(process.env[name]);
+    return Number.isInteger(n) && n > 0 ? n : fallback;
+  };
+  return {
+    /** Requests per minute for one token, or one signed-in user's browser session. */
+    perPrincipal: num("API_RATE_LIMIT_PER_MINUTE", 600),
+    /** Requests per minute from one IP address that carry no valid credentials. */
+    unauthenticatedPerIp: num("API_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE", 300),
+  };
+}
+
+// Created on first use so the limits follow the environment the server (or a test) starts with.
+let limiters: { principal: RateLimiter; ip: RateLimiter } | null = null;
+function getLimiters() {
+  if (!limiters) {
+    const limits = apiRateLimits();
+    limiters = { principal: new RateLimiter(limits.perPrincipal, 60_000), ip: new RateLimiter(limits.unauthenticatedPerIp, 60_000) };
+  }
+  return limiters;
+}
+
+export type ApiErrorCode =
+  | "VALIDATION"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "PAYLOAD_TOO_LARGE"
+  | "RATE_LIMITED"
+  | "INTERNAL";
+
+const STATUS: Record<ApiErrorCode, number> = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+/** A refusal decided by the API layer itself (the data layer throws DataError). */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly fields: Record<string, string> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+const BASE_HEADERS = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" };
+
+/** A JSON answer. Dates serialise as ISO 8601 UTC (`Date.prototype.toJSON`). */
+export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: { ...BASE_HEADERS, "Content-Type": "application/json; charset=utf-8", ...headers },
+  });
+}
+
+export function errorResponse(code: ApiErrorCode, message: string, fields: Record<string, string> = {}, headers: Record<string, string> = {}): Response {
+  return json({ error: { code, message, fields } }, STATUS[code], headers);
+}
+
+function fromDataError(error: DataError): Response {
+  return errorResponse(error.code, error.message, error.fields);
+}
+
+export interface ApiContext<P> {
+  params: P;
+  /** The parsed JSON body of a POST, PUT or PATCH; undefined for other methods. */
+  body: unknown;
+  query: URLSearchParams;
+  /** The `Idempotency-Key` header, for creates (lib/features checks its shape). */
+  idempotencyKey: string | null;
+}
+
+type Handler<P> = (request: Request, ctx: ApiContext<P>, actor: Actor) => Promise<Response>;
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function rateLimited(retryAfter: number): ApiError {
+  return new ApiError("RATE_LIMITED", `Too many requests. Try again in ${retryAfter} seconds.`, {}, { "Retry-After": String(retryAfter) });
+}
+
+function unauthenticatedError(message: string): ApiError {
+  return new ApiError("UNAUTHENTICATED", message, {}, { "WWW-Authenticate": 'Bearer realm="api"' });
+}
+
+/** Counts a request without valid credentials against its IP address; 401, or 429 past the limit. */
+function refuseUnauthenticated(ip: string, message: string): never {
+  const retryAfter = getLimiters().ip.hit(ip);
+  if (retryAfter > 0) throw rateLimited(retryAfter);
+  throw unauthenticatedError(message);
+}
+
+async function authenticate(request: Request, ip: string | null): Promise<{ actor: Actor; rateKey: string }> {
+  const ipKey = ip ?? "unknown";
+  // An address that keeps sending bad credentials is refused before any token is looked at.
+  const blocked = getLimiters().ip.blockedFor(ipKey);
+  if (blocked > 0) throw rateLimited(blocked);
+
+  const token = bearerToken(request.headers.get("authorization"));
+  if (token !== null) {
+    if (!token) refuseUnauthenticated(ipKey, "Send the token as: Authorization: Bearer <token>.");
+    const result = await authenticateApiToken(token, ip);
+    if (!result.ok) refuseUnauthenticated(ipKey, "The API token is not valid, has been revoked, or its user is deactivated.");
+    return { actor: result.actor, rateKey: `token:${result.tokenId}` };
+  }
+  if (hasSessionCookie(request)) {
+    const actor = await sessionActorFromRequest(request);
+    if (!actor) refuseUnauthenticated(ipKey, "Your session has ended. Sign in again, or send an API token.");
+    checkSameOrigin(request);
+    return { actor, rateKey: `user:${actor.userId}` };
+  }
+  return refuseUnauthenticated(ipKey, "Sign in or send an API token: Authorization: Bearer <token>.");
+}
+
+/**
+ * A browser session is an ambient credential: cross-site pages could make the browser send it.
+ * Requests that change data must come from this origin (Sec-Fetch-Site, else Origin against the
+ * Host the browser used); no cookie-authenticated request is accepted from another site.
+ */
+function checkSameOrigin(request: Request): void {
+  const site = request.headers.get("sec-fetch-site");
+  const refuse = () => {
+    throw new ApiError("FORBIDDEN", "Cross-origin requests with a browser session are refused. Use an API token.");
+  };
+  if (site === "cross-site") refuse();
+  if (SAFE_METHODS.has(request.method)) return;
+  if (site) {
+    if (site !== "same-origin") refuse();
+    return;
+  }
+  const origin = request.headers.get("origin");
+  if (!origin) refuse();
+  let originHost: string;
+  try {
+    originHost = new URL(origin!).host;
+  } catch {
+    return refuse();
+  }
+  const host = request.headers.get("x-forwarded-host")?.split(",")[0].trim() || request.headers.get("host") || new URL(request.url).host;
+  if (originHost !== host) refuse();
+}
+
+/** Reads at most `max` bytes: Content-Length is checked first, then the bytes actually sent. */
+async function readBody(request: Request, max: number): Promise<Uint8Array> {
+  const tooLarge = () => new ApiError("PAYLOAD_TOO_LARGE", `The request body is larger than ${max} bytes.`);
+  const declared = request.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > max) throw tooLarge();
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+const bodyError = (message: string) => new ApiError("VALIDATION", message, { _body: message });
+
+async function parseJsonBody(request: Request, max: number): Promise<unknown> {
+  const type = request.headers.get("content-type");
+  // JSON only: a form post or text/plain (what a cross-site form can send) is never read.
+  if (!type || !/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(type)) {
+    throw new ApiError("VALIDATION", "Send the body as JSON with the header Content-Type: application/json.", {
+      _body: "Content-Type must be application/json",
+    });
+  }
+  const bytes = await readBody(request, max);
+  if (bytes.byteLength === 0) throw bodyError("The request body is empty: send a JSON object.");
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw bodyError("The request body is not valid UTF-8 text.");
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.slice(0, 200) : "";
+    throw bodyError(`The request body is not valid JSON${detail ? `: ${detail}` : "."}`);
+  }
+}
+
+/**
+ * Wraps a route handler: `export const POST = apiRoute(async (request, ctx, actor) => ...)`.
+ * The handler returns a Response (use `json()`, or a streamed Response for exports); a thrown
+ * DataError or ApiError becomes the contract's error body; anything else is logged and answered
+ * with a generic 500.
+ */
+export function apiRoute<P extends Record<string, string> = Record<string, never>>(
+  handler: Handler<P>,
+  options: { maxBodyBytes?: number } = {},
+): (request: Request, context: { params: Promise<P> }) => Promise<Response> {
+  const max = options.maxBodyBytes ?? API_MAX_BODY_BYTES;
+  return async (request, context) => {
+    try {
+      const { actor, rateKey } = await authenticate(request, clientIp(request.headers));
+      const retryAfter = getLimiters().principal.hit(rateKey);
+      if (retryAfter > 0) throw rateLimited(retryAfter);
+      const body = BODY_METHODS.has(request.method) ? await parseJsonBody(request, max) : undefined;
+      const params = (await context?.params) ?? ({} as P);
+      return await handler(
+        request,
+        { params, body, query: new URL(request.url).searchParams, idempotencyKey: request.headers.get("idempotency-key") },
+        actor,
+      );
+    } catch (error) {
+      if (error instanceof ApiError) return errorResponse(error.code, error.message, error.fields, error.headers);
+      if (isDataError(error)) return fromDataError(error);
+      // Unexpected: the details stay in the server log, never in the answer.
+      console.error(`API ${request.method} ${new URL(request.url).pathname} failed`, error);
+      return errorResponse("INTERNAL", "Something went wrong on the server. Please try again.");
+    }
+  };
+}

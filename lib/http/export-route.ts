@@ -1,0 +1,63 @@
+/**
+ * The thin HTTP layer of the export routes: run the export as the API actor and answer with the
+ * file (streamed for CSV).
+ */
+import "server-only";
+import { apiRoute } from "@/lib/http/api/handler";
+import type { Actor } from "@/lib/server/permissions";
+import type { CsvExport } from "@/lib/features/exports/data";
+import { byteStream } from "@/lib/features/exports/stream";
+
+const BASE_HEADERS = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" };
+
+/**
+ * Query parameters as the export schemas take them. A repeated parameter (the report form's
+ * section checkboxes) is joined with commas, as `sections=a,b` would be written by hand.
+ */
+export function queryInput(params: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of params) out[key] = key in out ? `${out[key]},${value}` : value;
+  return out;
+}
+
+type ExportHandler<P> = (request: Request, params: P, actor: Actor) => Promise<Response>;
+
+/**
+ * An export route: authenticated, rate-limited and answered like every API route (bearer token
+ * or same-origin session; DataErrors become the contract's JSON error body).
+ */
+export function exportRoute<P extends Record<string, string> = Record<string, never>>(
+  handler: ExportHandler<P>,
+): (request: Request, context: { params: Promise<P> }) => Promise<Response> {
+  return apiRoute<P>((request, { params }, actor) => handler(request, params, actor));
+}
+
+/** Only letters, digits, dot, dash and underscore reach the Content-Disposition header. */
+const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, "_");
+
+export function fileResponse(bytes: Uint8Array, opts: { filename: string; contentType: string; inline?: boolean }): Response {
+  return new Response(new Uint8Array(bytes), {
+    headers: {
+      ...BASE_HEADERS,
+      "Content-Type": opts.contentType,
+      "Content-Length": String(bytes.byteLength),
+      "Content-Disposition": `${opts.inline ? "inline" : "attachment"}; filename="${safeName(opts.filename)}"`,
+    },
+  });
+}
+
+/**
+ * A CSV export as a streamed download: batches are read from the database only as the client
+ * takes them. `X-Total-Rows` (the count the export was recorded with) lets a client show progress.
+ */
+export function csvResponse(exp: CsvExport, what: string): Response {
+  const stream = byteStream(exp.chunks, (error) => console.error(`Export ${what} failed while streaming`, error));
+  return new Response(stream, {
+    headers: {
+      ...BASE_HEADERS,
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${safeName(exp.filename)}"`,
+      "X-Total-Rows": String(exp.rows),
+    },
+  });
+}

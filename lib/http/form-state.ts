@@ -1,0 +1,13 @@
+import "server-only";
+import type { FormState } from "@/lib/core/form-state";
+import { isDataError } from "@/lib/server/errors";
+
+/** Turns a data-layer refusal into form state; unexpected faults are logged and stay generic. */
+export function formStateFromError(error: unknown, values?: Record<string, unknown>): FormState {
+  const submission = Date.now();
+  if (isDataError(error)) {
+    return { status: "error", message: error.message, fields: error.fields, values, submission };
+  }
+  console.error("Unexpected error in a form action", error);
+  return { status: "error", message: "Something went wrong and nothing was saved. Please try again.", values, submission };
+}
