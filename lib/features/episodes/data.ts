@@ -23,69 +23,17 @@ import { checkIdempotencyKey, createOnce, retryOnKeyConflict, type CreateOptions
 import { guarded } from "@/lib/server/transaction";
 import { requirePatientInScope } from "@/lib/server/scope";
 import { splitList } from "@/lib/server/sql-values";
+import { EPISODE_HISTORY_FIELDS, type Episode, type EpisodeHistoryField } from "@/lib/core/fields/episode";
 import type { Tx } from "@/lib/server/db";
 
-export interface EpisodeView {
-  id: string;
-  patientId: string;
-  visitId: string | null;
-  occurredAt: Date;
-  durationSeconds: number;
-  side: Side;
-  muscleGroup: MuscleGroup;
-  movement: Movement | null;
-  rhythm: Rhythm | null;
-  voluntaryControl: boolean;
-  urgeToMove: boolean;
-  worseAtRest: boolean;
-  worseInEvening: boolean;
-  reliefByMovement: boolean;
-  consciousnessImpaired: boolean;
-  duringSleep: boolean;
-  painScore: number | null;
-  triggers: Trigger[];
-  relief: Relief[];
-  classification: Classification | null;
-  suggestedClassification: Classification | null;
-  suggestionRationale: string[];
-  warnings: string[];
-  needsReview: boolean;
-  /** When a clinician confirmed, on review, a label that differs from the suggestion, and who. */
-  labelConfirmedAt: Date | null;
-  labelConfirmedById: string | null;
-  notes: string;
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** An episode as the pages and the API read it: its fields as lib/core/fields/episode.ts declares them. */
+export type EpisodeView = Episode;
 
 type EpisodeRow = Prisma.EpisodeGetPayload<object>;
 
-/** The fields an episode's history shows before and after each change. */
-export const REVISION_FIELDS = [
-  "occurredAt",
-  "durationSeconds",
-  "side",
-  "muscleGroup",
-  "movement",
-  "rhythm",
-  "voluntaryControl",
-  "urgeToMove",
-  "worseAtRest",
-  "worseInEvening",
-  "reliefByMovement",
-  "consciousnessImpaired",
-  "duringSleep",
-  "painScore",
-  "triggers",
-  "relief",
-  "classification",
-  "suggestedClassification",
-  "needsReview",
-  "notes",
-  "visitId",
-] as const;
-export type RevisionField = (typeof REVISION_FIELDS)[number];
+/** The fields an episode's history shows before and after each change, in the order it lists them. */
+export const REVISION_FIELDS = EPISODE_HISTORY_FIELDS;
+export type RevisionField = EpisodeHistoryField;
 /** Field -> [before, after], instants as ISO text, lists as stored (comma-separated). */
 export type EpisodeChanges = Partial<Record<RevisionField, [unknown, unknown]>>;
 

@@ -7,71 +7,39 @@ import "server-only";
 import { ageInYears } from "@/lib/core/clinical/age";
 import { codesForEpisode } from "@/lib/core/clinical/codes";
 import { formatDuration } from "@/lib/core/clinical/red-flags";
-import { formatValue } from "@/lib/core/clinical/units";
-import {
-  CLASSIFICATION_LABELS,
-  CONDITION_LABELS,
-  LIFESTYLE_FLAG_LABELS,
-  MOVEMENT_LABELS,
-  MUSCLE_GROUP_LABELS,
-  RELIEF_LABELS,
-  RHYTHM_LABELS,
-  SEX_LABELS,
-  SIDE_LABELS,
-  TRIGGER_LABELS,
-  type Classification,
-  type Condition,
-  type LifestyleFlag,
-  type Movement,
-  type MuscleGroup,
-  type Relief,
-  type Rhythm,
-  type Sex,
-  type Side,
-  type Trigger,
-} from "@/lib/core/clinical/vocabulary";
+import { formatValue, MEASURE_DEFS } from "@/lib/core/clinical/units";
+import { CONDITION_LABELS, type Classification, type Condition, type MuscleGroup } from "@/lib/core/clinical/vocabulary";
+import { EPISODE_FIELD_NAMES, EPISODE_FIELDS, type EpisodeField, type EpisodeFieldWithHeading, type StoredEpisode } from "@/lib/core/fields/episode";
+import type { FieldDef } from "@/lib/core/fields/field";
+import { PATIENT_FIELDS, type Medication, type Patient, type PatientField, type StoredPatient } from "@/lib/core/fields/patient";
 import { csvCell, csvLine } from "@/lib/core/csv";
 import { instantMs, isoTimeFormatter, localTimeFormatter } from "@/lib/core/local-time";
 
 type Cell = string | number | null;
 
+/** Read for the review mark (whether a differing label was confirmed), which has no column of its own. */
+const ALSO_READ = ["labelConfirmedAt"] as const satisfies readonly EpisodeField[];
+type EpisodeCsvEpisodeField = EpisodeFieldWithHeading | (typeof ALSO_READ)[number];
+
 /**
- * The stored fields behind the episode columns: an export reads them in this order (episode
- * fields from the Episode table, then the patient's), and a row is their values in that order.
+ * The stored fields behind the episode columns: an export reads them in this order (the episode's
+ * fields with a CSV column, in the field list's order, and those read for another column; then the
+ * patient's), and a row is their values in that order.
  */
-export const EPISODE_CSV_EPISODE_FIELDS = [
-  "id",
-  "patientId",
-  "visitId",
-  "occurredAt",
-  "durationSeconds",
-  "side",
-  "muscleGroup",
-  "movement",
-  "rhythm",
-  "voluntaryControl",
-  "urgeToMove",
-  "worseAtRest",
-  "worseInEvening",
-  "reliefByMovement",
-  "consciousnessImpaired",
-  "duringSleep",
-  "painScore",
-  "triggers",
-  "relief",
-  "classification",
-  "suggestedClassification",
-  "needsReview",
-  "labelConfirmedAt",
-  "notes",
-] as const;
-export const EPISODE_CSV_PATIENT_FIELDS = ["mrn", "givenName", "familyName"] as const;
-export type EpisodeCsvField = (typeof EPISODE_CSV_EPISODE_FIELDS)[number] | (typeof EPISODE_CSV_PATIENT_FIELDS)[number];
+export const EPISODE_CSV_EPISODE_FIELDS: readonly EpisodeCsvEpisodeField[] = EPISODE_FIELD_NAMES.filter(
+  (f): f is EpisodeCsvEpisodeField => "heading" in EPISODE_FIELDS[f] || (ALSO_READ as readonly string[]).includes(f),
+);
+export const EPISODE_CSV_PATIENT_FIELDS = ["mrn", "givenName", "familyName"] as const satisfies readonly PatientField[];
+type EpisodeCsvPatientField = (typeof EPISODE_CSV_PATIENT_FIELDS)[number];
+export type EpisodeCsvField = EpisodeCsvEpisodeField | EpisodeCsvPatientField;
 const FIELDS: readonly EpisodeCsvField[] = [...EPISODE_CSV_EPISODE_FIELDS, ...EPISODE_CSV_PATIENT_FIELDS];
 
 /** Where each field sits in a row. */
 export const EPISODE_CSV_FIELD = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Readonly<Record<EpisodeCsvField, number>>;
 const F = EPISODE_CSV_FIELD;
+
+const isPatientField = (f: EpisodeCsvField): f is EpisodeCsvPatientField => (EPISODE_CSV_PATIENT_FIELDS as readonly string[]).includes(f);
+const csvFieldDef = (f: EpisodeCsvField): FieldDef => (isPatientField(f) ? PATIENT_FIELDS[f] : EPISODE_FIELDS[f]);
 
 /**
  * One episode as the database gives it: the fields' values in the order above. Instants as a
@@ -80,33 +48,7 @@ const F = EPISODE_CSV_FIELD;
 export type EpisodeCsvValues = readonly unknown[];
 
 /** An episode as stored (lists comma-separated), with its patient for the clinic-wide export. */
-export interface EpisodeCsvRow {
-  id: string;
-  patientId: string;
-  visitId: string | null;
-  occurredAt: Date;
-  durationSeconds: number;
-  side: string;
-  muscleGroup: string;
-  movement: string | null;
-  rhythm: string | null;
-  voluntaryControl: boolean;
-  urgeToMove: boolean;
-  worseAtRest: boolean;
-  worseInEvening: boolean;
-  reliefByMovement: boolean;
-  consciousnessImpaired: boolean;
-  duringSleep: boolean;
-  painScore: number | null;
-  triggers: string;
-  relief: string;
-  classification: string | null;
-  suggestedClassification: string | null;
-  needsReview: boolean;
-  labelConfirmedAt: Date | null;
-  notes: string;
-  patient?: { mrn: string; givenName: string; familyName: string };
-}
+export type EpisodeCsvRow = Pick<StoredEpisode, EpisodeCsvEpisodeField> & { patient?: Pick<Patient, EpisodeCsvPatientField> };
 
 /** An episode object as a row (the patient's fields from `patient`, when there is one). */
 export function episodeCsvValues(e: EpisodeCsvRow): unknown[] {
@@ -120,6 +62,24 @@ const yesNo = (b: unknown) => (b ? "yes" : "no");
 const label = <K extends string>(labels: Record<K, string>, value: unknown): string => (value ? (labels[value as K] ?? (value as string)) : "");
 const labelList = <K extends string>(labels: Record<K, string>, stored: string): string =>
   stored ? stored.split(",").map((v) => labels[v as K] ?? v).join(", ") : "";
+
+/** A stored field's value in words: a vocabulary's values by their labels, flags as yes or no, measures with their unit. */
+function storedCell(def: FieldDef): (value: unknown) => Cell {
+  switch (def.kind) {
+    case "choice":
+      return (v) => label(def.labels, v);
+    case "choices":
+      return (v) => labelList(def.labels, v as string);
+    case "boolean":
+      return yesNo;
+    case "measure": {
+      const unit = MEASURE_DEFS[def.measure].canonicalUnit;
+      return (v) => (v === null ? "" : formatValue(def.measure, v as number, unit));
+    }
+    default:
+      return (v) => v as Cell;
+  }
+}
 
 /**
  * The codes of an episode, computed once per distinct input (a few dozen), looked up by its four
@@ -178,13 +138,22 @@ interface EpisodeCsvColumn {
   text?: "repeats" | "instant";
 }
 
-/** A column made of one stored field. */
-function fieldColumn<T>(heading: string, field: EpisodeCsvField, value: (v: T) => Cell, text?: "repeats"): EpisodeCsvColumn {
+/**
+ * A column made of one stored field: by default headed and worded as the field list says, its cells
+ * escaped once per value but for ids and free text.
+ */
+function fieldColumn(field: EpisodeCsvField, own: { heading?: string; value?: (v: unknown) => Cell } = {}): EpisodeCsvColumn {
+  const def = csvFieldDef(field);
+  const value = own.value ?? storedCell(def);
   const i = F[field];
-  return { heading, field, text, cell: (r) => value(r[i] as T) };
+  const text = def.kind === "id" || def.kind === "text" ? undefined : "repeats";
+  return { heading: own.heading ?? headingOf(def), field, text, cell: (r) => value(r[i]) };
 }
 
-const asIs = <T extends Cell>(v: T) => v;
+const headingOf = (def: FieldDef): string => {
+  if (def.heading === undefined) throw new Error(`No CSV heading for ${def.label}`);
+  return def.heading;
+};
 
 /** Instants whose texts are digits only, whatever the zone: years 1 to 9998 (see "instant"). */
 const PLAIN_FROM = new Date(0).setUTCFullYear(1, 0, 1);
@@ -193,37 +162,26 @@ const PLAIN_TO = new Date(0).setUTCFullYear(9999, 0, 1);
 /** The patient page's episode table (same headings), then the detail columns. */
 const EPISODE_COLUMNS: readonly EpisodeCsvColumn[] = [
   { heading: "Date and time", text: "instant", cell: (_, c) => c.clock(c.at) },
-  fieldColumn("Duration", "durationSeconds", (s: number) => formatDuration(Number(s)), "repeats"),
-  fieldColumn("Side", "side", (v) => label<Side>(SIDE_LABELS, v), "repeats"),
-  fieldColumn("Type (clinician)", "classification", (v) => label<Classification>(CLASSIFICATION_LABELS, v), "repeats"),
-  fieldColumn("Suggested", "suggestedClassification", (v) => label<Classification>(CLASSIFICATION_LABELS, v), "repeats"),
-  fieldColumn("Pain", "painScore", asIs<number | null>, "repeats"),
-  fieldColumn("Triggers", "triggers", (v: string) => labelList<Trigger>(TRIGGER_LABELS, v), "repeats"),
+  // The screen table's duration, in words.
+  fieldColumn("durationSeconds", { heading: "Duration", value: (s) => formatDuration(Number(s)) }),
+  ...(["side", "classification", "suggestedClassification", "painScore", "triggers"] as const).map((f) => fieldColumn(f)),
   // Awaiting review, or a differing label a clinician confirmed on review (only its presence is read).
-  { heading: "Review", text: "repeats", cell: (r) => (r[F.needsReview] ? "yes" : r[F.labelConfirmedAt] != null ? "label confirmed" : "") },
-  fieldColumn("Episode ID", "id", asIs<string>),
-  { heading: "Occurred at (UTC)", text: "instant", cell: (_, c) => c.iso(c.at) },
+  { heading: EPISODE_FIELDS.needsReview.heading, text: "repeats", cell: (r) => (r[F.needsReview] ? "yes" : r[F.labelConfirmedAt] != null ? "label confirmed" : "") },
+  fieldColumn("id"),
+  { heading: EPISODE_FIELDS.occurredAt.heading, text: "instant", cell: (_, c) => c.iso(c.at) },
   { heading: "Time zone", text: "repeats", cell: (_, c) => c.timeZone },
-  fieldColumn("Duration (seconds)", "durationSeconds", asIs<number>, "repeats"),
-  fieldColumn("Muscle group", "muscleGroup", (v) => label<MuscleGroup>(MUSCLE_GROUP_LABELS, v), "repeats"),
-  fieldColumn("Movement", "movement", (v) => label<Movement>(MOVEMENT_LABELS, v), "repeats"),
-  fieldColumn("Rhythm", "rhythm", (v) => label<Rhythm>(RHYTHM_LABELS, v), "repeats"),
-  fieldColumn("Voluntary control", "voluntaryControl", yesNo, "repeats"),
-  fieldColumn("Urge to move", "urgeToMove", yesNo, "repeats"),
-  fieldColumn("Worse at rest", "worseAtRest", yesNo, "repeats"),
-  fieldColumn("Worse in the evening or at night", "worseInEvening", yesNo, "repeats"),
-  fieldColumn("Relief by movement", "reliefByMovement", yesNo, "repeats"),
-  fieldColumn("Impaired consciousness", "consciousnessImpaired", yesNo, "repeats"),
-  fieldColumn("During sleep", "duringSleep", yesNo, "repeats"),
-  fieldColumn("Relief", "relief", (v: string) => labelList<Relief>(RELIEF_LABELS, v), "repeats"),
+  ...(
+    [
+      ...["durationSeconds", "muscleGroup", "movement", "rhythm", "voluntaryControl", "urgeToMove", "worseAtRest", "worseInEvening"],
+      ...["reliefByMovement", "consciousnessImpaired", "duringSleep", "relief"],
+    ] as const
+  ).map((f) => fieldColumn(f)),
   {
     heading: "Suggested codes",
     text: "repeats",
     cell: (r) => codeText(r[F.classification], r[F.suggestedClassification], r[F.muscleGroup], !!r[F.duringSleep]),
   },
-  fieldColumn("Notes", "notes", asIs<string>),
-  fieldColumn("Visit ID", "visitId", asIs<string | null>),
-  fieldColumn("Patient ID", "patientId", asIs<string>),
+  ...(["notes", "visitId", "patientId"] as const).map((f) => fieldColumn(f)),
 ];
 
 /** The clinic-wide export also names the patient of each episode. */
@@ -232,7 +190,7 @@ const PATIENT_EPISODE_COLUMNS: readonly EpisodeCsvColumn[] = [
     heading: "Patient",
     cell: (r) => (r[F.familyName] == null && r[F.givenName] == null ? "" : `${r[F.familyName] as string}, ${r[F.givenName] as string}`),
   },
-  fieldColumn("MRN", "mrn", (v: string | undefined) => v ?? ""),
+  fieldColumn("mrn", { value: (v) => (v as string | undefined) ?? "" }),
 ];
 
 const episodeColumns = (withPatient: boolean) => (withPatient ? [...PATIENT_EPISODE_COLUMNS, ...EPISODE_COLUMNS] : EPISODE_COLUMNS);
@@ -342,47 +300,24 @@ export function episodeCsvLine(e: EpisodeCsvRow, timeZone: string, withPatient: 
 }
 
 /** A patient with what the patient list shows and the problem list behind it. */
-export interface PatientCsvRow {
-  id: string;
-  mrn: string;
-  givenName: string;
-  familyName: string;
-  birthDate: string;
-  sex: string;
-  pregnant: boolean;
-  /** Canonical (cm), and as entered when that was another unit. */
-  heightCm: number | null;
+export type PatientCsvRow = Pick<StoredPatient, "id" | "mrn" | "givenName" | "familyName" | "birthDate" | "sex" | "pregnant" | "heightCm" | "lifestyle" | "createdAt"> & {
+  /** As entered when that was another unit than the canonical (cm). */
   heightEnteredValue: number | null;
   heightEnteredUnit: string | null;
-  lifestyle: string;
-  createdAt: Date;
   clinic: { name: string };
   conditions: { code: string }[];
-  medications: { name: string; active: boolean }[];
+  medications: Pick<Medication, "name" | "active">[];
+};
+
+interface PatientCsvColumn {
+  heading: string;
+  cell: (p: PatientCsvRow, today: Date) => Cell;
 }
 
-/** Headings of the patient list table (date of birth and age split in two), then the details. */
-export const PATIENT_HEADERS = [
-  "Name",
-  "MRN",
-  "Date of birth",
-  "Age",
-  "Sex",
-  "Pregnant",
-  "Clinic",
-  "Added",
-  "Patient ID",
-  "Family name",
-  "Given name",
-  "Height",
-  "Height as entered",
-  "Conditions",
-  "Lifestyle",
-  "Current medications",
-] as const;
-
-export function patientCsvHeader(): string {
-  return csvLine([...PATIENT_HEADERS]);
+/** A column of one of the patient's own fields, headed and worded as the field list says. */
+function patientColumn(field: keyof PatientCsvRow & PatientField): PatientCsvColumn {
+  const value = storedCell(PATIENT_FIELDS[field]);
+  return { heading: headingOf(PATIENT_FIELDS[field]), cell: (p) => value(p[field]) };
 }
 
 /** The height in the unit the clinician entered it in (entered values are kept only when not canonical). */
@@ -392,23 +327,33 @@ function heightAsEntered(p: PatientCsvRow): string {
   return formatValue("HEIGHT", p.heightEnteredValue, p.heightEnteredUnit);
 }
 
+/** The patient list table's columns (date of birth and age split in two), then the details. */
+const PATIENT_COLUMNS: readonly PatientCsvColumn[] = [
+  { heading: "Name", cell: (p) => `${p.familyName}, ${p.givenName}` },
+  patientColumn("mrn"),
+  patientColumn("birthDate"),
+  { heading: "Age", cell: (p, today) => ageInYears(p.birthDate, today) },
+  patientColumn("sex"),
+  patientColumn("pregnant"),
+  { heading: PATIENT_FIELDS.clinicName.heading, cell: (p) => p.clinic.name },
+  // The day the patient was added.
+  { heading: PATIENT_FIELDS.createdAt.heading, cell: (p) => p.createdAt.toISOString().slice(0, 10) },
+  patientColumn("id"),
+  patientColumn("familyName"),
+  patientColumn("givenName"),
+  patientColumn("heightCm"),
+  { heading: PATIENT_FIELDS.heightEntered.heading, cell: heightAsEntered },
+  { heading: PATIENT_FIELDS.conditions.heading, cell: (p) => p.conditions.map((c) => CONDITION_LABELS[c.code as Condition] ?? c.code).join(", ") },
+  patientColumn("lifestyle"),
+  { heading: PATIENT_FIELDS.medications.heading, cell: (p) => p.medications.filter((m) => m.active).map((m) => m.name).join(", ") },
+];
+
+export const PATIENT_HEADERS: readonly string[] = PATIENT_COLUMNS.map((c) => c.heading);
+
+export function patientCsvHeader(): string {
+  return csvLine([...PATIENT_HEADERS]);
+}
+
 export function patientCsvLine(p: PatientCsvRow, today: Date = new Date()): string {
-  return csvLine([
-    `${p.familyName}, ${p.givenName}`,
-    p.mrn,
-    p.birthDate,
-    ageInYears(p.birthDate, today),
-    label<Sex>(SEX_LABELS, p.sex),
-    yesNo(p.pregnant),
-    p.clinic.name,
-    p.createdAt.toISOString().slice(0, 10),
-    p.id,
-    p.familyName,
-    p.givenName,
-    p.heightCm === null ? "" : formatValue("HEIGHT", p.heightCm, "cm"),
-    heightAsEntered(p),
-    p.conditions.map((c) => CONDITION_LABELS[c.code as Condition] ?? c.code).join(", "),
-    labelList<LifestyleFlag>(LIFESTYLE_FLAG_LABELS, p.lifestyle),
-    p.medications.filter((m) => m.active).map((m) => m.name).join(", "),
-  ]);
+  return csvLine(PATIENT_COLUMNS.map((c) => c.cell(p, today)));
 }

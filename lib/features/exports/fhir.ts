@@ -29,68 +29,19 @@ import type {
 } from "@medplum/fhirtypes";
 import { CODE_SYSTEM_URIS, codesForEpisode } from "@/lib/core/clinical/codes";
 import { formatReferenceRange, MEASURE_DEFS, referenceFlag, REFERENCE_FLAG_LABELS, type Measure } from "@/lib/core/clinical/units";
-import {
-  ANALYTE_LABELS,
-  CHECKLIST_STATUS_LABELS,
-  CLASSIFICATION_LABELS,
-  CONDITION_LABELS,
-  EXAM_FINDING_LABELS,
-  MOVEMENT_LABELS,
-  MUSCLE_GROUP_LABELS,
-  RELIEF_LABELS,
-  SIDE_LABELS,
-  TRIGGER_LABELS,
-  type Analyte,
-  type Classification,
-  type Condition,
-  type Movement,
-  type MuscleGroup,
-  type Relief,
-  type Rhythm,
-  type Side,
-  type Sex,
-  type Trigger,
-} from "@/lib/core/clinical/vocabulary";
+import { ANALYTE_LABELS, CHECKLIST_STATUS_LABELS, CLASSIFICATION_LABELS, CONDITION_LABELS, EXAM_FINDING_LABELS, type Analyte, type Sex } from "@/lib/core/clinical/vocabulary";
+import { EPISODE_FIELDS, type Episode, type EpisodeField } from "@/lib/core/fields/episode";
+import type { FieldDef } from "@/lib/core/fields/field";
+import type { Patient as PatientRecord } from "@/lib/core/fields/patient";
+import { VITAL_SIGN_FIELDS, type VitalSignField } from "@/lib/core/fields/visit";
 import { valueText, type EnteredValue } from "./measures";
 import type { ReportChecklistItem, ReportVisit } from "./report-data";
 
 export interface FhirExportData {
-  patient: {
-    id: string;
-    clinicId: string;
-    clinicName: string;
-    mrn: string;
-    givenName: string;
-    familyName: string;
-    birthDate: string;
-    sex: Sex;
-    conditions: { code: Condition; onsetDate: string | null; note: string | null }[];
-    medications: { id: string; name: string; active: boolean; startedOn: string | null; stoppedOn: string | null }[];
-  };
+  patient: Pick<PatientRecord, "id" | "clinicId" | "clinicName" | "mrn" | "givenName" | "familyName" | "birthDate" | "sex" | "conditions" | "medications">;
   visits: ReportVisit[];
-  episodes: {
-    id: string;
-    visitId: string | null;
-    occurredAt: Date;
-    durationSeconds: number;
-    side: Side;
-    muscleGroup: MuscleGroup;
-    movement: Movement | null;
-    rhythm: Rhythm | null;
-    voluntaryControl: boolean;
-    urgeToMove: boolean;
-    worseAtRest: boolean;
-    worseInEvening: boolean;
-    reliefByMovement: boolean;
-    consciousnessImpaired: boolean;
-    duringSleep: boolean;
-    painScore: number | null;
-    triggers: Trigger[];
-    relief: Relief[];
-    classification: Classification | null;
-    suggestedClassification: Classification | null;
-    notes: string;
-  }[];
+  /** The episode's fields the Observation holds (its components' and the few around them), and its rhythm. */
+  episodes: Pick<Episode, "id" | "visitId" | "occurredAt" | "notes" | "rhythm" | EpisodeComponentField>[];
   checklist: ReportChecklistItem[];
   generatedAt: Date;
 }
@@ -123,7 +74,7 @@ export const VITAL_LOINC = {
   diastolic: { code: "8462-4", display: "Diastolic blood pressure" },
   weightKg: { code: "29463-7", display: "Body weight" },
   temperatureC: { code: "8310-5", display: "Body temperature" },
-} as const;
+} as const satisfies Record<VitalSignField, { code: string; display: string }>;
 const MMHG: Omit<Quantity, "value"> = { unit: "mmHg", system: UCUM, code: "mm[Hg]" };
 
 /** A canonical value as a UCUM Quantity: the code from the measure's canonical unit, the unit as people write it. */
@@ -157,6 +108,67 @@ function measured(measure: Measure, value: number, entered: EnteredValue | null)
 }
 
 const PAIN_LOINC = { code: "72514-3", display: "Pain severity - 0-10 verbal numeric rating [Score] - Reported" };
+
+/**
+ * An episode Observation's components, in the bundle's order, each one field of the episode
+ * (lib/core/fields/episode.ts): its code (local, or a standard code where one fits), its display
+ * where it is not the field's heading, and for a vocabulary the local code system of its values.
+ * A field not recorded has no component; a list gives one per value.
+ */
+const EPISODE_COMPONENTS = [
+  { field: "classification", code: "clinician-type", values: "episode-type" },
+  { field: "suggestedClassification", code: "suggested-type", display: "Type (suggested)", values: "episode-type" },
+  { field: "side", code: "side", values: "side" },
+  { field: "muscleGroup", code: "muscle-group", values: "muscle-group" },
+  { field: "movement", code: "movement", values: "movement" },
+  { field: "painScore", loinc: PAIN_LOINC, display: "Pain (0 to 10)" },
+  { field: "triggers", code: "trigger", display: "Trigger", values: "trigger" },
+  { field: "relief", code: "relief", values: "relief" },
+  { field: "durationSeconds", code: "duration", display: "Duration" },
+  { field: "voluntaryControl", code: "voluntary-control" },
+  // The four IRLSSG criteria the RLS suggestion reads (spec section 2).
+  { field: "urgeToMove", code: "urge-to-move" },
+  { field: "worseAtRest", code: "worse-at-rest" },
+  { field: "reliefByMovement", code: "relief-by-movement" },
+  { field: "worseInEvening", code: "worse-in-evening" },
+  { field: "duringSleep", code: "during-sleep" },
+  { field: "consciousnessImpaired", code: "consciousness-impaired" },
+] as const satisfies readonly EpisodeComponent[];
+
+type EpisodeComponent = {
+  field: EpisodeField;
+  display?: string;
+  /** The local code system of a vocabulary's values. */
+  values?: string;
+} & ({ code: string } | { loinc: { code: string; display: string } });
+type EpisodeComponentField = (typeof EPISODE_COMPONENTS)[number]["field"];
+
+/** One field's components: none when not recorded, one per value of a list. */
+function episodeComponents(c: EpisodeComponent, e: FhirExportData["episodes"][number]): ObservationComponent[] {
+  const def: FieldDef = EPISODE_FIELDS[c.field];
+  const value = e[c.field as EpisodeComponentField];
+  if (value === null) return [];
+  const display = c.display ?? def.heading ?? def.label;
+  const code =
+    "loinc" in c ? concept([coding(LOINC, c.loinc.code, c.loinc.display)], display) : concept([coding(local("episode-component"), c.code, display)], display);
+  const valueConcept = (labels: Readonly<Record<string, string>>, v: string) => {
+    if (!c.values) throw new Error(`No code system named for the values of the episode field ${c.field}`);
+    return { valueCodeableConcept: concept([coding(local(c.values), v, labels[v])], labels[v]) };
+  };
+  switch (def.kind) {
+    case "choice":
+      return [{ code, ...valueConcept(def.labels, value as string) }];
+    case "choices":
+      return (value as string[]).map((v) => ({ code, ...valueConcept(def.labels, v) }));
+    case "boolean":
+      return [{ code, valueBoolean: value as boolean }];
+    case "count":
+      // A count in a unit is a Quantity: the unit ("s") is its UCUM code as well.
+      return [def.unit ? { code, valueQuantity: { value: value as number, unit: def.unit, system: UCUM, code: def.unit } } : { code, valueInteger: value as number }];
+    default:
+      throw new Error(`No FHIR component for the episode field ${c.field}`);
+  }
+}
 
 const GENDER: Record<Sex, Patient["gender"]> = { FEMALE: "female", MALE: "male", OTHER: "other", UNKNOWN: "unknown" };
 
@@ -219,7 +231,7 @@ export function buildPatientBundle(data: FhirExportData): Bundle {
       weightKg: v.weightKg === null ? null : measured("WEIGHT", v.weightKg, v.weightEntered),
       temperatureC: v.temperatureC === null ? null : measured("TEMPERATURE", v.temperatureC, v.temperatureEntered),
     };
-    for (const key of ["systolic", "diastolic", "weightKg", "temperatureC"] as const) {
+    for (const key of VITAL_SIGN_FIELDS) {
       const value = vitals[key];
       if (value === null) continue;
       const code = VITAL_LOINC[key];
@@ -269,30 +281,7 @@ export function buildPatientBundle(data: FhirExportData): Bundle {
   for (const e of data.episodes) {
     const codes = codesForEpisode(e);
     const type = e.classification ?? e.suggestedClassification;
-    const component = (code: string, display: string, value: Omit<ObservationComponent, "code">): ObservationComponent => ({
-      code: concept([coding(local("episode-component"), code, display)], display),
-      ...value,
-    });
-    const valueConcept = (system: string, code: string, display: string) => ({ valueCodeableConcept: concept([coding(local(system), code, display)], display) });
-    const components: ObservationComponent[] = [];
-    if (e.classification) components.push(component("clinician-type", "Type (clinician)", valueConcept("episode-type", e.classification, CLASSIFICATION_LABELS[e.classification])));
-    if (e.suggestedClassification)
-      components.push(component("suggested-type", "Type (suggested)", valueConcept("episode-type", e.suggestedClassification, CLASSIFICATION_LABELS[e.suggestedClassification])));
-    components.push(component("side", "Side", valueConcept("side", e.side, SIDE_LABELS[e.side])));
-    components.push(component("muscle-group", "Muscle group", valueConcept("muscle-group", e.muscleGroup, MUSCLE_GROUP_LABELS[e.muscleGroup])));
-    if (e.movement) components.push(component("movement", "Movement", valueConcept("movement", e.movement, MOVEMENT_LABELS[e.movement])));
-    if (e.painScore !== null) components.push({ code: concept([coding(LOINC, PAIN_LOINC.code, PAIN_LOINC.display)], "Pain (0 to 10)"), valueInteger: e.painScore });
-    for (const t of e.triggers) components.push(component("trigger", "Trigger", valueConcept("trigger", t, TRIGGER_LABELS[t])));
-    for (const r of e.relief) components.push(component("relief", "Relief", valueConcept("relief", r, RELIEF_LABELS[r])));
-    components.push(component("duration", "Duration", { valueQuantity: { value: e.durationSeconds, unit: "s", system: UCUM, code: "s" } }));
-    components.push(component("voluntary-control", "Voluntary control", { valueBoolean: e.voluntaryControl }));
-    // The four IRLSSG criteria the RLS suggestion reads (spec section 2).
-    components.push(component("urge-to-move", "Urge to move", { valueBoolean: e.urgeToMove }));
-    components.push(component("worse-at-rest", "Worse at rest", { valueBoolean: e.worseAtRest }));
-    components.push(component("relief-by-movement", "Relief by movement", { valueBoolean: e.reliefByMovement }));
-    components.push(component("worse-in-evening", "Worse in the evening or at night", { valueBoolean: e.worseInEvening }));
-    components.push(component("during-sleep", "During sleep", { valueBoolean: e.duringSleep }));
-    components.push(component("consciousness-impaired", "Impaired consciousness", { valueBoolean: e.consciousnessImpaired }));
+    const components = EPISODE_COMPONENTS.flatMap((c) => episodeComponents(c, e));
     const enc = e.visitId ? encounters.get(e.visitId) : undefined;
     add<Observation>(`Observation/episode/${e.id}`, {
       resourceType: "Observation",

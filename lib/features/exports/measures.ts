@@ -17,12 +17,10 @@ import {
   type ReferenceFlag,
   type UnitSystem,
 } from "@/lib/core/clinical/units";
+import type { EnteredValue } from "@/lib/core/fields/field";
 
-/** A value as the clinician entered it; null when it was entered in the canonical unit. */
-export interface EnteredValue {
-  value: number;
-  unit: string;
-}
+/** A value as the clinician entered it; null where it was entered in the canonical unit. */
+export type { EnteredValue };
 
 /** A stored value with its unit; a unit the measure does not know (never stored by the app) is printed as it is. */
 export function valueText(measure: Measure, value: number, unit: string): string {

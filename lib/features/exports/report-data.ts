@@ -17,52 +17,32 @@ import {
   type Classification,
   type Condition,
   type DayPart,
-  type ExamFinding,
-  type LifestyleFlag,
-  type Movement,
-  type MuscleGroup,
-  type Sex,
-  type Side,
-  type Trigger,
 } from "@/lib/core/clinical/vocabulary";
+import type { Episode } from "@/lib/core/fields/episode";
+import type { Medication, Patient } from "@/lib/core/fields/patient";
+import type { Visit } from "@/lib/core/fields/visit";
 import type { ReportSection } from "@/lib/features/exports/schema";
 import type { EnteredValue } from "./measures";
 import { addDays, type Period } from "./period";
 
-export interface ReportPatient {
-  id: string;
-  mrn: string;
-  givenName: string;
-  familyName: string;
-  birthDate: string;
-  sex: Sex;
-  pregnant: boolean;
-  heightCm: number | null;
-  heightEntered: EnteredValue | null;
-  clinicName: string;
+/** The patient as the report shows it: the problem list as codes, medications without their ids. */
+export type ReportPatient = Pick<
+  Patient,
+  "id" | "mrn" | "givenName" | "familyName" | "birthDate" | "sex" | "pregnant" | "heightCm" | "heightEntered" | "clinicName" | "lifestyle"
+> & {
   conditions: Condition[];
-  lifestyle: LifestyleFlag[];
-  medications: { name: string; active: boolean; startedOn: string | null; stoppedOn: string | null }[];
-}
+  medications: Omit<Medication, "id">[];
+};
 
-export interface ReportEpisode {
-  id: string;
-  occurredAt: Date;
-  durationSeconds: number;
-  side: Side;
-  muscleGroup: MuscleGroup;
-  movement: Movement | null;
-  painScore: number | null;
-  triggers: Trigger[];
-  classification: Classification | null;
-  suggestedClassification: Classification | null;
-  duringSleep: boolean;
-  consciousnessImpaired: boolean;
-  needsReview: boolean;
+/** A row of the report's episode tables. */
+export type ReportEpisode = Pick<
+  Episode,
+  "id" | "occurredAt" | "durationSeconds" | "side" | "muscleGroup" | "movement" | "painScore" | "triggers" | "notes"
+  | "classification" | "suggestedClassification" | "duringSleep" | "consciousnessImpaired" | "needsReview"
+> & {
   /** The label differs from the suggestion and a clinician confirmed it on review. */
   labelConfirmed: boolean;
-  notes: string;
-}
+};
 
 /** A lab result: canonical value and unit, as entered, and its reference flag. */
 export interface ReportLab {
@@ -76,18 +56,10 @@ export interface ReportLab {
 }
 
 /** A visit: vitals canonical (weight kg, temperature °C) with what was entered when in another unit. */
-export interface ReportVisit {
-  id: string;
-  occurredAt: Date;
-  systolic: number | null;
-  diastolic: number | null;
-  weightKg: number | null;
-  weightEntered: EnteredValue | null;
-  temperatureC: number | null;
-  temperatureEntered: EnteredValue | null;
-  examFindings: ExamFinding[];
-  labs: ReportLab[];
-}
+export type ReportVisit = Pick<
+  Visit,
+  "id" | "occurredAt" | "systolic" | "diastolic" | "weightKg" | "weightEntered" | "temperatureC" | "temperatureEntered" | "examFindings"
+> & { labs: ReportLab[] };
 
 export interface ReportChecklistItem {
   causeId: CauseId;

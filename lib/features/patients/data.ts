@@ -1,6 +1,6 @@
 import "server-only";
 import type { Actor } from "@/lib/server/permissions";
-import { asUnitSystem, type UnitSystem } from "@/lib/core/clinical/units";
+import { asUnitSystem } from "@/lib/core/clinical/units";
 import type { Condition, LifestyleFlag, Sex } from "@/lib/core/clinical/vocabulary";
 import {
   patientCreateSchema,
@@ -19,32 +19,13 @@ import { guarded, isUniqueViolation } from "@/lib/server/transaction";
 import { countPatientEpisodes } from "@/lib/features/episodes/day-counts";
 import { asBool, asDate, asNumberOrNull, asStringOrNull, splitList } from "@/lib/server/sql-values";
 import type { Tx } from "@/lib/server/db";
+import type { Patient, PatientSummaryField } from "@/lib/core/fields/patient";
 
-export interface PatientSummary {
-  id: string;
-  mrn: string;
-  givenName: string;
-  familyName: string;
-  birthDate: string;
-  sex: Sex;
-  pregnant: boolean;
-  clinicName: string;
-  createdAt: Date;
-}
+/** What the patient list shows of a patient. */
+export type PatientSummary = Pick<Patient, PatientSummaryField>;
 
-export interface PatientDetail extends PatientSummary {
-  clinicId: string;
-  heightCm: number | null;
-  /** The height as entered, when not in centimetres. */
-  heightEntered: { value: number; unit: string } | null;
-  /** The clinic's unit system: which units its forms default to and its pages show. */
-  unitSystem: UnitSystem;
-  conditions: { code: Condition; onsetDate: string | null; note: string | null }[];
-  lifestyle: LifestyleFlag[];
-  medications: { id: string; name: string; active: boolean; startedOn: string | null; stoppedOn: string | null }[];
-  version: number;
-  updatedAt: Date;
-}
+/** A patient with everything the patient page shows: every field of lib/core/fields/patient.ts. */
+export type PatientDetail = Patient;
 
 /**
  * The patient with clinic, conditions and medications, in three plain statements: it opens every

@@ -14,12 +14,10 @@ import { guarded } from "@/lib/server/transaction";
 import { requirePatientInScope } from "@/lib/server/scope";
 import { splitList } from "@/lib/server/sql-values";
 import type { Tx } from "@/lib/server/db";
+import type { EnteredValue } from "@/lib/core/fields/field";
+import type { Visit } from "@/lib/core/fields/visit";
 
-/** A value as the clinician entered it, when not in the canonical unit. */
-export interface EnteredValue {
-  value: number;
-  unit: string;
-}
+export type { EnteredValue };
 
 export interface LabView {
   analyte: Analyte;
@@ -32,22 +30,8 @@ export interface LabView {
   flag: ReferenceFlag;
 }
 
-export interface VisitView {
-  id: string;
-  patientId: string;
-  occurredAt: Date;
-  systolic: number | null;
-  diastolic: number | null;
-  weightKg: number | null;
-  weightEntered: EnteredValue | null;
-  temperatureC: number | null;
-  temperatureEntered: EnteredValue | null;
-  examFindings: ExamFinding[];
-  labs: LabView[];
-  notes: string;
-  episodeCount: number;
-  version: number;
-}
+/** A visit as the pages and the API read it: its fields (lib/core/fields/visit.ts), its labs and how many episodes were reported at it. */
+export type VisitView = Visit & { labs: LabView[]; episodeCount: number };
 
 /**
  * Visits with their lab results and episode counts, in three plain statements (the visits, their

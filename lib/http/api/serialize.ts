@@ -3,6 +3,15 @@ import type { Assessment } from "@/lib/features/assessment/data";
 import type { EpisodeView } from "@/lib/features/episodes/data";
 import type { PatientDetail, PatientSummary } from "@/lib/features/patients/data";
 import type { VisitView } from "@/lib/features/visits/data";
+import { PATIENT_FIELD_NAMES, PATIENT_SUMMARY_FIELDS, type PatientField } from "@/lib/core/fields/patient";
+
+/** The named fields of a record, in the names' order. */
+function pick<T, K extends keyof T>(record: T, names: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(names.map((name) => [name, record[name]])) as Pick<T, K>;
+}
+
+/** A patient's fields in the field list's order, but the clinic's unit system (a setting of the clinic, not the patient's). */
+const PATIENT_API_FIELDS = PATIENT_FIELD_NAMES.filter((f): f is Exclude<PatientField, "unitSystem"> => f !== "unitSystem");
 
 /**
  * API shapes (docs/api.md). Fields a client sends back in a PATCH come out in the form they go
@@ -10,38 +19,14 @@ import type { VisitView } from "@/lib/features/visits/data";
  */
 export function patientJson(p: PatientDetail) {
   return {
-    id: p.id,
-    clinicId: p.clinicId,
-    clinicName: p.clinicName,
-    mrn: p.mrn,
-    givenName: p.givenName,
-    familyName: p.familyName,
-    birthDate: p.birthDate,
-    sex: p.sex,
-    pregnant: p.pregnant,
-    heightCm: p.heightCm,
-    heightEntered: p.heightEntered,
+    ...pick(p, PATIENT_API_FIELDS),
     conditions: p.conditions.map((c) => c.code),
-    lifestyle: p.lifestyle,
     medications: p.medications.map((m) => ({ name: m.name, active: m.active, startedOn: m.startedOn, stoppedOn: m.stoppedOn })),
-    version: p.version,
-    createdAt: p.createdAt,
-    updatedAt: p.updatedAt,
   };
 }
 
 export function patientSummaryJson(p: PatientSummary) {
-  return {
-    id: p.id,
-    mrn: p.mrn,
-    givenName: p.givenName,
-    familyName: p.familyName,
-    birthDate: p.birthDate,
-    sex: p.sex,
-    pregnant: p.pregnant,
-    clinicName: p.clinicName,
-    createdAt: p.createdAt,
-  };
+  return pick(p, PATIENT_SUMMARY_FIELDS);
 }
 
 export function assessmentJson(a: Assessment) {
