@@ -27,6 +27,13 @@ module.exports = {
       to: { path: `^(lib/(${above(layer).join("|")})/|app/)` },
     })),
     {
+      name: "ops-for-scripts-and-health",
+      severity: "error",
+      comment: "lib/ops (backup, restore, migrations) is for scripts; of the routes only the health check uses it.",
+      from: { path: "^app/", pathNot: "^app/api/(health|ready)/" },
+      to: { path: "^lib/ops/" },
+    },
+    {
       name: "lib-not-into-app",
       severity: "error",
       comment: "lib never imports a route or a component.",
@@ -50,9 +57,22 @@ module.exports = {
       to: { couldNotResolve: true, pathNot: "^@medplum/fhirtypes$" },
     },
   ],
+  required: [
+    {
+      name: "server-only-marked",
+      severity: "error",
+      comment: 'Every module of lib/server, lib/features and lib/http starts with import "server-only", so a browser bundle that reaches one fails the build.',
+      module: {
+        path: "^lib/(server|features|http)/",
+        // Read by prisma.config.ts, which the Prisma CLI loads outside Next (where the marker throws).
+        pathNot: "^lib/server/db-adapter\\.ts$",
+      },
+      to: { path: "^node_modules/server-only/" },
+    },
+  ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "^(generated|node_modules|\\.next)/" },
+    exclude: { path: "^(generated|\\.next)/" },
     tsConfig: { fileName: "tsconfig.json" },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
