@@ -5,9 +5,9 @@ import type { Actor } from "@/lib/server/permissions";
 import { requireActor } from "@/lib/http/session";
 import { RED_FLAG_CODES, RED_FLAG_LABELS } from "@/lib/core/clinical/red-flags";
 import { listNeedsAttention } from "@/lib/features/attention/data";
-import { getClinicDashboard, getSuggestedCauses } from "@/lib/features/trends/data";
-import { parseWith } from "@/lib/core/validation/common";
-import { DEFAULT_TREND_PERIOD, pickTrendParams, TREND_PARAMS, TREND_PERIOD_LABELS, trendsQuerySchema } from "@/lib/features/trends/schema";
+import { getSuggestedCauses } from "@/lib/features/trends/data";
+import { loadDashboard } from "@/lib/features/trends/loaders";
+import { DEFAULT_TREND_PERIOD, TREND_PARAMS, TREND_PERIOD_LABELS } from "@/lib/features/trends/schema";
 import { ChartFrame } from "@/app/_components/charts/chart-frame";
 import { CategoryBars, WeeklyStackedBars } from "@/app/_components/charts/lazy";
 import { typeSeries, weeklyTypeRows, weeklyTypeTable } from "@/app/_components/charts/episode-series";
@@ -75,10 +75,8 @@ async function SuggestedCauses({ actor }: { actor: Actor }) {
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireActor();
-  const picked = pickTrendParams(await searchParams);
-  const parsed = parseWith(trendsQuerySchema, picked);
-  const d = await getClinicDashboard(actor, parsed.ok ? picked : { period: DEFAULT_TREND_PERIOD });
-  const errors = parsed.ok ? {} : parsed.fields;
+  const { dashboard: d, picked, errors } = await loadDashboard(actor, await searchParams);
+  const refused = Object.keys(errors).length > 0;
   const types = typeSeries(d.weeks);
   const range = `${d.period.from} to ${d.period.to}`;
   const zones = [...new Set(d.clinics.map((c) => c.timeZone))].join(", ");
@@ -118,7 +116,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         errors={errors}
         idPrefix="trend-period"
       />
-      {!parsed.ok && (
+      {refused && (
         <p className="alert error" role="alert">
           That period cannot be shown: {Object.values(errors).join("; ")}. Showing the last {TREND_PERIOD_LABELS[DEFAULT_TREND_PERIOD]}{" "}
           instead.

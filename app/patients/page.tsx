@@ -4,8 +4,7 @@ import { can } from "@/lib/server/permissions";
 import { requireActor } from "@/lib/http/session";
 import { ageInYears } from "@/lib/core/clinical/age";
 import { countLabel } from "@/lib/server/pagination";
-import { listPatients } from "@/lib/features/patients/data";
-import { patientListQuerySchema } from "@/lib/features/patients/schema";
+import { loadPatientListPage } from "@/lib/features/patients/loaders";
 import { CsvDownload } from "@/app/_components/export/csv-download";
 import { PatientTable } from "./patient-table";
 
@@ -13,9 +12,7 @@ export const metadata: Metadata = { title: "Patients" };
 
 export default async function PatientsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requireActor();
-  const params = await searchParams;
-  const query = patientListQuerySchema.parse(params);
-  const page = await listPatients(actor, query);
+  const { query, page } = await loadPatientListPage(actor, await searchParams);
   const link = (cursor: string) => {
     const url = new URLSearchParams();
     if (query.q) url.set("q", query.q);

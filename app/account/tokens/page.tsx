@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { can } from "@/lib/server/permissions";
 import { requireActor } from "@/lib/http/session";
-import { listApiTokens, listClinicApiTokens, type ApiTokenView } from "@/lib/features/accounts/api-tokens";
+import type { ApiTokenView } from "@/lib/features/accounts/api-tokens";
+import { loadTokensPage } from "@/lib/features/accounts/loaders";
 import { revokeTokenAction } from "./actions";
 import { CreateTokenForm, RevokeTokenButton } from "./token-forms";
 
@@ -25,7 +25,7 @@ function TokenRow({ t, owner }: { t: ApiTokenView; owner?: string }) {
 
 export default async function TokensPage() {
   const actor = await requireActor();
-  const [mine, clinic] = await Promise.all([listApiTokens(actor), can(actor, "users:manage") ? listClinicApiTokens(actor) : Promise.resolve(null)]);
+  const { mine, clinic } = await loadTokensPage(actor);
   return (
     <>
       <h1>API tokens</h1>

@@ -3,14 +3,12 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { can } from "@/lib/server/permissions";
 import { requireActor } from "@/lib/http/session";
-import { listAuditEvents, verifyAuditChain, type AuditPage, type ChainReport } from "@/lib/features/audit-log/data";
-import { isDataError } from "@/lib/server/errors";
+import { loadAuditLogPage } from "@/lib/features/audit-log/loaders";
 import { AUDIT_OUTCOMES } from "@/lib/features/audit-log/schema";
 import { FieldError, errorProps } from "../../_components/field";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-// Suggestions only: any action name can be typed.
 // Suggestions for the action filter (any action name can be typed).
 const KNOWN_ACTIONS = [
   "ACCOUNT_LOCKED",
@@ -77,33 +75,17 @@ const KNOWN_ACTIONS = [
   "VISIT_UPDATE",
   "VISIT_VIEW",
 ];
-const FILTER_KEYS = ["user", "patientId", "action", "outcome", "from", "to"] as const;
 
 type Params = Record<string, string | string[] | undefined>;
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
 
 const utc = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
 
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<Params> }) {
   const actor = await requireActor();
   if (!can(actor, "audit:read")) notFound();
-  const params = await searchParams;
-  const filters: Record<string, string> = Object.fromEntries(FILTER_KEYS.map((k) => [k, one(params[k]).trim()]).filter(([, v]) => v !== ""));
+  const { filters, report, page, fields } = await loadAuditLogPage(actor, await searchParams);
   const query = (extra: Record<string, string | number> = {}) =>
     new URLSearchParams({ ...filters, ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, String(v)])) }).toString();
-
-  // Verification walks the whole log, so it runs only when asked for (a form, never a link that
-  // could be prefetched).
-  const report: ChainReport | null = one(params.verify) === "1" ? await verifyAuditChain(actor) : null;
-
-  let page: AuditPage | null = null;
-  let fields: Record<string, string> = {};
-  try {
-    page = await listAuditEvents(actor, { ...filters, before: one(params.before), after: one(params.after) });
-  } catch (error) {
-    if (!isDataError(error) || error.code !== "VALIDATION") throw error;
-    fields = error.fields;
-  }
 
   return (
     <>

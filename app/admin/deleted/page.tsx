@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { can } from "@/lib/server/permissions";
 import { requireActor } from "@/lib/http/session";
-import { DELETED_LIST_LIMIT, listDeleted } from "@/lib/features/recycle/data";
+import type { ReactNode } from "react";
+import { DELETED_LIST_LIMIT, listDeleted, type DeletedChild } from "@/lib/features/recycle/data";
 import { PurgeForm, RestoreButton } from "./deleted-forms";
 
 export const metadata: Metadata = { title: "Deleted records" };
@@ -18,13 +19,62 @@ const DONE_MESSAGES: Record<string, string> = {
 
 type Params = Record<string, string | string[] | undefined>;
 
+/** Visits or episodes deleted on their own (not with their patient), each with a restore button. */
+function DeletedChildren<T extends DeletedChild>({
+  kind,
+  title,
+  rows,
+  detail,
+}: {
+  kind: "visit" | "episode";
+  title: string;
+  rows: T[];
+  /** The column between the date and the deletion: what tells the records apart. */
+  detail: { header: string; cell: (row: T) => ReactNode };
+}) {
+  const plural = `${kind}s`;
+  return (
+    <section aria-labelledby={`deleted-${plural}`}>
+      <h2 id={`deleted-${plural}`}>{title}</h2>
+      {rows.length === 0 ? (
+        <p className="muted">{`No deleted ${plural}.`}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <caption className="sr-only">{`Deleted ${plural}`}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Patient</th>
+                <th scope="col">{kind === "visit" ? "Visit" : "Episode"}</th>
+                <th scope="col">{detail.header}</th>
+                <th scope="col">Deleted</th>
+                <th scope="col">Action</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.patientName} ({r.mrn}){r.patientDeleted && <> <span className="badge danger">patient deleted</span></>}</td>
+                  <td>{utc(r.occurredAt)}</td>
+                  <td>{detail.cell(r)}</td>
+                  <td>{utc(r.deletedAt)}<br /><span className="muted">{r.deletedBy ?? "unknown user"}</span></td>
+                  <td><RestoreButton kind={kind} id={r.id} label={`Restore the ${kind} of ${r.patientName} on ${utc(r.occurredAt)}`} blockedReason={r.patientDeleted ? "Restore the patient first." : undefined} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
 export default async function DeletedRecordsPage({ searchParams }: { searchParams: Promise<Params> }) {
   const actor = await requireActor();
   if (!can(actor, "data:restore")) notFound();
   const done = (await searchParams).done;
   const message = typeof done === "string" ? DONE_MESSAGES[done] : undefined;
   const { patients, visits, episodes } = await listDeleted(actor);
-  const blocked = "Restore the patient first.";
   return (
     <>
       <h1>Deleted records</h1>
@@ -72,71 +122,19 @@ export default async function DeletedRecordsPage({ searchParams }: { searchParam
         )}
       </section>
 
-      <section aria-labelledby="deleted-visits">
-        <h2 id="deleted-visits">Visits deleted on their own</h2>
-        {visits.length === 0 ? (
-          <p className="muted">No deleted visits.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="data">
-              <caption className="sr-only">Deleted visits</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Patient</th>
-                  <th scope="col">Visit</th>
-                  <th scope="col">Lab results</th>
-                  <th scope="col">Deleted</th>
-                  <th scope="col">Action</th>
-                </tr>
-              </thead>
-              <tbody>
-                {visits.map((v) => (
-                  <tr key={v.id}>
-                    <td>{v.patientName} ({v.mrn}){v.patientDeleted && <> <span className="badge danger">patient deleted</span></>}</td>
-                    <td>{utc(v.occurredAt)}</td>
-                    <td>{v.labs}</td>
-                    <td>{utc(v.deletedAt)}<br /><span className="muted">{v.deletedBy ?? "unknown user"}</span></td>
-                    <td><RestoreButton kind="visit" id={v.id} label={`Restore the visit of ${v.patientName} on ${utc(v.occurredAt)}`} blockedReason={v.patientDeleted ? blocked : undefined} /></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <DeletedChildren
+        kind="visit"
+        title="Visits deleted on their own"
+        rows={visits}
+        detail={{ header: "Lab results", cell: (v) => v.labs }}
+      />
 
-      <section aria-labelledby="deleted-episodes">
-        <h2 id="deleted-episodes">Episodes deleted on their own</h2>
-        {episodes.length === 0 ? (
-          <p className="muted">No deleted episodes.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="data">
-              <caption className="sr-only">Deleted episodes</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Patient</th>
-                  <th scope="col">Episode</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Deleted</th>
-                  <th scope="col">Action</th>
-                </tr>
-              </thead>
-              <tbody>
-                {episodes.map((e) => (
-                  <tr key={e.id}>
-                    <td>{e.patientName} ({e.mrn}){e.patientDeleted && <> <span className="badge danger">patient deleted</span></>}</td>
-                    <td>{utc(e.occurredAt)}</td>
-                    <td>{e.classification?.replaceAll("_", " ").toLowerCase() ?? <span className="muted">unclassified</span>}</td>
-                    <td>{utc(e.deletedAt)}<br /><span className="muted">{e.deletedBy ?? "unknown user"}</span></td>
-                    <td><RestoreButton kind="episode" id={e.id} label={`Restore the episode of ${e.patientName} on ${utc(e.occurredAt)}`} blockedReason={e.patientDeleted ? blocked : undefined} /></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <DeletedChildren
+        kind="episode"
+        title="Episodes deleted on their own"
+        rows={episodes}
+        detail={{ header: "Type", cell: (e) => e.classification?.replaceAll("_", " ").toLowerCase() ?? <span className="muted">unclassified</span> }}
+      />
     </>
   );
 }

@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { can } from "@/lib/server/permissions";
 import { requireActor } from "@/lib/http/session";
-import { twoFactorOverview } from "@/lib/features/accounts/two-factor";
-import { listAllClinicsForAdmin, listUsers } from "@/lib/features/accounts/users";
+import { loadUsersPage } from "@/lib/features/accounts/loaders";
 import { CreateUserForm, TwoFactorRequirementForm, UserRowActions } from "./user-forms";
 
 export const metadata: Metadata = { title: "Users" };
@@ -11,7 +10,7 @@ export const metadata: Metadata = { title: "Users" };
 export default async function UsersPage() {
   const actor = await requireActor();
   if (!can(actor, "users:manage")) notFound();
-  const [users, clinics, twoFactor] = await Promise.all([listUsers(actor), listAllClinicsForAdmin(actor), twoFactorOverview(actor)]);
+  const { users, clinics, twoFactor } = await loadUsersPage(actor);
   return (
     <>
       <h1>Users</h1>

@@ -1,4 +1,3 @@
-import type { Actor } from "@/lib/server/permissions";
 import { formatInZone } from "@/lib/core/clinical/time";
 import {
   defaultUnit,
@@ -11,20 +10,9 @@ import {
   type ReferenceFlag,
   type UnitSystem,
 } from "@/lib/core/clinical/units";
-import {
-  getLabTrends,
-  type LabTrendMeasure,
-  type LabTrendPoint,
-  type LabTrends as LabTrendsData,
-  type LabTrendSeries,
-} from "@/lib/features/trends/data";
+import type { LabTrendMeasure, LabTrendPoint, LabTrends as LabTrendsData, LabTrendSeries } from "@/lib/features/trends/data";
 import { ChartFrame, type ChartTable } from "@/app/_components/charts/chart-frame";
 import { LabChart, type LabChartPoint } from "@/app/_components/charts/lab-chart";
-
-/** The section's data (one audited data-layer read); called by the page, so it can run with the page's other reads (readTogether). */
-export function loadLabTrends(actor: Actor, patientId: string): Promise<LabTrendsData> {
-  return getLabTrends(actor, patientId);
-}
 
 const DAY = new Map<string, Intl.DateTimeFormat>();
 /** "12 Mar 2026" on the clinic's calendar, for the chart axis (one formatter per zone). */

@@ -16,18 +16,13 @@ import {
   SIDE_LABELS,
   TRIGGER_LABELS,
 } from "@/lib/core/clinical/vocabulary";
-import { getAssessment, getChecklistHistory } from "@/lib/features/assessment/data";
-import { listEpisodes } from "@/lib/features/episodes/data";
 import { pageData } from "@/lib/http/page-data";
-import { readTogether } from "@/lib/server/transaction";
-import { getPatient } from "@/lib/features/patients/data";
-import { listVisits } from "@/lib/features/visits/data";
-import { episodeListQuerySchema } from "@/lib/features/episodes/schema";
+import { loadPatientPage } from "@/lib/features/patients/loaders";
 import { createEpisodeAction, createVisitAction } from "./actions";
 import { PatientExportLinks } from "@/app/_components/export/patient-export-links";
 import { AssessmentPanel } from "./assessment-panel";
-import { loadTrendsSection, TrendsSection } from "./trends-section";
-import { LabTrends, loadLabTrends } from "./lab-trends";
+import { TrendsSection } from "./trends-section";
+import { LabTrends } from "./lab-trends";
 import { EpisodeForm } from "./episode-form";
 import { EpisodeTable } from "./episode-table";
 import { VisitForm } from "./visit-form";
@@ -41,19 +36,7 @@ export default async function PatientPage({ params, searchParams }: { params: Pr
   const { id } = await params;
   const query = await searchParams;
   const actor = await requireActor();
-  const episodeQuery = episodeListQuerySchema.parse(query);
-  // One transaction for the page's reads (each still audited): one commit instead of six.
-  const { p, visits, episodes, assessment, history, trends, labTrends } = await pageData(
-    readTogether(async () => ({
-      p: await getPatient(actor, id),
-      visits: await listVisits(actor, id),
-      episodes: await listEpisodes(actor, id, episodeQuery),
-      assessment: await getAssessment(actor, id),
-      history: await getChecklistHistory(actor, id),
-      trends: await loadTrendsSection(actor, id, query),
-      labTrends: await loadLabTrends(actor, id),
-    })),
-  );
+  const { patient: p, visits, episodeQuery, episodes, assessment, history, trends, labTrends } = await pageData(loadPatientPage(actor, id, query));
   const tz = episodes.timeZone;
   const canWrite = can(actor, "clinical:write");
   const current = p.medications.filter((m) => m.active);

@@ -1,7 +1,5 @@
-import type { Actor } from "@/lib/server/permissions";
-import { getPatientTrends, type PatientTrends } from "@/lib/features/trends/data";
-import { parseWith } from "@/lib/core/validation/common";
-import { DEFAULT_TREND_PERIOD, pickTrendParams, TREND_PARAMS, TREND_PERIOD_LABELS, trendsQuerySchema } from "@/lib/features/trends/schema";
+import type { TrendsSectionData } from "@/lib/features/trends/loaders";
+import { DEFAULT_TREND_PERIOD, TREND_PARAMS, TREND_PERIOD_LABELS } from "@/lib/features/trends/schema";
 import { ChartFrame } from "@/app/_components/charts/chart-frame";
 import { CategoryBars, WeeklyLines, WeeklyStackedBars } from "@/app/_components/charts/lazy";
 import {
@@ -54,26 +52,6 @@ function MarkerList({ markers }: { markers: ChartMarker[] }) {
       ))}
     </ul>
   );
-}
-
-export interface TrendsSectionData {
-  trends: PatientTrends;
-  /** The trend parameters as the URL gave them (shown back in the period form). */
-  picked: Record<string, string | undefined>;
-  /** Why the URL's custom period was refused, by field (empty when it was not). */
-  errors: Record<string, string>;
-}
-
-/**
- * The section's data: the period chosen in the URL (`period`, `periodFrom`, `periodTo`), or the
- * default period with the errors when the URL's custom period is refused. Called by the page, so
- * it can run with the page's other reads (readTogether).
- */
-export async function loadTrendsSection(actor: Actor, patientId: string, searchParams: SearchParams): Promise<TrendsSectionData> {
-  const picked = pickTrendParams(searchParams);
-  const parsed = parseWith(trendsQuerySchema, picked);
-  const trends = await getPatientTrends(actor, patientId, parsed.ok ? picked : { period: DEFAULT_TREND_PERIOD });
-  return { trends, picked, errors: parsed.ok ? {} : parsed.fields };
 }
 
 /** A patient's trends; `basePath` is the page it sits on, for the period links. */

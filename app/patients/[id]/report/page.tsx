@@ -2,9 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireActor } from "@/lib/http/session";
 import { pageData } from "@/lib/http/page-data";
-import { getPatient, listActorClinics } from "@/lib/features/patients/data";
-import { resolvePeriod, todayIn } from "@/lib/features/exports/period";
-import { DEFAULT_REPORT_DAYS, REPORT_SECTION_LABELS, REPORT_SECTIONS, type ReportSection } from "@/lib/features/exports/schema";
+import { loadReportPage } from "@/lib/features/exports/loaders";
+import { REPORT_SECTION_LABELS, REPORT_SECTIONS, type ReportSection } from "@/lib/features/exports/schema";
 import { CsvDownload } from "@/app/_components/export/csv-download";
 import { ReportForm } from "@/app/_components/export/report-form";
 
@@ -24,10 +23,7 @@ const HINTS: Record<ReportSection, string> = {
 export default async function ReportPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requireActor();
-  const patient = await pageData(getPatient(actor, id));
-  const clinics = await listActorClinics(actor);
-  const timeZone = clinics.find((c) => c.id === patient.clinicId)?.timeZone ?? "UTC";
-  const defaults = resolvePeriod({}, todayIn(timeZone), DEFAULT_REPORT_DAYS);
+  const { patient, defaults } = await pageData(loadReportPage(actor, id));
   const base = `/api/v1/patients/${encodeURIComponent(id)}`;
   return (
     <>

@@ -2,10 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireActor } from "@/lib/http/session";
 import { pageData } from "@/lib/http/page-data";
-import { getPatient } from "@/lib/features/patients/data";
-import { readTogether } from "@/lib/server/transaction";
-import { LabTrends, loadLabTrends } from "../lab-trends";
-import { loadTrendsSection, TrendsSection } from "../trends-section";
+import { loadPatientTrendsPage } from "@/lib/features/trends/loaders";
+import { LabTrends } from "../lab-trends";
+import { TrendsSection } from "../trends-section";
 
 export const metadata: Metadata = { title: "Trends" };
 
@@ -20,13 +19,7 @@ export default async function PatientTrendsPage({
   const { id } = await params;
   const query = await searchParams;
   const actor = await requireActor();
-  const { p, trends, labs } = await pageData(
-    readTogether(async () => ({
-      p: await getPatient(actor, id),
-      trends: await loadTrendsSection(actor, id, query),
-      labs: await loadLabTrends(actor, id),
-    })),
-  );
+  const { patient: p, trends, labTrends } = await pageData(loadPatientTrendsPage(actor, id, query));
   return (
     <>
       <p>
@@ -39,7 +32,7 @@ export default async function PatientTrendsPage({
         {p.familyName}, {p.givenName} <span className="badge">MRN {p.mrn}</span>
       </h1>
       <TrendsSection data={trends} searchParams={query} basePath={`/patients/${id}/trends`} />
-      <LabTrends data={labs} unitSystem={p.unitSystem} />
+      <LabTrends data={labTrends} unitSystem={p.unitSystem} />
     </>
   );
 }

@@ -1,14 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { can } from "@/lib/server/permissions";
 import { requireActor } from "@/lib/http/session";
 import { formatDuration } from "@/lib/core/clinical/red-flags";
 import { formatInZone, instantToWallClock } from "@/lib/core/clinical/time";
 import { CLASSIFICATION_LABELS } from "@/lib/core/clinical/vocabulary";
-import { getEpisode } from "@/lib/features/episodes/data";
 import { pageData } from "@/lib/http/page-data";
-import { listVisits } from "@/lib/features/visits/data";
+import { loadEpisodePage } from "@/lib/features/episodes/loaders";
 import { DeleteForm } from "../../../../_components/delete-form";
 import { confirmEpisodeLabelAction, deleteEpisodeAction, updateEpisodeAction } from "../../actions";
 import { ConfirmLabelForm } from "../../confirm-label-form";
@@ -20,10 +18,8 @@ export const metadata: Metadata = { title: "Episode" };
 export default async function EpisodePage({ params }: { params: Promise<{ id: string; episodeId: string }> }) {
   const { id, episodeId } = await params;
   const actor = await requireActor();
-  const e = await pageData(getEpisode(actor, episodeId));
-  if (e.patientId !== id) notFound();
+  const { episode: e, visits } = await pageData(loadEpisodePage(actor, id, episodeId));
   const canWrite = can(actor, "clinical:write");
-  const visits = canWrite ? await listVisits(actor, id) : [];
   const label = e.classification && CLASSIFICATION_LABELS[e.classification];
   const suggested = e.suggestedClassification && CLASSIFICATION_LABELS[e.suggestedClassification];
   const useMinutes = e.durationSeconds >= 120 && e.durationSeconds % 60 === 0;

@@ -1,14 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { can } from "@/lib/server/permissions";
 import { requireActor } from "@/lib/http/session";
 import { formatInZone, instantToWallClock } from "@/lib/core/clinical/time";
 import { defaultUnit, MEASURE_DEFS, type UnitSystem } from "@/lib/core/clinical/units";
 import { pageData } from "@/lib/http/page-data";
-import { getPatient } from "@/lib/features/patients/data";
-import { readTogether } from "@/lib/server/transaction";
-import { getVisit, type EnteredValue, type VisitView } from "@/lib/features/visits/data";
+import type { EnteredValue, VisitView } from "@/lib/features/visits/data";
+import { loadVisitPage } from "@/lib/features/visits/loaders";
 import { DeleteForm } from "../../../../_components/delete-form";
 import { deleteVisitAction, updateVisitAction } from "../../actions";
 import { VisitForm, type VisitFormValues } from "../../visit-form";
@@ -40,9 +38,7 @@ function formValuesOf(v: VisitView & { timeZone: string }, system: UnitSystem): 
 export default async function VisitPage({ params }: { params: Promise<{ id: string; visitId: string }> }) {
   const { id, visitId } = await params;
   const actor = await requireActor();
-  // The patient gives the heading its name and MRN, and the clinic's units.
-  const { v, p } = await pageData(readTogether(async () => ({ v: await getVisit(actor, visitId), p: await getPatient(actor, id) })));
-  if (v.patientId !== id) notFound();
+  const { visit: v, patient: p } = await pageData(loadVisitPage(actor, id, visitId));
   const system = p.unitSystem;
   return (
     <>
