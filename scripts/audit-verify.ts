@@ -9,7 +9,7 @@
  * is what finds their changes. Deleting only the newest rows leaves the rest of the chain intact,
  * so keep the printed head somewhere else and pass it back with --anchor next time.
  */
-import { DEFAULT_DATABASE_URL, redactDatabaseUrl } from "../lib/server/db-adapter";
+import { runDatabaseCommand } from "./cli";
 
 function parseArgs(argv: string[]) {
   let anchor: { seq: number; hash: string } | null = null;
@@ -31,48 +31,29 @@ function parseArgs(argv: string[]) {
   return { anchor, batchSize };
 }
 
-async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error((error as Error).message);
-    return 2;
-  }
-  const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-  const where = redactDatabaseUrl(url);
+process.exitCode = await runDatabaseCommand(parseArgs, "verify the audit chain", async (args, where) => {
   const { verifyAuditChain } = await import("../lib/features/audit-log/data");
-  const { db } = await import("../lib/server/db");
   const started = Date.now();
-  try {
-    let reported = 0;
-    const report = await verifyAuditChain(undefined, {
-      batchSize: args.batchSize,
-      anchor: args.anchor,
-      onProgress: (rows) => {
-        if (process.stderr.isTTY && rows - reported >= 100_000) {
-          reported = rows;
-          process.stderr.write(`  ${rows} rows checked…\r`);
-        }
-      },
-    });
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (report.ok) {
-      console.log(`Audit chain intact: ${report.rows} rows (${where}, ${seconds} s).`);
-      if (report.gaps) console.log(`${report.gaps} gap(s) in seq where a transaction rolled back; the chain links across them.`);
-      if (report.lastSeq !== null) console.log(`Head: ${report.lastSeq}:${report.lastHash} (keep it elsewhere; check with --anchor next time)`);
-      return 0;
-    }
-    const b = report.broken!;
-    console.error(`Audit chain BROKEN at seq ${b.seq} (${b.reason}): ${b.message}`);
-    console.error(`${report.rows} rows before it verified (${where}, ${seconds} s).`);
-    return 1;
-  } catch (error) {
-    console.error(`${where}: could not verify the audit chain: ${error instanceof Error ? error.message : String(error)}`);
-    return 2;
-  } finally {
-    await db.$disconnect();
+  let reported = 0;
+  const report = await verifyAuditChain(undefined, {
+    batchSize: args.batchSize,
+    anchor: args.anchor,
+    onProgress: (rows) => {
+      if (process.stderr.isTTY && rows - reported >= 100_000) {
+        reported = rows;
+        process.stderr.write(`  ${rows} rows checked…\r`);
+      }
+    },
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (report.ok) {
+    console.log(`Audit chain intact: ${report.rows} rows (${where}, ${seconds} s).`);
+    if (report.gaps) console.log(`${report.gaps} gap(s) in seq where a transaction rolled back; the chain links across them.`);
+    if (report.lastSeq !== null) console.log(`Head: ${report.lastSeq}:${report.lastHash} (keep it elsewhere; check with --anchor next time)`);
+    return 0;
   }
-}
-
-process.exitCode = await main();
+  const b = report.broken!;
+  console.error(`Audit chain BROKEN at seq ${b.seq} (${b.reason}): ${b.message}`);
+  console.error(`${report.rows} rows before it verified (${where}, ${seconds} s).`);
+  return 1;
+});

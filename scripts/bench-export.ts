@@ -16,13 +16,11 @@
  * its floor (the same rows through the bare driver).
  */
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import pg from "pg";
 import { migrateDatabase } from "../lib/ops/migrations/runner";
 import { runExport, type ExportResult } from "./bench/export-run";
 import { defaultOptions, fillNetwork, openBulkDriver } from "./bench/synthetic";
+import { createScratchDatabase } from "./scratch-database";
 
 const TARGET_ROWS_PER_SECOND = 50_000;
 const TARGET_PEAK_MB = 150;
@@ -53,31 +51,13 @@ function parseArgs(argv: string[]): Args {
 }
 
 async function runOne(kind: "sqlite" | "postgresql", args: Args, log: (s: string) => void): Promise<ExportResult> {
-  const name = `bench_export_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-  let url: string;
-  let cleanup: () => Promise<void>;
-  if (kind === "sqlite") {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-export-"));
-    url = `file:${path.join(dir, "bench.db")}`;
-    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-  } else {
-    const admin = process.env.BENCH_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`CREATE DATABASE "${name}"`);
-    await c.end();
-    const u = new URL(admin);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    cleanup = async () => {
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await d.end();
-    };
-  }
+  const scratch = await createScratchDatabase(kind, {
+    name: `bench_export_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`,
+    tempPrefix: "bench-export-",
+  });
+  const { url } = scratch;
   try {
-    log(`${kind}: migrating ${kind === "sqlite" ? url : name}`);
+    log(`${kind}: migrating ${scratch.label}`);
     await migrateDatabase(url);
     const driver = await openBulkDriver(url);
     const t0 = performance.now();
@@ -88,7 +68,7 @@ async function runOne(kind: "sqlite" | "postgresql", args: Args, log: (s: string
     return await runExport({ url, clinicIds: world.clinics.map((c) => c.id), mode: "app", batch: args.batch || undefined, out: args.out });
   } finally {
     if (args.keep) log(`  kept the database: DATABASE_URL=${url}`);
-    else await cleanup();
+    else await scratch.drop();
   }
 }
 

@@ -22,7 +22,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import {
   computeAttention,
   computeDayCounts,
@@ -33,6 +32,7 @@ import {
   type BulkDriver,
   type Column,
 } from "./bench/synthetic";
+import { createScratchDatabase } from "./scratch-database";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -50,7 +50,6 @@ const RUNS = Number(opt("runs", "10"));
 const WARMUP = 3;
 const YEARS = 3;
 const BUSY_EPISODES = Math.min(3000, Math.floor(EPISODES / 10));
-const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 /**
  * Index changes the trend queries want (the lead makes them in prisma/schema.prisma). The clinic
@@ -112,28 +111,8 @@ function printReport(results: ChildResult[]) {
 // Child: one dialect
 
 async function runChild(dialect: Dialect, outFile: string) {
-  const name = `bench_trends_${randomBytes(4).toString("hex")}`;
-  let url: string;
-  let cleanup: () => Promise<void>;
-  if (dialect === "postgresql") {
-    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const u = new URL(PG_ADMIN_URL);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    cleanup = async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    };
-  } else {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-trends-"));
-    url = `file:${path.join(dir, "bench.db")}`;
-    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const scratch = await createScratchDatabase(dialect, { name: `bench_trends_${randomBytes(4).toString("hex")}`, tempPrefix: "bench-trends-" });
+  const { url } = scratch;
   const keep = flag("keep");
   const log = (m: string) => console.log(`[bench ${dialect}] ${m}`);
   try {
@@ -141,7 +120,7 @@ async function runChild(dialect: Dialect, outFile: string) {
     process.env.DATABASE_URL = url;
     const { migrateDatabase } = await import("../lib/ops/migrations/runner");
     await migrateDatabase(url);
-    log(`database ${dialect === "sqlite" ? url : name}: loading ${EPISODES.toLocaleString("en")} episodes …`);
+    log(`database ${scratch.label}: loading ${EPISODES.toLocaleString("en")} episodes …`);
     const driver = await openBulkDriver(url);
     const started = Date.now();
     const world = await load(driver, log);
@@ -159,7 +138,7 @@ async function runChild(dialect: Dialect, outFile: string) {
     await db.$disconnect();
   } finally {
     if (keep) log(`kept: ${url}`);
-    else await cleanup();
+    else await scratch.drop();
   }
 }
 

@@ -4,7 +4,7 @@
  * user's role and clinics; revoke it on /account/tokens. Exits 0 on success, 1 when the user
  * cannot have a token (unknown or deactivated), 2 on bad arguments or when the database fails.
  */
-import { DEFAULT_DATABASE_URL, redactDatabaseUrl } from "../lib/server/db-adapter";
+import { runDatabaseCommand } from "./cli";
 
 const USAGE = "Usage: npm run token:create -- --email <user> [--name <label>]";
 
@@ -27,19 +27,9 @@ function parseArgs(argv: string[]) {
   return { email, name };
 }
 
-async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error((error as Error).message);
-    return 2;
-  }
-  const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-  const where = redactDatabaseUrl(url);
+process.exitCode = await runDatabaseCommand(parseArgs, "create the token", async (args, where) => {
   const { createApiTokenForEmail } = await import("../lib/features/accounts/api-tokens");
   const { isDataError } = await import("../lib/server/errors");
-  const { db } = await import("../lib/server/db");
   try {
     const created = await createApiTokenForEmail(args.email, { name: args.name });
     console.error(`Token "${created.name}" (${created.prefix}…) for ${created.userEmail} in ${where}.`);
@@ -48,15 +38,9 @@ async function main(): Promise<number> {
     console.log(created.token);
     return 0;
   } catch (error) {
-    if (isDataError(error)) {
-      console.error(Object.values(error.fields).join("; ") || error.message);
-      return 1;
-    }
-    console.error(`${where}: could not create the token: ${error instanceof Error ? error.message : String(error)}`);
-    return 2;
-  } finally {
-    await db.$disconnect();
+    // An unknown or deactivated user; anything else is the database's failure (exit 2).
+    if (!isDataError(error)) throw error;
+    console.error(Object.values(error.fields).join("; ") || error.message);
+    return 1;
   }
-}
-
-process.exitCode = await main();
+});

@@ -22,6 +22,7 @@ import {
 } from "@/lib/core/clinical/vocabulary";
 import { EPISODE_FLAGS, type EpisodeFlag } from "@/lib/core/validation/episode-form";
 import { initialFormState, type FormState } from "@/lib/core/form-state";
+import { CheckboxGroup } from "../../_components/checkbox-group";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
 
 export interface EpisodeFormValues {
@@ -286,28 +287,24 @@ function EpisodeFields({
             </div>
           </div>
           <div className="grid-2">
-            <fieldset>
-              <legend>Triggers</legend>
-              <div className="checks">
-                {TRIGGERS.map((t) => (
-                  <label key={t}>
-                    <input type="checkbox" name="triggers" value={t} defaultChecked={values.triggers.includes(t)} /> {TRIGGER_LABELS[t]}
-                  </label>
-                ))}
-              </div>
-              <FieldError id="ep-triggers" error={f.triggers ?? Object.entries(f).find(([k]) => k.startsWith("triggers."))?.[1]} />
-            </fieldset>
-            <fieldset>
-              <legend>What helped</legend>
-              <div className="checks">
-                {RELIEFS.map((r) => (
-                  <label key={r}>
-                    <input type="checkbox" name="relief" value={r} defaultChecked={values.relief.includes(r)} /> {RELIEF_LABELS[r]}
-                  </label>
-                ))}
-              </div>
-              <FieldError id="ep-relief" error={f.relief ?? Object.entries(f).find(([k]) => k.startsWith("relief."))?.[1]} />
-            </fieldset>
+            <CheckboxGroup
+              legend="Triggers"
+              name="triggers"
+              codes={TRIGGERS}
+              labels={TRIGGER_LABELS}
+              checked={values.triggers}
+              errorId="ep-triggers"
+              fields={f}
+            />
+            <CheckboxGroup
+              legend="What helped"
+              name="relief"
+              codes={RELIEFS}
+              labels={RELIEF_LABELS}
+              checked={values.relief}
+              errorId="ep-relief"
+              fields={f}
+            />
           </div>
         </div>
         <aside className="episode-aside" aria-label="Suggested type and your classification">

@@ -3,6 +3,7 @@ import { useActionState, useState } from "react";
 import { defaultUnit, unitsOf, type Measure, type UnitSystem } from "@/lib/core/clinical/units";
 import { ANALYTE_LABELS, ANALYTES, EXAM_FINDING_LABELS, EXAM_FINDINGS, isOneOf } from "@/lib/core/clinical/vocabulary";
 import { initialFormState, type FormState } from "@/lib/core/form-state";
+import { CheckboxGroup } from "../../_components/checkbox-group";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
 
 /** The form's text: each measured value with the unit it is entered in (lib/core/validation/episode-form.ts visitFromForm reads it). */
@@ -125,17 +126,15 @@ function VisitFields({
         {measured("weight", "WEIGHT", "Weight")}
         {measured("temperature", "TEMPERATURE", "Temperature")}
       </div>
-      <fieldset>
-        <legend>Examination</legend>
-        <div className="checks">
-          {EXAM_FINDINGS.map((x) => (
-            <label key={x}>
-              <input type="checkbox" name="examFindings" value={x} defaultChecked={values.examFindings.includes(x)} /> {EXAM_FINDING_LABELS[x]}
-            </label>
-          ))}
-        </div>
-        <FieldError id="v-examFindings" error={f.examFindings ?? Object.entries(f).find(([k]) => k.startsWith("examFindings."))?.[1]} />
-      </fieldset>
+      <CheckboxGroup
+        legend="Examination"
+        name="examFindings"
+        codes={EXAM_FINDINGS}
+        labels={EXAM_FINDING_LABELS}
+        checked={values.examFindings}
+        errorId="v-examFindings"
+        fields={f}
+      />
       <fieldset>
         <legend>Lab results</legend>
         {Array.from({ length: labRows }, (_, i) => {

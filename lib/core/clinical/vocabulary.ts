@@ -3,74 +3,60 @@
  * Pure data: no I/O, no framework imports.
  */
 
+/**
+ * A vocabulary written once, each code with its label: `codes` lists them in the order written
+ * (object keys that are not numbers keep their insertion order), the order forms and reports use.
+ */
+function vocabulary<C extends string>(labels: Record<C, string>): { codes: readonly [C, ...C[]]; labels: Record<C, string> } {
+  return { codes: Object.keys(labels) as [C, ...C[]], labels };
+}
+
 /** True when `value` is one of `values` (narrows the type). */
 export function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
   return typeof value === 'string' && (values as readonly string[]).includes(value);
 }
 
-export const SEXES = ['FEMALE', 'MALE', 'OTHER', 'UNKNOWN'] as const;
-export type Sex = (typeof SEXES)[number];
-export const SEX_LABELS: Record<Sex, string> = {
+export const { codes: SEXES, labels: SEX_LABELS } = vocabulary({
   FEMALE: 'Female',
   MALE: 'Male',
   OTHER: 'Other',
   UNKNOWN: 'Unknown',
-};
+});
+export type Sex = (typeof SEXES)[number];
 
-export const SIDES = ['LEFT', 'RIGHT', 'BOTH'] as const;
-export type Side = (typeof SIDES)[number];
-export const SIDE_LABELS: Record<Side, string> = {
+export const { codes: SIDES, labels: SIDE_LABELS } = vocabulary({
   LEFT: 'Left',
   RIGHT: 'Right',
   BOTH: 'Both legs',
-};
+});
+export type Side = (typeof SIDES)[number];
 
-export const MUSCLE_GROUPS = ['CALF', 'FOOT', 'THIGH', 'OTHER'] as const;
-export type MuscleGroup = (typeof MUSCLE_GROUPS)[number];
-export const MUSCLE_GROUP_LABELS: Record<MuscleGroup, string> = {
+export const { codes: MUSCLE_GROUPS, labels: MUSCLE_GROUP_LABELS } = vocabulary({
   CALF: 'Calf',
   FOOT: 'Foot',
   THIGH: 'Thigh',
   OTHER: 'Other muscle',
-};
+});
+export type MuscleGroup = (typeof MUSCLE_GROUPS)[number];
 export const DEFAULT_MUSCLE_GROUP: MuscleGroup = 'CALF';
 
-export const MOVEMENTS = [
-  'TWITCHES',
-  'RHYTHMIC_JERKS',
-  'SUSTAINED_CONTRACTION',
-  'SUSTAINED_THEN_TREMBLING',
-  'URGE_TO_MOVE',
-] as const;
-export type Movement = (typeof MOVEMENTS)[number];
-export const MOVEMENT_LABELS: Record<Movement, string> = {
+export const { codes: MOVEMENTS, labels: MOVEMENT_LABELS } = vocabulary({
   TWITCHES: 'Twitches',
   RHYTHMIC_JERKS: 'Rhythmic jerks',
   SUSTAINED_CONTRACTION: 'Sustained contraction',
   SUSTAINED_THEN_TREMBLING: 'Sustained then trembling',
   URGE_TO_MOVE: 'Urge to move',
-};
+});
+export type Movement = (typeof MOVEMENTS)[number];
 
-export const RHYTHMS = ['RHYTHMIC', 'IRREGULAR', 'NONE'] as const;
-export type Rhythm = (typeof RHYTHMS)[number];
-export const RHYTHM_LABELS: Record<Rhythm, string> = {
+export const { codes: RHYTHMS, labels: RHYTHM_LABELS } = vocabulary({
   RHYTHMIC: 'Rhythmic',
   IRREGULAR: 'Irregular',
   NONE: 'No rhythm',
-};
+});
+export type Rhythm = (typeof RHYTHMS)[number];
 
-export const TRIGGERS = [
-  'EXERTION',
-  'WALKING',
-  'COLD',
-  'HEAT_SWEATING',
-  'TIGHT_FOOTWEAR',
-  'STRESS',
-  'PROLONGED_REST',
-  'UNKNOWN',
-] as const;
-export type Trigger = (typeof TRIGGERS)[number];
-export const TRIGGER_LABELS: Record<Trigger, string> = {
+export const { codes: TRIGGERS, labels: TRIGGER_LABELS } = vocabulary({
   EXERTION: 'Exertion',
   WALKING: 'Walking a distance',
   COLD: 'Cold',
@@ -79,11 +65,10 @@ export const TRIGGER_LABELS: Record<Trigger, string> = {
   STRESS: 'Stress',
   PROLONGED_REST: 'Prolonged rest',
   UNKNOWN: 'Unknown',
-};
+});
+export type Trigger = (typeof TRIGGERS)[number];
 
-export const RELIEFS = ['STRETCHING', 'MASSAGE', 'COLD_SURFACE', 'WARMTH', 'WALKING', 'REST', 'NONE'] as const;
-export type Relief = (typeof RELIEFS)[number];
-export const RELIEF_LABELS: Record<Relief, string> = {
+export const { codes: RELIEFS, labels: RELIEF_LABELS } = vocabulary({
   STRETCHING: 'Stretching',
   MASSAGE: 'Massage',
   COLD_SURFACE: 'Cold surface',
@@ -91,32 +76,19 @@ export const RELIEF_LABELS: Record<Relief, string> = {
   WALKING: 'Walking',
   REST: 'Rest',
   NONE: 'Nothing helped',
-};
+});
+export type Relief = (typeof RELIEFS)[number];
 
-export const CLASSIFICATIONS = ['MYOCLONIC', 'CLONIC', 'TONIC', 'TONIC_CLONIC', 'RLS'] as const;
-export type Classification = (typeof CLASSIFICATIONS)[number];
-export const CLASSIFICATION_LABELS: Record<Classification, string> = {
+export const { codes: CLASSIFICATIONS, labels: CLASSIFICATION_LABELS } = vocabulary({
   MYOCLONIC: 'Myoclonic',
   CLONIC: 'Clonic',
   TONIC: 'Tonic',
   TONIC_CLONIC: 'Tonic-clonic',
   RLS: 'Restless legs syndrome',
-};
+});
+export type Classification = (typeof CLASSIFICATIONS)[number];
 
-export const CONDITIONS = [
-  'VARICOSE_VEINS',
-  'ACUTE_INFECTION',
-  'KIDNEY_DISEASE',
-  'LIVER_DISEASE',
-  'INTOXICATION',
-  'DIABETES',
-  'THYROID_DISORDER',
-  'METABOLIC_DISORDER',
-  'NEUROLOGICAL_DISORDER',
-  'HYPERTENSION',
-] as const;
-export type Condition = (typeof CONDITIONS)[number];
-export const CONDITION_LABELS: Record<Condition, string> = {
+export const { codes: CONDITIONS, labels: CONDITION_LABELS } = vocabulary({
   VARICOSE_VEINS: 'Varicose veins',
   ACUTE_INFECTION: 'Acute infection',
   KIDNEY_DISEASE: 'Kidney disease',
@@ -127,21 +99,19 @@ export const CONDITION_LABELS: Record<Condition, string> = {
   METABOLIC_DISORDER: 'Metabolic disorder',
   NEUROLOGICAL_DISORDER: 'Neurological disorder',
   HYPERTENSION: 'Hypertension',
-};
+});
+export type Condition = (typeof CONDITIONS)[number];
 
-export const LIFESTYLE_FLAGS = ['HIGH_HEELS', 'SEDENTARY', 'HIGH_STRESS', 'HIGH_PROTEIN_DIET', 'INTENSE_EXERCISE'] as const;
-export type LifestyleFlag = (typeof LIFESTYLE_FLAGS)[number];
-export const LIFESTYLE_FLAG_LABELS: Record<LifestyleFlag, string> = {
+export const { codes: LIFESTYLE_FLAGS, labels: LIFESTYLE_FLAG_LABELS } = vocabulary({
   HIGH_HEELS: 'Wears high heels',
   SEDENTARY: 'Sedentary',
   HIGH_STRESS: 'High stress',
   HIGH_PROTEIN_DIET: 'High-protein diet',
   INTENSE_EXERCISE: 'Intense exercise',
-};
+});
+export type LifestyleFlag = (typeof LIFESTYLE_FLAGS)[number];
 
-export const ANALYTES = ['MAGNESIUM', 'POTASSIUM', 'CALCIUM', 'PHOSPHATE', 'VITAMIN_D', 'FERRITIN', 'GLUCOSE'] as const;
-export type Analyte = (typeof ANALYTES)[number];
-export const ANALYTE_LABELS: Record<Analyte, string> = {
+export const { codes: ANALYTES, labels: ANALYTE_LABELS } = vocabulary({
   MAGNESIUM: 'Magnesium',
   POTASSIUM: 'Potassium',
   CALCIUM: 'Calcium (total)',
@@ -149,7 +119,8 @@ export const ANALYTE_LABELS: Record<Analyte, string> = {
   VITAMIN_D: 'Vitamin D (25-OH)',
   FERRITIN: 'Ferritin',
   GLUCOSE: 'Glucose (fasting)',
-};
+});
+export type Analyte = (typeof ANALYTES)[number];
 /** The unit each analyte is stored and compared in. */
 export const ANALYTE_UNITS: Record<Analyte, string> = {
   MAGNESIUM: 'mmol/L',
@@ -162,17 +133,7 @@ export const ANALYTE_UNITS: Record<Analyte, string> = {
 };
 
 /** Findings a clinician records at a visit's examination (spec section 4, v2). */
-export const EXAM_FINDINGS = [
-  'CALF_SWELLING_LEFT',
-  'CALF_SWELLING_RIGHT',
-  'REDUCED_FOOT_PULSES',
-  'MUSCLE_WEAKNESS',
-  'MUSCLE_WASTING',
-  'FASCICULATIONS',
-  'VARICOSE_VEINS_SEEN',
-] as const;
-export type ExamFinding = (typeof EXAM_FINDINGS)[number];
-export const EXAM_FINDING_LABELS: Record<ExamFinding, string> = {
+export const { codes: EXAM_FINDINGS, labels: EXAM_FINDING_LABELS } = vocabulary({
   CALF_SWELLING_LEFT: 'Left calf swollen, warm or red',
   CALF_SWELLING_RIGHT: 'Right calf swollen, warm or red',
   REDUCED_FOOT_PULSES: 'Reduced foot pulses',
@@ -180,36 +141,34 @@ export const EXAM_FINDING_LABELS: Record<ExamFinding, string> = {
   MUSCLE_WASTING: 'Muscle wasting',
   FASCICULATIONS: 'Fasciculations',
   VARICOSE_VEINS_SEEN: 'Varicose veins seen',
-};
+});
+export type ExamFinding = (typeof EXAM_FINDINGS)[number];
 export const CALF_SWELLING_FINDINGS: readonly ExamFinding[] = ['CALF_SWELLING_LEFT', 'CALF_SWELLING_RIGHT'];
 export const NEUROMUSCULAR_FINDINGS: readonly ExamFinding[] = ['MUSCLE_WEAKNESS', 'MUSCLE_WASTING', 'FASCICULATIONS'];
 
-export const CHECKLIST_STATUSES = ['NOT_ASSESSED', 'SUSPECTED', 'CONFIRMED', 'RULED_OUT'] as const;
-export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];
-export const CHECKLIST_STATUS_LABELS: Record<ChecklistStatus, string> = {
+export const { codes: CHECKLIST_STATUSES, labels: CHECKLIST_STATUS_LABELS } = vocabulary({
   NOT_ASSESSED: 'Not assessed',
   SUSPECTED: 'Suspected',
   CONFIRMED: 'Confirmed',
   RULED_OUT: 'Ruled out',
-};
+});
+export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];
 export const DEFAULT_CHECKLIST_STATUS: ChecklistStatus = 'NOT_ASSESSED';
 
-export const ROLES = ['ADMIN', 'CLINICIAN', 'READ_ONLY'] as const;
-export type Role = (typeof ROLES)[number];
-export const ROLE_LABELS: Record<Role, string> = {
+export const { codes: ROLES, labels: ROLE_LABELS } = vocabulary({
   ADMIN: 'Administrator',
   CLINICIAN: 'Clinician',
   READ_ONLY: 'Read only',
-};
+});
+export type Role = (typeof ROLES)[number];
 
-export const DAY_PARTS = ['NIGHT', 'MORNING', 'AFTERNOON', 'EVENING'] as const;
-export type DayPart = (typeof DAY_PARTS)[number];
-export const DAY_PART_LABELS: Record<DayPart, string> = {
+export const { codes: DAY_PARTS, labels: DAY_PART_LABELS } = vocabulary({
   NIGHT: 'Night (00-06)',
   MORNING: 'Morning (06-12)',
   AFTERNOON: 'Afternoon (12-18)',
   EVENING: 'Evening (18-24)',
-};
+});
+export type DayPart = (typeof DAY_PARTS)[number];
 /** Local hours of each day part: `fromHour` inclusive, `toHour` exclusive. */
 export const DAY_PART_HOURS: Record<DayPart, { fromHour: number; toHour: number }> = {
   NIGHT: { fromHour: 0, toHour: 6 },

@@ -211,25 +211,46 @@ describe('isSeizureLike and isRlsEpisode', () => {
   });
 });
 
-describe('PROLONGED_SEIZURE (v2)', () => {
-  const rows = SEIZURE_LIKE.flatMap(([name, over]) =>
-    ([
-      [299, false],
-      [300, true],
-      [301, true],
-    ] as const).map(([s, expected]) => [`${name}, ${s} s`, over, s, expected] as [string, Partial<EpisodeFacts>, number, boolean]),
+/** Each kind of episode at each duration, as it.each rows: name, episode fields, seconds, flag expected. */
+function durationRows(kinds: [string, Partial<EpisodeFacts>][], durations: [number, boolean][]) {
+  return kinds.flatMap(([name, over]) =>
+    durations.map(([s, expected]) => [`${name}, ${s} s`, over, s, expected] as [string, Partial<EpisodeFacts>, number, boolean]),
   );
+}
+
+/** A duration flag: raised by one episode (`id`) with this urgency and advice; `never` is not raised beside it. */
+interface DurationFlag {
+  code: RedFlagCode;
+  never: RedFlagCode;
+  id: string;
+  urgency: RedFlagUrgency;
+  advice: string;
+  adviceSays?: RegExp;
+}
+
+function expectDurationFlag(d: DurationFlag, over: Partial<EpisodeFacts>, durationSeconds: number, expected: boolean) {
+  const result = flags([onDay(20, { id: d.id, durationSeconds, ...over })]);
+  const f = result.find((x) => x.code === d.code);
+  expect(f !== undefined).toBe(expected);
+  expect(result.map((x) => x.code)).not.toContain(d.never);
+  if (f) {
+    expect(f.urgency).toBe(d.urgency);
+    expect(f.advice).toBe(d.advice);
+    if (d.adviceSays) expect(f.advice).toMatch(d.adviceSays);
+    expect(f.evidence).toMatchObject({ episodeIds: [d.id], visitIds: [], days: ['2026-06-20'] });
+  }
+}
+
+describe('PROLONGED_SEIZURE (v2)', () => {
+  const rows = durationRows(SEIZURE_LIKE, [
+    [299, false],
+    [300, true],
+    [301, true],
+  ]);
+  // Under 600 s: no cramp flag either way, and a seizure-like episode is never a cramp.
+  const seizure: DurationFlag = { code: 'PROLONGED_SEIZURE', never: 'PROLONGED_CRAMP', id: 's', urgency: 'URGENT', advice: PROLONGED_SEIZURE_ADVICE };
   it.each(rows)('%s -> flag %s', (_name, over, durationSeconds, expected) => {
-    const result = flags([onDay(20, { id: 's', durationSeconds, ...over })]);
-    const f = result.find((x) => x.code === 'PROLONGED_SEIZURE');
-    expect(f !== undefined).toBe(expected);
-    // Under 600 s: no cramp flag either way, and a seizure-like episode is never a cramp.
-    expect(result.map((x) => x.code)).not.toContain('PROLONGED_CRAMP');
-    if (f) {
-      expect(f.urgency).toBe('URGENT');
-      expect(f.advice).toBe(PROLONGED_SEIZURE_ADVICE);
-      expect(f.evidence).toMatchObject({ episodeIds: ['s'], visitIds: [], days: ['2026-06-20'] });
-    }
+    expectDurationFlag(seizure, over, durationSeconds, expected);
   });
 
   const notRows = NOT_SEIZURE_LIKE.flatMap(([name, over]) =>
@@ -288,25 +309,22 @@ describe('PROLONGED_SEIZURE (v2)', () => {
 });
 
 describe('PROLONGED_CRAMP (v2)', () => {
-  const rows = NOT_SEIZURE_LIKE.flatMap(([name, over]) =>
-    ([
-      [599, false],
-      [600, true],
-      [601, true],
-      [86400, true],
-    ] as const).map(([s, expected]) => [`${name}, ${s} s`, over, s, expected] as [string, Partial<EpisodeFacts>, number, boolean]),
-  );
+  const rows = durationRows(NOT_SEIZURE_LIKE, [
+    [599, false],
+    [600, true],
+    [601, true],
+    [86400, true],
+  ]);
+  const cramp: DurationFlag = {
+    code: 'PROLONGED_CRAMP',
+    never: 'PROLONGED_SEIZURE',
+    id: 'c',
+    urgency: 'HIGH',
+    advice: DEFAULT_RED_FLAG_ADVICE,
+    adviceSays: /detailed examination to find the cause/i,
+  };
   it.each(rows)('%s -> flag %s', (_name, over, durationSeconds, expected) => {
-    const result = flags([onDay(20, { id: 'c', durationSeconds, ...over })]);
-    const f = result.find((x) => x.code === 'PROLONGED_CRAMP');
-    expect(f !== undefined).toBe(expected);
-    expect(result.map((x) => x.code)).not.toContain('PROLONGED_SEIZURE');
-    if (f) {
-      expect(f.urgency).toBe('HIGH');
-      expect(f.advice).toBe(DEFAULT_RED_FLAG_ADVICE);
-      expect(f.advice).toMatch(/detailed examination to find the cause/i);
-      expect(f.evidence).toMatchObject({ episodeIds: ['c'], visitIds: [], days: ['2026-06-20'] });
-    }
+    expectDurationFlag(cramp, over, durationSeconds, expected);
   });
 
   it('lists only the prolonged episodes as evidence, with the longest', () => {
@@ -699,18 +717,13 @@ describe('urgency (spec section 3, v2)', () => {
   const allVisits: VisitFindingFacts[] = [{ id: 'v1', occurredAt: new Date('2026-06-25T10:00:00Z'), examFindings: ['CALF_SWELLING_LEFT', 'MUSCLE_WASTING'] }];
   const all = () => flags(allEpisodes(), { visits: allVisits });
 
-  it.each<[RedFlagCode, RedFlagUrgency]>([
-    ['IMPAIRED_CONSCIOUSNESS', 'URGENT'],
-    ['PROLONGED_SEIZURE', 'URGENT'],
-    ['CALF_SWELLING', 'URGENT'],
-    ['PROLONGED_CRAMP', 'HIGH'],
-    ['WEAKNESS_OR_WASTING', 'HIGH'],
-    ['FREQUENT_WITHOUT_EXERTION', 'HIGH'],
-    ['ANY_TIME_OF_DAY', 'HIGH'],
-    ['OUTSIDE_CALF_FOOT', 'HIGH'],
-    ['FREQUENT_EPISODES', 'ROUTINE'],
-    ['CONSECUTIVE_DAYS', 'ROUTINE'],
-  ])('%s is %s', (code, urgency) => {
+  // As the spec lists them: each urgency with its codes.
+  const spec: [RedFlagUrgency, RedFlagCode[]][] = [
+    ['URGENT', ['IMPAIRED_CONSCIOUSNESS', 'PROLONGED_SEIZURE', 'CALF_SWELLING']],
+    ['HIGH', ['PROLONGED_CRAMP', 'WEAKNESS_OR_WASTING', 'FREQUENT_WITHOUT_EXERTION', 'ANY_TIME_OF_DAY', 'OUTSIDE_CALF_FOOT']],
+    ['ROUTINE', ['FREQUENT_EPISODES', 'CONSECUTIVE_DAYS']],
+  ];
+  it.each(spec.flatMap(([urgency, listed]) => listed.map((code): [RedFlagCode, RedFlagUrgency] => [code, urgency])))('%s is %s', (code, urgency) => {
     expect(RED_FLAG_URGENCY[code]).toBe(urgency);
     expect(all().find((f) => f.code === code)?.urgency).toBe(urgency);
   });

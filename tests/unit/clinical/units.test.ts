@@ -59,6 +59,20 @@ const SPEC_DECIMALS: Record<Measure, number> = {
   HEIGHT: 0,
 };
 
+/** Each measure of the spec's section 7 table: label, units (canonical first), US conventional unit, decimals. */
+const SPEC_MEASURES: [Measure, string, string[], string, number][] = [
+  ['MAGNESIUM', 'Magnesium', ['mmol/L', 'mg/dL', 'mEq/L'], 'mg/dL', 2],
+  ['POTASSIUM', 'Potassium', ['mmol/L', 'mEq/L'], 'mEq/L', 2],
+  ['CALCIUM', 'Calcium (total)', ['mmol/L', 'mg/dL'], 'mg/dL', 2],
+  ['PHOSPHATE', 'Phosphate', ['mmol/L', 'mg/dL'], 'mg/dL', 2],
+  ['VITAMIN_D', 'Vitamin D (25-OH)', ['nmol/L', 'ng/mL'], 'ng/mL', 2],
+  ['FERRITIN', 'Ferritin', ['ug/L', 'ng/mL'], 'ng/mL', 2],
+  ['GLUCOSE', 'Glucose (fasting)', ['mmol/L', 'mg/dL'], 'mg/dL', 2],
+  ['TEMPERATURE', 'Temperature', ['°C', '°F'], '°F', 1],
+  ['WEIGHT', 'Weight', ['kg', 'lb'], 'lb', 1],
+  ['HEIGHT', 'Height', ['cm', 'in'], 'in', 0],
+];
+
 describe('measure definitions', () => {
   it('lists the 7 analytes in ANALYTES order, then temperature, weight and height', () => {
     expect(MEASURES).toEqual([...ANALYTES, 'TEMPERATURE', 'WEIGHT', 'HEIGHT']);
@@ -80,18 +94,7 @@ describe('measure definitions', () => {
     expect(MEASURE_DEFS[analyte].canonicalUnit).toBe(ANALYTE_UNITS[analyte]);
   });
 
-  it.each<[Measure, string, string[], string, number]>([
-    ['MAGNESIUM', 'Magnesium', ['mmol/L', 'mg/dL', 'mEq/L'], 'mg/dL', 2],
-    ['POTASSIUM', 'Potassium', ['mmol/L', 'mEq/L'], 'mEq/L', 2],
-    ['CALCIUM', 'Calcium (total)', ['mmol/L', 'mg/dL'], 'mg/dL', 2],
-    ['PHOSPHATE', 'Phosphate', ['mmol/L', 'mg/dL'], 'mg/dL', 2],
-    ['VITAMIN_D', 'Vitamin D (25-OH)', ['nmol/L', 'ng/mL'], 'ng/mL', 2],
-    ['FERRITIN', 'Ferritin', ['ug/L', 'ng/mL'], 'ng/mL', 2],
-    ['GLUCOSE', 'Glucose (fasting)', ['mmol/L', 'mg/dL'], 'mg/dL', 2],
-    ['TEMPERATURE', 'Temperature', ['°C', '°F'], '°F', 1],
-    ['WEIGHT', 'Weight', ['kg', 'lb'], 'lb', 1],
-    ['HEIGHT', 'Height', ['cm', 'in'], 'in', 0],
-  ])('%s: label %s, units %j (canonical first), US unit %s, %i decimals', (measure, label, units, usUnit, decimals) => {
+  it.each(SPEC_MEASURES)('%s: label %s, units %j (canonical first), US unit %s, %i decimals', (measure, label, units, usUnit, decimals) => {
     const def = MEASURE_DEFS[measure];
     expect(def.measure).toBe(measure);
     expect(def.label).toBe(label);
@@ -146,28 +149,12 @@ describe('measure definitions', () => {
 });
 
 describe('defaultUnit', () => {
-  it.each<[Measure, UnitSystem, string]>([
-    ['MAGNESIUM', 'SI', 'mmol/L'],
-    ['MAGNESIUM', 'US', 'mg/dL'],
-    ['POTASSIUM', 'SI', 'mmol/L'],
-    ['POTASSIUM', 'US', 'mEq/L'],
-    ['CALCIUM', 'SI', 'mmol/L'],
-    ['CALCIUM', 'US', 'mg/dL'],
-    ['PHOSPHATE', 'SI', 'mmol/L'],
-    ['PHOSPHATE', 'US', 'mg/dL'],
-    ['VITAMIN_D', 'SI', 'nmol/L'],
-    ['VITAMIN_D', 'US', 'ng/mL'],
-    ['FERRITIN', 'SI', 'ug/L'],
-    ['FERRITIN', 'US', 'ng/mL'],
-    ['GLUCOSE', 'SI', 'mmol/L'],
-    ['GLUCOSE', 'US', 'mg/dL'],
-    ['TEMPERATURE', 'SI', '°C'],
-    ['TEMPERATURE', 'US', '°F'],
-    ['WEIGHT', 'SI', 'kg'],
-    ['WEIGHT', 'US', 'lb'],
-    ['HEIGHT', 'SI', 'cm'],
-    ['HEIGHT', 'US', 'in'],
-  ])('%s in %s is %s', (measure, system, unit) => {
+  // SI is each measure's canonical unit, US its US conventional unit.
+  const cases = SPEC_MEASURES.flatMap(([measure, , units, usUnit]): [Measure, UnitSystem, string][] => [
+    [measure, 'SI', units[0]],
+    [measure, 'US', usUnit],
+  ]);
+  it.each(cases)('%s in %s is %s', (measure, system, unit) => {
     expect(defaultUnit(measure, system)).toBe(unit);
     expect(isAcceptedUnit(measure, unit)).toBe(true);
   });
@@ -475,48 +462,31 @@ describe('plausibility', () => {
   });
 });
 
+/** Either side of a reference range's bounds, 0.01 apart: outside flagged L or H, at a bound and inside not. */
+function boundaryCases(measure: Measure, low: number, high: number): [Measure, number, ReferenceFlag][] {
+  const hundredths = (x: number) => Number(x.toFixed(2));
+  return [
+    [measure, hundredths(low - 0.01), 'L'],
+    [measure, low, null],
+    [measure, hundredths(low + 0.01), null],
+    [measure, hundredths(high - 0.01), null],
+    [measure, high, null],
+    [measure, hundredths(high + 0.01), 'H'],
+  ];
+}
+
 describe('referenceFlag', () => {
   it.each<[Measure, number, ReferenceFlag]>([
-    ['MAGNESIUM', 0.69, 'L'],
-    ['MAGNESIUM', 0.7, null],
-    ['MAGNESIUM', 0.71, null],
-    ['MAGNESIUM', 0.99, null],
-    ['MAGNESIUM', 1.0, null],
-    ['MAGNESIUM', 1.01, 'H'],
-    ['POTASSIUM', 3.49, 'L'],
-    ['POTASSIUM', 3.5, null],
-    ['POTASSIUM', 3.51, null],
-    ['POTASSIUM', 5.09, null],
-    ['POTASSIUM', 5.1, null],
-    ['POTASSIUM', 5.11, 'H'],
-    ['CALCIUM', 2.14, 'L'],
-    ['CALCIUM', 2.15, null],
-    ['CALCIUM', 2.16, null],
-    ['CALCIUM', 2.54, null],
-    ['CALCIUM', 2.55, null],
-    ['CALCIUM', 2.56, 'H'],
-    ['PHOSPHATE', 0.79, 'L'],
-    ['PHOSPHATE', 0.8, null],
-    ['PHOSPHATE', 0.81, null],
-    ['PHOSPHATE', 1.44, null],
-    ['PHOSPHATE', 1.45, null],
-    ['PHOSPHATE', 1.46, 'H'],
+    ...boundaryCases('MAGNESIUM', 0.7, 1.0),
+    ...boundaryCases('POTASSIUM', 3.5, 5.1),
+    ...boundaryCases('CALCIUM', 2.15, 2.55),
+    ...boundaryCases('PHOSPHATE', 0.8, 1.45),
     ['VITAMIN_D', 49.99, 'L'],
     ['VITAMIN_D', 50, null],
     ['VITAMIN_D', 50.01, null],
     ['VITAMIN_D', 500, null], // "50 and above": no high bound
-    ['FERRITIN', 29.99, 'L'],
-    ['FERRITIN', 30, null],
-    ['FERRITIN', 30.01, null],
-    ['FERRITIN', 299.99, null],
-    ['FERRITIN', 300, null],
-    ['FERRITIN', 300.01, 'H'],
-    ['GLUCOSE', 3.89, 'L'],
-    ['GLUCOSE', 3.9, null],
-    ['GLUCOSE', 3.91, null],
-    ['GLUCOSE', 5.49, null],
-    ['GLUCOSE', 5.5, null],
-    ['GLUCOSE', 5.51, 'H'],
+    ...boundaryCases('FERRITIN', 30, 300),
+    ...boundaryCases('GLUCOSE', 3.9, 5.5),
     ['GLUCOSE', 7.0, 'H'],
     // Temperature's range is "below 38.0": 38.0 itself is high, and there is no low bound.
     ['TEMPERATURE', 37.9, null],

@@ -14,39 +14,21 @@ import { localTimeFormatter } from "@/lib/core/local-time";
 import { addDays, periodBounds, resolvePeriod } from "@/lib/features/exports/period";
 import { summarize, type ReportEpisode } from "@/lib/features/exports/report-data";
 import { reportQuerySchema } from "@/lib/features/exports/schema";
+import { syntheticEpisodeCsvRow } from "../../helpers/episode-csv-row";
 
-const SIDES = ["LEFT", "RIGHT", "BOTH"];
 const TYPES = [null, "TONIC", "CLONIC", "MYOCLONIC", "TONIC_CLONIC", "RLS"];
 const NOTES = ["", "a, b", 'say "hi"', "x\r\ny", "=1+1", "-3", "@a", "\tt", "ok"];
 
 function row(i: number): EpisodeCsvRow {
-  return {
-    id: `ep${i}`,
+  return syntheticEpisodeCsvRow(i, {
     patientId: `p${i % 3}`,
-    visitId: i % 4 ? null : `v${i}`,
     occurredAt: new Date(Date.UTC(2026, 2, 28, 0, 0) + i * 37 * 60_000),
-    durationSeconds: 5 + ((i * 53) % 4000),
-    side: SIDES[i % 3],
-    muscleGroup: ["CALF", "FOOT", "THIGH", "OTHER"][i % 4],
-    movement: i % 5 ? "TWITCHES" : null,
-    rhythm: i % 7 ? null : "IRREGULAR",
-    voluntaryControl: i % 2 === 0,
-    urgeToMove: i % 3 === 0,
-    worseAtRest: i % 5 === 0,
-    worseInEvening: i % 3 === 1,
-    reliefByMovement: i % 7 === 0,
-    consciousnessImpaired: i % 11 === 0,
-    duringSleep: i % 2 === 1,
-    painScore: i % 6 ? i % 11 : null,
     triggers: ["", "COLD", "COLD,EXERTION", "STRESS"][i % 4],
-    relief: ["", "MASSAGE,WARMTH"][i % 2],
     classification: TYPES[i % TYPES.length],
     suggestedClassification: TYPES[(i + 1) % TYPES.length],
-    needsReview: i % 9 === 0,
-    labelConfirmedAt: i % 9 === 4 ? new Date(Date.UTC(2026, 10, 1) + i * 60_000) : null,
     notes: NOTES[i % NOTES.length],
     patient: { mrn: i % 2 ? "M-1" : "=M", givenName: 'Jo "J"', familyName: "Smith, Jr" },
-  };
+  });
 }
 
 describe("episode CSV writer", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { episodeCsvLine, episodeCsvRecords, episodeCsvValues, EPISODE_CSV_FIELD, type EpisodeCsvRow } from "@/lib/features/exports/columns";
 import { instantMs, isoTimeFormatter, localTimeFormatter } from "@/lib/core/local-time";
+import { syntheticEpisodeCsvRow } from "../../helpers/episode-csv-row";
 
 /** The writer's bytes as text (it writes UTF-8). */
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -9,33 +10,15 @@ const TYPES = [null, "TONIC", "CLONIC", "MYOCLONIC", "TONIC_CLONIC", "RLS", "UNK
 const NOTES = ["", "a, b", 'say "hi"', "x\r\ny", "=1+1", "-3", "@a", "\tt", "ok", "Müller – ü", "🦵 at night"];
 
 function episode(i: number, occurredAt: Date): EpisodeCsvRow {
-  return {
-    id: `ep${i}`,
+  return syntheticEpisodeCsvRow(i, {
     patientId: `p${i % 7}`,
-    visitId: i % 4 ? null : `v${i}`,
     occurredAt,
-    durationSeconds: 5 + ((i * 53) % 4000),
-    side: ["LEFT", "RIGHT", "BOTH"][i % 3],
-    muscleGroup: ["CALF", "FOOT", "THIGH", "OTHER"][i % 4],
-    movement: i % 5 ? "TWITCHES" : null,
-    rhythm: i % 7 ? null : "IRREGULAR",
-    voluntaryControl: i % 2 === 0,
-    urgeToMove: i % 3 === 0,
-    worseAtRest: i % 5 === 0,
-    worseInEvening: i % 3 === 1,
-    reliefByMovement: i % 7 === 0,
-    consciousnessImpaired: i % 11 === 0,
-    duringSleep: i % 2 === 1,
-    painScore: i % 6 ? i % 11 : null,
     triggers: ["", "COLD", "COLD,EXERTION", "STRESS,NEW_TRIGGER"][i % 4],
-    relief: ["", "MASSAGE,WARMTH"][i % 2],
     classification: TYPES[i % TYPES.length],
     suggestedClassification: TYPES[(i + 3) % TYPES.length],
-    needsReview: i % 9 === 0,
-    labelConfirmedAt: i % 9 === 4 ? new Date(Date.UTC(2026, 10, 1) + i * 60_000) : null,
     notes: NOTES[i % NOTES.length],
     patient: { mrn: i % 2 ? `M-${i % 7}` : "=M", givenName: ['Jo "J"', "Ana", "Zoë"][i % 3], familyName: ["Smith, Jr", "Ng", "@Home"][i % 3] },
-  };
+  });
 }
 
 /** Instants with seconds and milliseconds, across both daylight-saving changes of 2026. */
