@@ -284,7 +284,9 @@ async function load(driver: BulkDriver, log: (m: string) => void): Promise<World
       const at = new Date(start + Math.floor(r.next() * (now - start)));
       const id = `bv${i}-${v}`;
       visitRows.push([id, patientIds[i], at, r.int(105, 160), r.int(65, 100), r.int(50, 110), 36.6, at, at]);
-      if (v === 0) labRows.push([`bl${i}`, id, patientIds[i], "MAGNESIUM", 0.6 + r.next() * 0.4, "mmol/L", at]);
+      const magnesium = 0.6 + r.next() * 0.4;
+      // Spec v2 keeps each lab as entered beside its canonical value (here entered in the canonical unit).
+      if (v === 0) labRows.push([`bl${i}`, id, patientIds[i], "MAGNESIUM", magnesium, "mmol/L", magnesium, "mmol/L", at]);
     }
   }
   await driver.insert(
@@ -297,9 +299,9 @@ async function load(driver: BulkDriver, log: (m: string) => void): Promise<World
   );
   await driver.insert(
     "LabResult",
-    ["id", "visitId", "patientId", "analyte", "value", "unit", "takenAt"].map((name, j) => ({
+    ["id", "visitId", "patientId", "analyte", "value", "unit", "enteredValue", "enteredUnit", "takenAt"].map((name, j) => ({
       name,
-      pg: (["text", "text", "text", "text", "float8", "text", "timestamptz"] as Column["pg"][])[j],
+      pg: (["text", "text", "text", "text", "float8", "text", "float8", "text", "timestamptz"] as Column["pg"][])[j],
     })),
     labRows,
   );

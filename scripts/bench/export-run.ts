@@ -44,7 +44,8 @@ export interface ExportRunOptions {
 }
 
 export async function runExport(opts: ExportRunOptions): Promise<ExportResult> {
-  const args = [...(opts.nodeArgs ?? []), await childEntry(), "--mode", opts.mode, "--out", opts.out ?? "/dev/null", ...(opts.batch ? ["--batch", String(opts.batch)] : [])];
+  // The app modules it bundles import "server-only": resolved as on the server (its empty entry).
+  const args = ["--conditions=react-server", ...(opts.nodeArgs ?? []), await childEntry(), "--mode", opts.mode, "--out", opts.out ?? "/dev/null", ...(opts.batch ? ["--batch", String(opts.batch)] : [])];
   const child = spawnSync(process.execPath, args, {
     env: { ...process.env, DATABASE_URL: opts.url, BENCH_CLINIC_IDS: opts.clinicIds.join(","), NODE_ENV: "production" },
     encoding: "utf8",
