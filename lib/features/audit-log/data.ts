@@ -6,6 +6,14 @@
 import "server-only";
 import type { Actor } from "@/lib/server/permissions";
 import type { Prisma } from "@/generated/prisma/client";
+import {
+  auditActionLabel,
+  auditOutcomeLabel,
+  auditTargetLabel,
+  detailReferenceIds,
+  type DetailReferences,
+} from "@/lib/core/audit-actions";
+import { CAUSES_BY_ID, type CauseId } from "@/lib/core/clinical/checklist";
 import { csvLine } from "@/lib/core/csv";
 import { auditFilterSchema, type AuditFilters } from "@/lib/features/audit-log/schema";
 import { parseWith } from "@/lib/core/validation/common";
@@ -160,32 +168,180 @@ interface Scope {
   userIds: Set<string>;
 }
 
-async function loadScope(tx: Tx, actor: Actor): Promise<Scope> {
-  const users = await tx.user.findMany({
+/** A user the log may be filtered by: the users of the actor's clinics. */
+export interface AuditUserOption {
+  id: string;
+  name: string;
+  email: string;
+}
+
+async function usersInScope(tx: Tx, actor: Actor): Promise<AuditUserOption[]> {
+  return tx.user.findMany({
     where: { memberships: { some: { clinicId: { in: actor.clinicIds } } } },
-    select: { id: true },
+    select: { id: true, name: true, email: true },
+    orderBy: [{ name: "asc" }, { email: "asc" }],
   });
+}
+
+async function loadScope(tx: Tx, actor: Actor): Promise<Scope> {
+  const users = await usersInScope(tx, actor);
   return { clinicIds: actor.clinicIds, userIds: new Set(users.map((u) => u.id)) };
 }
 
 const patientOf = (row: AuditEventRow) => row.patientId ?? (row.targetType === "Patient" ? row.targetId : null);
 
-async function visibleRows<T extends AuditEventRow>(tx: Tx, scope: Scope, rows: T[]): Promise<T[]> {
-  const ids = [...new Set(rows.map(patientOf).filter((id): id is string => id !== null))];
-  const inScope = new Set(
-    ids.length === 0
-      ? []
-      : (await tx.patient.findMany({ where: { id: { in: ids }, clinicId: { in: scope.clinicIds } }, select: { id: true } })).map((p) => p.id),
-  );
-  return rows.filter((row) => {
-    const patientId = patientOf(row);
-    if (patientId !== null && inScope.has(patientId)) return true;
-    if (row.patientId !== null) return false;
-    return row.userId === null || scope.userIds.has(row.userId);
-  });
+/**
+ * The patient a row names, as far as the reader may know it: never the internal id.
+ * - active / deleted: a patient of the reader's clinics (deleted: in the recycle bin);
+ * - purged: no longer stored (erased on request), so nothing more is known;
+ * - elsewhere: a patient of a clinic the reader does not belong to.
+ */
+export interface AuditPatientRef {
+  id: string;
+  state: "active" | "deleted" | "purged" | "elsewhere";
+  /** "Family, Given" (active and deleted only). */
+  name: string | null;
+  mrn: string | null;
 }
 
-function filterWhere(f: AuditFilters): Prisma.AuditEventWhereInput {
+/** The patient in words, as the page and the CSV show it. */
+export function patientInWords(p: AuditPatientRef): string {
+  if (p.state === "purged") return "Purged patient";
+  if (p.state === "elsewhere") return "Patient of another clinic";
+  return p.state === "deleted" ? `${p.name} (deleted patient)` : p.name!;
+}
+
+/** A row with the names of who and what it is about. */
+export interface AuditEventView extends AuditEventRow {
+  /** The user's name now (null: no user, e.g. a sign-in to an unknown account). */
+  userName: string | null;
+  patient: AuditPatientRef | null;
+  /** What the row's target is, in words ("User Dr. Clara Lind"); null when there is none. */
+  target: string | null;
+}
+
+interface Lookups {
+  patients: Map<string, AuditPatientRef>;
+  users: Map<string, string>;
+  clinics: Map<string, string>;
+}
+
+async function lookUpPatients(tx: Tx, scope: Scope, ids: Set<string>): Promise<Map<string, AuditPatientRef>> {
+  const rows = ids.size
+    ? await tx.patient.findMany({ where: { id: { in: [...ids] } }, select: { id: true, clinicId: true, familyName: true, givenName: true, mrn: true, deletedAt: true } })
+    : [];
+  const found = new Map(rows.map((p) => [p.id, p]));
+  const refs = new Map<string, AuditPatientRef>();
+  for (const id of ids) {
+    const p = found.get(id);
+    if (!p) refs.set(id, { id, state: "purged", name: null, mrn: null });
+    else if (!scope.clinicIds.includes(p.clinicId)) refs.set(id, { id, state: "elsewhere", name: null, mrn: null });
+    else refs.set(id, { id, state: p.deletedAt ? "deleted" : "active", name: `${p.familyName}, ${p.givenName}`, mrn: p.mrn });
+  }
+  return refs;
+}
+
+/** The names of the patients, users and clinics `rows` refer to, in one query per kind. */
+async function lookUp(tx: Tx, scope: Scope, rows: AuditEventRow[]): Promise<Lookups> {
+  const patientIds = new Set<string>();
+  const userIds = new Set<string>();
+  const clinicIds = new Set<string>();
+  for (const row of rows) {
+    const patientId = patientOf(row);
+    if (patientId) patientIds.add(patientId);
+    if (row.userId) userIds.add(row.userId);
+    if (row.targetId && row.targetType === "User") userIds.add(row.targetId);
+    if (row.targetId && row.targetType === "Clinic") clinicIds.add(row.targetId);
+    if (row.details.length > 2) {
+      const refs = detailReferenceIds(row.details);
+      refs.patients.forEach((id) => patientIds.add(id));
+      refs.users.forEach((id) => userIds.add(id));
+      refs.clinics.forEach((id) => clinicIds.add(id));
+    }
+  }
+  // One after another: the statements of one transaction run on one connection anyway.
+  const patients = await lookUpPatients(tx, scope, patientIds);
+  const users = userIds.size ? await tx.user.findMany({ where: { id: { in: [...userIds] } }, select: { id: true, name: true } }) : [];
+  const clinics = clinicIds.size ? await tx.clinic.findMany({ where: { id: { in: [...clinicIds] } }, select: { id: true, name: true } }) : [];
+  return {
+    patients,
+    users: new Map(users.map((u) => [u.id, u.name])),
+    clinics: new Map(clinics.map((c) => [c.id, c.name])),
+  };
+}
+
+function visible(scope: Scope, lookups: Lookups, row: AuditEventRow): boolean {
+  const patientId = patientOf(row);
+  const state = patientId === null ? null : lookups.patients.get(patientId)?.state;
+  if (state === "active" || state === "deleted") return true;
+  if (row.patientId !== null) return false;
+  return row.userId === null || scope.userIds.has(row.userId);
+}
+
+function targetInWords(row: AuditEventRow, lookups: Lookups): string | null {
+  if (!row.targetType) return null;
+  const kind = auditTargetLabel(row.targetType);
+  const id = row.targetId ?? "";
+  if (row.targetType === "User") return `${kind} ${lookups.users.get(id) ?? "(removed)"}`;
+  if (row.targetType === "Clinic") return `${kind} ${lookups.clinics.get(id) ?? "(removed)"}`;
+  if (row.targetType === "ChecklistItem" && id in CAUSES_BY_ID) return `${kind} ${CAUSES_BY_ID[id as CauseId].label}`;
+  return kind;
+}
+
+/** The rows in the actor's scope, with their names. */
+async function describeRows(tx: Tx, scope: Scope, rows: AuditEventRow[]): Promise<{ items: AuditEventView[]; lookups: Lookups }> {
+  const lookups = await lookUp(tx, scope, rows);
+  const items = rows
+    .filter((row) => visible(scope, lookups, row))
+    .map((row) => {
+      const patientId = patientOf(row);
+      return {
+        ...row,
+        userName: row.userId ? (lookups.users.get(row.userId) ?? null) : null,
+        patient: patientId ? lookups.patients.get(patientId)! : null,
+        target: targetInWords(row, lookups),
+      };
+    });
+  return { items, lookups };
+}
+
+/** The names the page's details may show: patients only as the reader may know them. */
+function detailReferences(lookups: Lookups): DetailReferences {
+  return {
+    patients: new Map([...lookups.patients].map(([id, p]) => [id, p.mrn ? `${patientInWords(p)}, MRN ${p.mrn}` : patientInWords(p)])),
+    users: lookups.users,
+    clinics: lookups.clinics,
+  };
+}
+
+/** Patients one filter may name at most; beyond it the filter asks for more of the name. */
+export const PATIENT_MATCH_LIMIT = 100;
+
+/**
+ * The patients of the actor's clinics (deleted ones too) that the patient filter names: the one
+ * whose MRN it is, else those whose name and MRN contain every word of it.
+ */
+async function matchPatients(tx: Tx, clinicIds: string[], text: string): Promise<string[]> {
+  const exact = await tx.patient.findMany({ where: { clinicId: { in: clinicIds }, mrn: text }, select: { id: true } });
+  if (exact.length) return exact.map((p) => p.id);
+  const words = text.toLowerCase().split(/[\s,]+/).filter(Boolean);
+  const rows = await tx.patient.findMany({
+    where: { clinicId: { in: clinicIds }, AND: words.map((w) => ({ searchText: { contains: w } })) },
+    select: { id: true },
+    orderBy: { id: "asc" },
+    take: PATIENT_MATCH_LIMIT + 1,
+  });
+  if (rows.length > PATIENT_MATCH_LIMIT) {
+    throw invalid({ patient: `More than ${PATIENT_MATCH_LIMIT} patients match: type more of the name, or the MRN` });
+  }
+  return rows.map((p) => p.id);
+}
+
+const aboutPatients = (ids: string[]): Prisma.AuditEventWhereInput => ({
+  OR: [{ patientId: { in: ids } }, { patientId: null, targetType: "Patient", targetId: { in: ids } }],
+});
+
+function filterWhere(f: AuditFilters, matchedPatients: string[] | null): Prisma.AuditEventWhereInput {
   const and: Prisma.AuditEventWhereInput[] = [];
   if (f.user) {
     if (f.user.includes("@")) {
@@ -196,7 +352,8 @@ function filterWhere(f: AuditFilters): Prisma.AuditEventWhereInput {
       and.push({ userId: f.user });
     }
   }
-  if (f.patientId) and.push({ OR: [{ patientId: f.patientId }, { patientId: null, targetType: "Patient", targetId: f.patientId }] });
+  if (f.patientId) and.push(aboutPatients([f.patientId]));
+  if (matchedPatients) and.push(aboutPatients(matchedPatients));
   if (f.action) and.push({ action: f.action });
   if (f.outcome) and.push({ outcome: f.outcome });
   if (f.from) and.push({ at: { gte: new Date(`${f.from}T00:00:00.000Z`) } });
@@ -206,15 +363,19 @@ function filterWhere(f: AuditFilters): Prisma.AuditEventWhereInput {
 
 /** The filters as recorded in the AUDIT_VIEW / AUDIT_EXPORT row (positions and page size left out). */
 function describeFilters(f: AuditFilters) {
-  return { user: f.user, patientId: f.patientId, action: f.action, outcome: f.outcome, from: f.from, to: f.to };
+  return { user: f.user, patientId: f.patientId, patient: f.patient, action: f.action, outcome: f.outcome, from: f.from, to: f.to };
 }
 
 export interface AuditPage {
-  items: AuditEventRow[];
+  items: AuditEventView[];
   /** Position for the next page of older rows (`before=`), or null at the oldest. */
   olderCursor: number | null;
   /** Position for the page of newer rows (`after=`), or null at the newest. */
   newerCursor: number | null;
+  /** Names for the ids in the rows' details (describeAuditDetails). */
+  references: DetailReferences;
+  /** The patients the patient filters select (null: no patient filter). */
+  patients: AuditPatientRef[] | null;
 }
 
 const SCAN_BATCH = 500;
@@ -227,10 +388,18 @@ const MAX_SCAN_MS = 3_000;
 
 const parseFilters = (input: unknown) => parseWith(auditFilterSchema, input ?? {});
 
+/** The patients the filters name, as the actor may know them (null: no patient filter). */
+async function filteredPatients(tx: Tx, scope: Scope, f: AuditFilters, matched: string[] | null): Promise<AuditPatientRef[] | null> {
+  if (!f.patientId && !matched) return null;
+  const ids = f.patientId ? (matched ? matched.filter((id) => id === f.patientId) : [f.patientId]) : matched!;
+  const refs = await lookUpPatients(tx, scope, new Set(ids));
+  return [...refs.values()].filter((p) => p.state === "active" || p.state === "deleted").sort((a, b) => a.name!.localeCompare(b.name!));
+}
+
 /**
- * One page of the audit log, newest first, filtered, in the actor's scope. Needs "audit:read",
- * and is itself recorded (AUDIT_VIEW) in the same transaction. Keyset pagination by seq:
- * `before` gives older rows, `after` newer ones.
+ * One page of the audit log, newest first, filtered, in the actor's scope, with the names of its
+ * users and patients. Needs "audit:read", and is itself recorded (AUDIT_VIEW) in the same
+ * transaction. Keyset pagination by seq: `before` gives older rows, `after` newer ones.
  */
 export async function listAuditEvents(actor: Actor, input: unknown): Promise<AuditPage> {
   const parsed = parseFilters(input);
@@ -238,10 +407,12 @@ export async function listAuditEvents(actor: Actor, input: unknown): Promise<Aud
     if (!parsed.ok) throw invalid(parsed.fields);
     const f = parsed.data;
     const scope = await loadScope(tx, actor);
-    const where = filterWhere(f);
+    const matched = f.patient ? await matchPatients(tx, actor.clinicIds, f.patient) : null;
+    const where = filterWhere(f, matched);
     // Reading upwards only when asked for newer rows (`after` alone); then the page is reversed.
     const upwards = f.after !== undefined && f.before === undefined;
-    const found: AuditEventRow[] = [];
+    const found: AuditEventView[] = [];
+    const lookups: Lookups[] = [];
     let position: number | undefined = upwards ? f.after : f.before;
     let scanned = 0;
     let exhausted = false;
@@ -258,7 +429,9 @@ export async function listAuditEvents(actor: Actor, input: unknown): Promise<Aud
         take: batch,
       });
       scanned += rows.length;
-      found.push(...(await visibleRows(tx, scope, rows)));
+      const described = await describeRows(tx, scope, rows);
+      found.push(...described.items);
+      lookups.push(described.lookups);
       if (rows.length < batch) {
         exhausted = true;
         break;
@@ -270,6 +443,12 @@ export async function listAuditEvents(actor: Actor, input: unknown): Promise<Aud
     const more = found.length > f.limit || !exhausted;
     // Where reading would go on: after the last item, or where the scan stopped if the page is short.
     const continueAt = items.length === f.limit ? items[items.length - 1].seq : (position ?? null);
+    const references = detailReferences({
+      patients: new Map(lookups.flatMap((l) => [...l.patients])),
+      users: new Map(lookups.flatMap((l) => [...l.users])),
+      clinics: new Map(lookups.flatMap((l) => [...l.clinics])),
+    });
+    const patients = await filteredPatients(tx, scope, f, matched);
     let page: AuditPage;
     if (upwards) {
       items.reverse();
@@ -277,12 +456,16 @@ export async function listAuditEvents(actor: Actor, input: unknown): Promise<Aud
         items,
         newerCursor: more ? continueAt : null,
         olderCursor: items.length ? items[items.length - 1].seq : f.after! + 1,
+        references,
+        patients,
       };
     } else {
       page = {
         items,
         olderCursor: more ? continueAt : null,
         newerCursor: f.before !== undefined ? (items[0]?.seq ?? f.before - 1) : null,
+        references,
+        patients,
       };
     }
     await appendAudit(tx, actor, { action: "AUDIT_VIEW", details: { filters: describeFilters(f), returned: items.length } });
@@ -290,21 +473,58 @@ export async function listAuditEvents(actor: Actor, input: unknown): Promise<Aud
   });
 }
 
+/**
+ * The users the log may be filtered by (the users of the actor's clinics), by name. Needs
+ * "audit:read"; read for the filter of the page whose AUDIT_VIEW row records the view.
+ */
+export async function listAuditLogUsers(actor: Actor): Promise<AuditUserOption[]> {
+  return guarded(actor, "audit:read", { action: "AUDIT_VIEW" }, (tx) => usersInScope(tx, actor));
+}
+
+/** A row of the CSV export: the stored row, then who and what in words. */
+interface AuditCsvRow extends AuditEventRow {
+  userName: string | null;
+  actionLabel: string;
+  outcomeLabel: string;
+  patientName: string | null;
+  patientMrn: string | null;
+  targetLabel: string | null;
+}
+
+/**
+ * The export's columns: the words first, each beside the stored value it reads (which, with
+ * prevHash and hash, lets the chain be checked from the file).
+ */
 export const AUDIT_CSV_COLUMNS = [
   "seq",
   "at",
-  "userId",
+  "userName",
   "userEmail",
+  "userId",
+  "actionLabel",
   "action",
+  "outcomeLabel",
   "outcome",
+  "patientName",
+  "patientMrn",
   "patientId",
+  "targetLabel",
   "targetType",
   "targetId",
   "ip",
   "details",
   "prevHash",
   "hash",
-] as const satisfies readonly (keyof AuditEventRow)[];
+] as const satisfies readonly (keyof AuditCsvRow)[];
+
+const csvRow = (e: AuditEventView): AuditCsvRow => ({
+  ...e,
+  actionLabel: auditActionLabel(e.action),
+  outcomeLabel: auditOutcomeLabel(e.outcome),
+  patientName: e.patient ? patientInWords(e.patient) : null,
+  patientMrn: e.patient?.mrn ?? null,
+  targetLabel: e.target,
+});
 
 const EXPORT_BATCH = 1000;
 
@@ -312,20 +532,20 @@ const EXPORT_BATCH = 1000;
  * The filtered audit log as CSV, oldest first, produced batch by batch (one chunk per batch) so
  * a log of any length streams in constant memory. Needs "audit:read"; the export is recorded
  * (AUDIT_EXPORT, with its filters) before the first byte is produced, and covers the rows that
- * existed at that moment. Paging positions in the filters are ignored: the export is every row
- * that matches.
+ * existed at that moment (and the patients the patient filter matched then). Paging positions in
+ * the filters are ignored: the export is every row that matches.
  */
 export async function exportAuditEventsCsv(actor: Actor, input: unknown): Promise<AsyncGenerator<string, void, undefined>> {
   const parsed = parseFilters(input);
-  const { scope, upTo, filters } = await guarded(actor, "audit:read", { action: "AUDIT_EXPORT" }, async (tx) => {
+  const { scope, upTo, where } = await guarded(actor, "audit:read", { action: "AUDIT_EXPORT" }, async (tx) => {
     if (!parsed.ok) throw invalid(parsed.fields);
     const f = parsed.data;
     const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
     const scope = await loadScope(tx, actor);
+    const matched = f.patient ? await matchPatients(tx, actor.clinicIds, f.patient) : null;
     await appendAudit(tx, actor, { action: "AUDIT_EXPORT", details: { filters: describeFilters(f), upToSeq: last?.seq ?? 0 } });
-    return { scope, upTo: last?.seq ?? 0, filters: f };
+    return { scope, upTo: last?.seq ?? 0, where: filterWhere(f, matched) };
   });
-  const where = filterWhere(filters);
   async function* generate(): AsyncGenerator<string, void, undefined> {
     yield "\uFEFF" + csvLine(AUDIT_CSV_COLUMNS); // the byte-order mark makes spreadsheets read UTF-8
     let after = 0;
@@ -337,9 +557,16 @@ export async function exportAuditEventsCsv(actor: Actor, input: unknown): Promis
           orderBy: { seq: "asc" },
           take: EXPORT_BATCH,
         });
-        return { rows, visible: await visibleRows(tx, scope, rows) };
+        return { rows, visible: (await describeRows(tx, scope, rows)).items };
       });
-      if (chunk.visible.length) yield chunk.visible.map((r) => csvLine(AUDIT_CSV_COLUMNS.map((c) => r[c]))).join("");
+      if (chunk.visible.length) {
+        yield chunk.visible
+          .map((e) => {
+            const row = csvRow(e);
+            return csvLine(AUDIT_CSV_COLUMNS.map((c) => row[c]));
+          })
+          .join("");
+      }
       if (chunk.rows.length < EXPORT_BATCH) return;
       after = chunk.rows[chunk.rows.length - 1].seq;
     }

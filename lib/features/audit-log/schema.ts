@@ -21,6 +21,8 @@ export const auditFilterSchema = z
   .object({
     user: optional(z.string().trim().max(320, "Too long (320 characters at most)")),
     patientId: optional(z.string().trim().max(100, "Too long (100 characters at most)")),
+    /** A patient's MRN, or words of the name: the patients of the actor's clinics it matches. */
+    patient: optional(z.string().trim().max(200, "Too long (200 characters at most)")),
     action: optional(
       z
         .string()

@@ -45,7 +45,8 @@ export async function GET(request: NextRequest): Promise<Response> {
       await chunks.return(undefined);
     },
   });
-  const stamp = new Date().toISOString().slice(0, 19).replaceAll(":", "").replace("T", "-");
+  // The day of the export (UTC), as every exported file is named.
+  const stamp = new Date().toISOString().slice(0, 10);
   return new Response(stream, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
