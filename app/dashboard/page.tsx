@@ -14,6 +14,8 @@ import { typeSeries, weeklyTypeRows, weeklyTypeTable } from "@/app/_components/c
 import { formatWeek, OKABE_ITO, type BarSeries } from "@/app/_components/charts/palette";
 import styles from "@/app/_components/charts/charts.module.css";
 import { PeriodPicker } from "@/app/_components/period-picker";
+import { loadPatientsToSeeFirst } from "@/lib/features/patients/list";
+import { PatientTable } from "@/app/patients/patient-table";
 
 export const metadata: Metadata = { title: "Clinic dashboard" };
 
@@ -40,6 +42,21 @@ async function RedFlagCount({ actor }: { actor: Actor }) {
         </ul>
       )}
     </>
+  );
+}
+
+/** The ten patients the triage list puts first: the most urgent red flag, then the most episodes awaiting review (streamed in). */
+async function PatientsToSeeFirst({ actor }: { actor: Actor }) {
+  const page = await loadPatientsToSeeFirst(actor);
+  return (
+    <PatientTable
+      rows={page.items}
+      now={page.asOf}
+      showClinic={page.clinics.length > 1}
+      compact
+      caption="Patients to see first: the most urgent red flag first, then the most episodes awaiting review"
+      empty="No patient has a red flag or an episode awaiting review."
+    />
   );
 }
 
@@ -107,6 +124,14 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <p className={styles.kpiLabel}>New patients in the period</p>
         </div>
       </div>
+      <h2 id="see-first">Patients to see first</h2>
+      <p className="muted">
+        Red flags of the last 30 days, most urgent first, then episodes awaiting review.{" "}
+        <Link href="/patients?sort=urgency&dir=desc">All patients by urgency</Link>
+      </p>
+      <Suspense fallback={<p className="muted">Reading the patient list…</p>}>
+        <PatientsToSeeFirst actor={actor} />
+      </Suspense>
       <h2>Over time</h2>
       <PeriodPicker
         basePath="/dashboard"

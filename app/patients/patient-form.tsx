@@ -4,6 +4,8 @@ import { CONDITION_LABELS, CONDITIONS, LIFESTYLE_FLAG_LABELS, LIFESTYLE_FLAGS, S
 import { unitsOf } from "@/lib/core/clinical/units";
 import { initialFormState, type FormState } from "@/lib/core/form-state";
 import { errorProps, FieldError, FormAlert } from "../_components/field";
+import { LIMIT_NEAR, LimitedTextInput } from "../_components/limited-text";
+import { TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 
 export interface PatientFormValues {
   clinicId?: string;
@@ -47,10 +49,10 @@ export function PatientForm({
   const values = { ...initial, ...submitted, ...(submitted && heightOf(submitted)) };
   const [medRows, setMedRows] = useState(Math.max(values.medications.length + 1, 2));
   const f = state.fields ?? {};
-  const text = (name: "mrn" | "givenName" | "familyName", label: string, autoComplete?: string) => (
+  const text = (name: "mrn" | "givenName" | "familyName", label: string, max: number, autoComplete?: string) => (
     <div className="field">
       <label htmlFor={name}>{label}</label>
-      <input id={name} name={name} type="text" defaultValue={values[name]} autoComplete={autoComplete ?? "off"} {...errorProps(name, f[name])} />
+      <LimitedTextInput id={name} name={name} max={max} defaultValue={values[name]} autoComplete={autoComplete ?? "off"} error={f[name]} />
       <FieldError id={name} error={f[name]} />
     </div>
   );
@@ -76,9 +78,9 @@ export function PatientForm({
               <FieldError id="clinicId" error={f.clinicId} />
             </div>
           )}
-          {text("mrn", "Medical record number (MRN)")}
-          {text("familyName", "Family name")}
-          {text("givenName", "Given name")}
+          {text("mrn", "Medical record number (MRN)", TEXT_LIMITS.mrn)}
+          {text("familyName", "Family name", TEXT_LIMITS.personName)}
+          {text("givenName", "Given name", TEXT_LIMITS.personName)}
           <div className="field">
             <label htmlFor="birthDate">Date of birth</label>
             <input id="birthDate" name="birthDate" type="date" defaultValue={values.birthDate} {...errorProps("birthDate", f.birthDate)} />
@@ -161,7 +163,7 @@ export function PatientForm({
                 return (
                   <tr key={i}>
                     <td>
-                      <input type="text" name={k("name")} aria-label={`Medication ${i + 1} name`} defaultValue={m?.name ?? ""} {...errorProps(k("name"), f[k("name")])} />
+                      <LimitedTextInput id={k("name")} name={k("name")} aria-label={`Medication ${i + 1} name`} max={TEXT_LIMITS.medicationName} visibleFrom={LIMIT_NEAR * TEXT_LIMITS.medicationName} defaultValue={m?.name ?? ""} error={f[k("name")]} />
                       <FieldError id={k("name")} error={f[k("name")]} />
                     </td>
                     <td>

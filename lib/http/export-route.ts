@@ -7,6 +7,7 @@ import { apiRoute } from "@/lib/http/api/handler";
 import type { Actor } from "@/lib/server/permissions";
 import type { CsvExport } from "@/lib/features/exports/data";
 import { byteStream } from "@/lib/features/exports/stream";
+import { contentDisposition } from "@/lib/core/file-names";
 
 const BASE_HEADERS = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" };
 
@@ -32,16 +33,14 @@ export function exportRoute<P extends Record<string, string> = Record<string, ne
   return apiRoute<P>((request, { params }, actor) => handler(request, params, actor));
 }
 
-/** Only letters, digits, dot, dash and underscore reach the Content-Disposition header. */
-const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, "_");
-
+/** A file as one response, named by `filename` (lib/core/file-names.ts makes it safe for the header). */
 export function fileResponse(bytes: Uint8Array, opts: { filename: string; contentType: string; inline?: boolean }): Response {
   return new Response(new Uint8Array(bytes), {
     headers: {
       ...BASE_HEADERS,
       "Content-Type": opts.contentType,
       "Content-Length": String(bytes.byteLength),
-      "Content-Disposition": `${opts.inline ? "inline" : "attachment"}; filename="${safeName(opts.filename)}"`,
+      "Content-Disposition": contentDisposition(opts.filename, opts.inline ? "inline" : "attachment"),
     },
   });
 }
@@ -56,7 +55,7 @@ export function csvResponse(exp: CsvExport, what: string): Response {
     headers: {
       ...BASE_HEADERS,
       "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${safeName(exp.filename)}"`,
+      "Content-Disposition": contentDisposition(exp.filename),
       "X-Total-Rows": String(exp.rows),
     },
   });

@@ -74,7 +74,7 @@ describe("accessibility", () => {
     await page.getByRole("button", { name: "Create patient" }).click();
     await page.locator("#mrn-error").waitFor();
     await expectAccessible(page, "new patient with errors");
-    await gotoReady(page, `/patients/${patientId}`, "form[aria-label=Episode]");
+    await gotoReady(page, `/patients/${patientId}/episodes?record=1`, "form[aria-label=Episode]");
     await page.getByRole("button", { name: "Save episode" }).click();
     await page.locator("#ep-duration-error").waitFor();
     await expectAccessible(page, "episode form with errors");

@@ -19,7 +19,7 @@ describe("clinical rules version 2", () => {
     createPatient(await actorOf(email), { mrn: `E2E-${uniqueSuffix()}`, givenName: "Ruth", familyName, birthDate: "1961-05-14", sex: "FEMALE" });
 
   const openVisitForm = async (page: Page, patientId: string) => {
-    await gotoReady(page, `/patients/${patientId}`, "form[aria-label=Episode]");
+    await gotoReady(page, `/patients/${patientId}/visits`, "form[aria-label=Visit]");
     await page.getByText("Log a visit (vitals, labs)").click();
   };
 
@@ -61,17 +61,18 @@ describe("clinical rules version 2", () => {
     expect(await visits.locator("tbody tr").first().getByText(/high/i).count()).toBeGreaterThan(0);
     expect(await visits.locator("tbody tr").first().getByText(/low/i).count()).toBeGreaterThan(0);
 
-    // The rules compared canonical values: fever, diabetes-range glucose, low magnesium.
+    // The rules compared canonical values: fever, diabetes-range glucose, low magnesium (the Checklist tab).
+    await gotoReady(page, `/patients/${patient.id}/checklist`, null);
     const suggested = async (cause: string) => (await page.locator(`[data-cause=${cause}]`).getAttribute("class")) ?? "";
     for (const cause of ["acute_infection", "metabolic_endocrine", "micronutrient_deficiency"]) expect(await suggested(cause)).toContain("suggested");
     expect(await suggested("hypothermia")).not.toContain("suggested");
     await screenshot(page, "v2-us-units-patient");
 
-    // The lab trends: a chart per lab, in the clinic's units, with the table view of the same values.
-    await gotoReady(page, `/patients/${patient.id}/trends`, null);
+    // The lab trends (the Visits and labs tab): a chart per lab, in the clinic's units, with the table view of the same values.
+    await gotoReady(page, `/patients/${patient.id}/visits`, null);
     await page.getByTestId("chart-lab-glucose").waitFor();
     await page.getByTestId("chart-lab-magnesium").waitFor();
-    // The chart is drawn (recharts loads on this page only) with its reference band.
+    // The chart is drawn (recharts loads on the tabs that draw charts only) with its reference band.
     await page.locator("[data-testid=chart-lab-glucose] svg").first().waitFor();
     expect(await page.locator("main").textContent()).toMatch(/126\smg\/dL/);
     await screenshot(page, "v2-lab-trends");
@@ -86,7 +87,7 @@ describe("clinical rules version 2", () => {
       const page = await browser.newPage();
       await page.setViewportSize({ width, height });
       await signIn(page, "clinician@demo.clinic");
-      await gotoReady(page, `/patients/${patient.id}`, "form[aria-label=Episode]");
+      await gotoReady(page, `/patients/${patient.id}/episodes?record=1`, "form[aria-label=Episode]");
       await page.getByRole("checkbox", { name: "Urge to move the legs" }).check();
       await page.getByRole("checkbox", { name: /worse at rest/i }).check();
       await page.getByRole("checkbox", { name: /eased by moving/i }).check();
@@ -128,7 +129,7 @@ describe("clinical rules version 2", () => {
     const cookie = await sessionCookie("clinician@demo.clinic");
     const action = findServerAction("createVisitAction");
     const fields = { timeZone: "Europe/Berlin", occurredAt: "2026-11-20T08:00", labRows: "1", "lab.0.analyte": "GLUCOSE", "lab.0.unit": "mmol/L" };
-    const refused = await submitFormAction(action, { ...fields, "lab.0.value": "110", weight: "900", weightUnit: "kg" }, { cookie, bound: [patient.id], path: `/patients/${patient.id}` });
+    const refused = await submitFormAction(action, { ...fields, "lab.0.value": "110", weight: "900", weightUnit: "kg" }, { cookie, bound: [patient.id], path: `/patients/${patient.id}/visits` });
     const result = refused.result as { status: string; fields: Record<string, string> };
     expect(result.status).toBe("error");
     expect(Object.keys(result.fields).sort()).toEqual(["lab.0.value", "weight"]);
@@ -137,7 +138,7 @@ describe("clinical rules version 2", () => {
     expect(await db.labResult.count({ where: { patientId: patient.id } })).toBe(0);
 
     // The same call with a plausible value goes through, so the refusal was about the values.
-    const ok = await submitFormAction(action, { ...fields, "lab.0.value": "5.2", weight: "72", weightUnit: "kg" }, { cookie, bound: [patient.id], path: `/patients/${patient.id}` });
+    const ok = await submitFormAction(action, { ...fields, "lab.0.value": "5.2", weight: "72", weightUnit: "kg" }, { cookie, bound: [patient.id], path: `/patients/${patient.id}/visits` });
     expect(await db.visit.count({ where: { patientId: patient.id } })).toBe(1);
     expect(await db.labResult.findFirstOrThrow({ where: { patientId: patient.id } })).toMatchObject({ value: 5.2, unit: "mmol/L" });
   });

@@ -44,6 +44,9 @@ describe("clinician: new patient form", () => {
     await page.getByRole("heading", { level: 1, name: "Testperson, Erika" }).waitFor();
     await page.getByText("Saved.").waitFor();
     await page.getByText(`MRN ${mrn}`).waitFor();
+    const landedOn = new URL(page.url()).pathname;
+    // The problem list, medications and height are on the History tab.
+    await Promise.all([page.waitForURL(/\/history$/), page.getByRole("link", { name: "History", exact: true }).click()]);
     await page.locator("section[aria-labelledby=problems]").getByText("Diabetes").waitFor();
     await page.locator("section[aria-labelledby=medications]").getByText("Magnesium citrate 300 mg — since 2025-02-01").waitFor();
     await page.locator("section[aria-labelledby=problems]").getByText("Sedentary").waitFor();
@@ -51,7 +54,7 @@ describe("clinician: new patient form", () => {
     await page.getByText("169 cm").waitFor();
 
     const stored = await db.patient.findFirstOrThrow({ where: { mrn }, include: { conditions: true, medications: true, clinic: true } });
-    expect(new URL(page.url()).pathname).toBe(`/patients/${stored.id}`);
+    expect(landedOn).toBe(`/patients/${stored.id}`);
     expect(stored).toMatchObject({ familyName: "Testperson", givenName: "Erika", birthDate: "1980-05-17", sex: "FEMALE", heightCm: 169 });
     expect(stored.clinic.name).toBe("Demo Clinic");
     expect(stored.conditions.map((c) => c.code)).toEqual(["DIABETES"]);

@@ -26,7 +26,7 @@ describe("clinician: visits, episodes and the assessment", () => {
     const patient = await newPatient("Visitlog");
     const page = await browser.newPage();
     await signIn(page, "clinician@demo.clinic");
-    await gotoReady(page, `/patients/${patient.id}`, "form[aria-label=Episode]");
+    await gotoReady(page, `/patients/${patient.id}/visits`, "form[aria-label=Visit]");
 
     // The visit.
     await page.getByText("Log a visit (vitals, labs)").click();
@@ -36,7 +36,7 @@ describe("clinician: visits, episodes and the assessment", () => {
     await Promise.all([page.waitForURL(/saved=visit/), page.getByRole("button", { name: "Save visit" }).click()]);
     await page.getByText("Visit saved.").waitFor();
     const visit = await db.visit.findFirstOrThrow({ where: { patientId: patient.id } });
-    await gotoReady(page, `/patients/${patient.id}`, "form[aria-label=Episode]");
+    await gotoReady(page, `/patients/${patient.id}/episodes?record=1`, "form[aria-label=Episode]");
 
     // First episode, by mouse: the suggestion changes with the movement.
     expect(await suggestion(page).textContent()).toBe("No suggestion");
@@ -99,7 +99,7 @@ describe("clinician: visits, episodes and the assessment", () => {
     expect(stored[1].notes).toBe("Felt after a long walk");
 
     // A fresh load (a hash-only navigation would keep the current document).
-    await gotoReady(page, `/patients/${patient.id}?sort=occurredAt&dir=desc#episodes`, null);
+    await gotoReady(page, `/patients/${patient.id}/episodes?sort=occurredAt&dir=desc#episodes`, null);
     const rows = page.getByTestId("episode-table").locator("tbody tr");
     expect(await rows.count()).toBe(2);
     expect(await rows.nth(0).textContent()).toContain("2 min");
@@ -114,7 +114,7 @@ describe("clinician: visits, episodes and the assessment", () => {
     }
     const page = await browser.newPage();
     await signIn(page, "clinician@demo.clinic");
-    await gotoReady(page, `/patients/${patient.id}`, "form[aria-label='Status of Hypothermia']");
+    await gotoReady(page, `/patients/${patient.id}/checklist`, "form[aria-label='Status of Hypothermia']");
     await page.locator("[data-code=CONSECUTIVE_DAYS]").waitFor();
     const row = page.locator("tr[data-cause=hypothermia]");
     expect(await row.textContent()).toContain("Suggested");
@@ -176,7 +176,7 @@ describe("episode writes refused as they should be", () => {
     const refused = await submitFormAction(
       action,
       { ...valid, painScore: "11", duration: "0", occurredAt: "2099-01-01T10:00", side: "MIDDLE", classification: "SPASM" },
-      { cookie, bound: [patient.id], path: `/patients/${patient.id}` },
+      { cookie, bound: [patient.id], path: `/patients/${patient.id}/episodes` },
     );
     const result = refused.result as { status: string; fields: Record<string, string> };
     expect(result.status).toBe("error");
@@ -184,7 +184,7 @@ describe("episode writes refused as they should be", () => {
     expect(await db.episode.count({ where: { patientId: patient.id } })).toBe(before);
 
     // The same call with good values goes through, so the refusal above was about the values.
-    const ok = await submitFormAction(action, valid, { cookie, bound: [patient.id], path: `/patients/${patient.id}` });
+    const ok = await submitFormAction(action, valid, { cookie, bound: [patient.id], path: `/patients/${patient.id}/episodes` });
     expect((ok.result as { status: string }).status).toBe("ok");
     expect(await db.episode.count({ where: { patientId: patient.id } })).toBe(before + 1);
   });

@@ -24,7 +24,7 @@ describe("reports and exports", () => {
     const [header, ...rows] = parse(text, { bom: true }) as string[][];
     expect(header.slice(0, 3)).toEqual(["Patient", "MRN", "Date and time"]);
     expect(rows.length).toBeGreaterThan(10);
-    expect(file.suggestedFilename()).toMatch(/^episodes-.*\.csv$/);
+    expect(file.suggestedFilename()).toMatch(/^demo-clinic-episodes-\d{4}-\d{2}-\d{2}\.csv$/);
     // The status line and the live region report what was saved.
     await page.getByText(new RegExp(`Saved .*: ${rows.length.toLocaleString("en-GB")} rows`)).waitFor();
     await expect.poll(() => page.locator("[aria-live=polite]").first().textContent()).toContain("Export finished");

@@ -39,7 +39,7 @@ describe("journeys: audit log, read-only user, session timeout", () => {
     const patient = await db.patient.findFirstOrThrow({ where: { mrn: "D-10002" } });
     const page = await browser.newPage();
     await signIn(page, "clinician@demo.clinic");
-    await gotoReady(page, `/patients/${patient.id}`, null);
+    await gotoReady(page, `/patients/${patient.id}/reports`, null);
     const href = await page.getByRole("link", { name: "FHIR R4 bundle (JSON)" }).getAttribute("href");
     const bundle = await page.evaluate(async (url) => (await fetch(url!)).json(), href);
     expect(bundle).toMatchObject({ resourceType: "Bundle", type: "collection" });

@@ -58,7 +58,9 @@ describe("trends: charts and their table views", () => {
     await signIn(page, "clinician@demo.clinic");
     await gotoReady(page, `/patients/${patient.id}/trends`, null);
     await page.getByRole("heading", { level: 2, name: "Trends", exact: true }).waitFor();
-    await page.getByRole("link", { name: `← Back to ${patient.familyName}, ${patient.givenName}` }).waitFor();
+    // The Trends tab of the patient's chart.
+    await page.getByRole("heading", { level: 1, name: `${patient.familyName}, ${patient.givenName}` }).waitFor();
+    expect(await page.getByRole("navigation", { name: "Patient chart" }).getByRole("link", { name: "Trends" }).getAttribute("aria-current")).toBe("page");
 
     // Default: the last 90 days.
     const figure = page.getByTestId("chart-episodes-per-week");

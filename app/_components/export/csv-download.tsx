@@ -23,9 +23,18 @@ function formatBytes(n: number): string {
 
 const fmt = (n: number) => n.toLocaleString("en-GB");
 
+/** The name the server gave: its UTF-8 `filename*` (an MRN in any script) if there is one, else the ASCII `filename`. */
 function filenameOf(response: Response, fallback: string): string {
-  const match = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "");
-  return match?.[1] ?? fallback;
+  const header = response.headers.get("content-disposition") ?? "";
+  const extended = /filename\*=UTF-8''([^;\s]+)/i.exec(header);
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[1]);
+    } catch {
+      // A malformed escape: the plain name below.
+    }
+  }
+  return /filename="([^"]+)"/.exec(header)?.[1] ?? fallback;
 }
 
 /** Counts record ends (LF outside quotes) across chunks: a quoted line break is not a new row. */

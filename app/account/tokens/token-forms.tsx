@@ -1,7 +1,9 @@
 "use client";
 import { useActionState, useState } from "react";
 import { initialFormState, type FormState } from "@/lib/core/form-state";
-import { errorProps, FieldError, FormAlert } from "../../_components/field";
+import { FieldError, FormAlert } from "../../_components/field";
+import { LimitedTextInput } from "../../_components/limited-text";
+import { TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 import { createTokenAction, type TokenFormState } from "./actions";
 
 export function CreateTokenForm() {
@@ -38,7 +40,7 @@ export function CreateTokenForm() {
         <div className="field">
           <label htmlFor="token-name">Name</label>
           <p className="hint" id="token-name-hint">What will use it, e.g. &ldquo;EHR bridge&rdquo; or &ldquo;diary app&rdquo;.</p>
-          <input id="token-name" name="name" type="text" maxLength={100} defaultValue={(v?.name as string) ?? ""} {...errorProps("token-name", f.name, "token-name-hint")} />
+          <LimitedTextInput id="token-name" name="name" max={TEXT_LIMITS.tokenName} defaultValue={(v?.name as string) ?? ""} error={f.name} hintId="token-name-hint" />
           <FieldError id="token-name" error={f.name} />
         </div>
         <button className="btn" type="submit" disabled={pending}>{pending ? "Creating…" : "Create token"}</button>

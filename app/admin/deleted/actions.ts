@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { actorOrThrow } from "@/lib/http/session";
 import { purgePatient, restoreEpisode, restorePatient, restoreVisit } from "@/lib/features/recycle/data";
 import { type FormState } from "@/lib/core/form-state";
-import { formText } from "@/lib/core/validation/form-fields";
+import { formMultiline, formText } from "@/lib/core/validation/form-fields";
 import { formStateFromError } from "@/lib/http/form-state";
 
 /** One action for the Restore buttons: `kind` is patient, visit or episode. */
@@ -27,7 +27,7 @@ export async function restoreAction(_prev: FormState, form: FormData): Promise<F
 
 export async function purgeAction(_prev: FormState, form: FormData): Promise<FormState> {
   const patientId = formText(form, "patientId") ?? "";
-  const reason = formText(form, "reason") ?? "";
+  const reason = formMultiline(form, "reason") ?? "";
   const confirmMrn = formText(form, "confirmMrn") ?? "";
   try {
     await purgePatient(await actorOrThrow(), patientId, reason, { confirmMrn });

@@ -3,6 +3,8 @@ import { useActionState, useState } from "react";
 import { PURGE_REASON_MIN_LENGTH } from "@/lib/core/validation/recycle";
 import { initialFormState } from "@/lib/core/form-state";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
+import { LimitedTextArea } from "../../_components/limited-text";
+import { TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 import { purgeAction, restoreAction } from "./actions";
 
 export function RestoreButton({ kind, id, label, blockedReason }: { kind: "patient" | "visit" | "episode"; id: string; label: string; blockedReason?: string }) {
@@ -47,7 +49,7 @@ export function PurgeForm({ patient }: { patient: { id: string; mrn: string; nam
         <div className="field">
           <label htmlFor={`${id}-reason`}>Reason</label>
           <p className="hint" id={`${id}-reason-hint`}>At least {PURGE_REASON_MIN_LENGTH} characters, e.g. the erasure request&apos;s reference. No patient details.</p>
-          <textarea id={`${id}-reason`} name="reason" rows={2} minLength={PURGE_REASON_MIN_LENGTH} maxLength={1000} required defaultValue={reasonDefault} {...errorProps(`${id}-reason`, f.reason, `${id}-reason-hint`)} />
+          <LimitedTextArea id={`${id}-reason`} name="reason" rows={2} minLength={PURGE_REASON_MIN_LENGTH} max={TEXT_LIMITS.purgeReason} required defaultValue={reasonDefault} error={f.reason} hintId={`${id}-reason-hint`} />
           <FieldError id={`${id}-reason`} error={f.reason} />
         </div>
         <div className="field">

@@ -10,11 +10,16 @@ import { formText, formValues } from "@/lib/core/validation/form-fields";
 import { type FormState } from "@/lib/core/form-state";
 import { formStateFromError } from "@/lib/http/form-state";
 
+/** Every tab and deeper page of the chart shows the header (red flags, review count), so all of them go stale. */
+function revalidateChart(patientId: string) {
+  revalidatePath(`/patients/${patientId}`, "layout");
+}
+
 export async function createEpisodeAction(patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
   const input = episodeFromForm(form, timeZoneFromForm(form));
   try {
     const saved = await createEpisode(await actorOrThrow(), patientId, input, { idempotencyKey: formText(form, "idempotencyKey") });
-    revalidatePath(`/patients/${patientId}`);
+    revalidateChart(patientId);
     // Keep the visit and time so the next episode of the same visit is quick to enter.
     return {
       status: "ok",
@@ -34,8 +39,8 @@ export async function updateEpisodeAction(episodeId: string, patientId: string, 
   } catch (error) {
     return formStateFromError(error, formValues(form));
   }
-  revalidatePath(`/patients/${patientId}`);
-  redirect(`/patients/${patientId}?saved=episode#episodes`);
+  revalidateChart(patientId);
+  redirect(`/patients/${patientId}/episodes?saved=episode`);
 }
 
 export async function deleteEpisodeAction(episodeId: string, patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
@@ -44,8 +49,8 @@ export async function deleteEpisodeAction(episodeId: string, patientId: string, 
   } catch (error) {
     return formStateFromError(error);
   }
-  revalidatePath(`/patients/${patientId}`);
-  redirect(`/patients/${patientId}?saved=deleted#episodes`);
+  revalidateChart(patientId);
+  redirect(`/patients/${patientId}/episodes?saved=deleted`);
 }
 
 export async function confirmEpisodeLabelAction(episodeId: string, patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
@@ -54,7 +59,7 @@ export async function confirmEpisodeLabelAction(episodeId: string, patientId: st
   } catch (error) {
     return formStateFromError(error);
   }
-  revalidatePath(`/patients/${patientId}`);
+  revalidateChart(patientId);
   redirect(`/patients/${patientId}/episodes/${episodeId}`);
 }
 
@@ -66,8 +71,8 @@ export async function createVisitAction(patientId: string, _prev: FormState, for
     const state = formStateFromError(error, formValues(form));
     return { ...state, fields: state.fields && remapErrors(state.fields) };
   }
-  revalidatePath(`/patients/${patientId}`);
-  redirect(`/patients/${patientId}?saved=visit#record`);
+  revalidateChart(patientId);
+  redirect(`/patients/${patientId}/visits?saved=visit`);
 }
 
 export async function updateVisitAction(visitId: string, patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
@@ -78,8 +83,8 @@ export async function updateVisitAction(visitId: string, patientId: string, _pre
     const state = formStateFromError(error, formValues(form));
     return { ...state, fields: state.fields && remapErrors(state.fields) };
   }
-  revalidatePath(`/patients/${patientId}`);
-  redirect(`/patients/${patientId}?saved=visit#visits`);
+  revalidateChart(patientId);
+  redirect(`/patients/${patientId}/visits?saved=visit`);
 }
 
 export async function deleteVisitAction(visitId: string, patientId: string, _prev: FormState, form: FormData): Promise<FormState> {
@@ -88,8 +93,8 @@ export async function deleteVisitAction(visitId: string, patientId: string, _pre
   } catch (error) {
     return formStateFromError(error);
   }
-  revalidatePath(`/patients/${patientId}`);
-  redirect(`/patients/${patientId}?saved=deleted#visits`);
+  revalidateChart(patientId);
+  redirect(`/patients/${patientId}/visits?saved=deleted`);
 }
 
 export async function setChecklistAction(patientId: string, causeId: string, _prev: FormState, form: FormData): Promise<FormState> {
@@ -102,6 +107,6 @@ export async function setChecklistAction(patientId: string, causeId: string, _pr
   } catch (error) {
     return formStateFromError(error, formValues(form));
   }
-  revalidatePath(`/patients/${patientId}`);
+  revalidateChart(patientId);
   return { status: "ok", message: "Saved.", submission: Date.now() };
 }

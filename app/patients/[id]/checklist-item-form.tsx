@@ -3,6 +3,8 @@ import { useActionState } from "react";
 import { CHECKLIST_STATUS_LABELS, CHECKLIST_STATUSES } from "@/lib/core/clinical/vocabulary";
 import { initialFormState, type FormState } from "@/lib/core/form-state";
 import { errorProps, FieldError } from "../../_components/field";
+import { LIMIT_NEAR, LimitedTextInput } from "../../_components/limited-text";
+import { TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 
 export function ChecklistItemForm({ action, causeId, label, status, note, version }: { action: (s: FormState, f: FormData) => Promise<FormState>; causeId: string; label: string; status: string; note: string; version: number }) {
   const [state, formAction, pending] = useActionState(action, initialFormState);
@@ -22,7 +24,7 @@ export function ChecklistItemForm({ action, causeId, label, status, note, versio
       </div>
       <div className="checklist-note">
         <label className="sr-only" htmlFor={`${id}-note`}>Note on {label}</label>
-        <input id={`${id}-note`} name="note" type="text" placeholder="Note" defaultValue={note} maxLength={2000} {...errorProps(`${id}-note`, f.note)} />
+        <LimitedTextInput id={`${id}-note`} name="note" placeholder="Note" defaultValue={note} max={TEXT_LIMITS.checklistNote} visibleFrom={LIMIT_NEAR * TEXT_LIMITS.checklistNote} error={f.note} />
         <FieldError id={`${id}-note`} error={f.note} />
       </div>
       <button className="btn small secondary" type="submit" disabled={pending}>{pending ? "Saving…" : "Save"}</button>

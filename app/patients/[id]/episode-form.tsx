@@ -24,6 +24,8 @@ import { EPISODE_FLAGS, type EpisodeFlag } from "@/lib/core/validation/episode-f
 import { initialFormState, type FormState } from "@/lib/core/form-state";
 import { CheckboxGroup } from "../../_components/checkbox-group";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
+import { LimitedTextArea } from "../../_components/limited-text";
+import { TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 
 export interface EpisodeFormValues {
   occurredAt: string;
@@ -339,7 +341,7 @@ function EpisodeFields({
       </div>
       <div className="field">
         <label htmlFor="ep-notes">Notes</label>
-        <textarea id="ep-notes" name="notes" maxLength={2000} defaultValue={values.notes} {...errorProps("ep-notes", f.notes)} />
+        <LimitedTextArea id="ep-notes" name="notes" max={TEXT_LIMITS.notes} defaultValue={values.notes} error={f.notes} />
         <FieldError id="ep-notes" error={f.notes} />
       </div>
       <button className="btn" type="submit" disabled={pending}>

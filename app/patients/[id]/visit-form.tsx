@@ -5,6 +5,8 @@ import { ANALYTE_LABELS, ANALYTES, EXAM_FINDING_LABELS, EXAM_FINDINGS, isOneOf }
 import { initialFormState, type FormState } from "@/lib/core/form-state";
 import { CheckboxGroup } from "../../_components/checkbox-group";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
+import { LimitedTextArea } from "../../_components/limited-text";
+import { TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 
 /** The form's text: each measured value with the unit it is entered in (lib/core/validation/episode-form.ts visitFromForm reads it). */
 export interface VisitFormValues {
@@ -173,7 +175,7 @@ function VisitFields({
       </fieldset>
       <div className="field">
         <label htmlFor="v-notes">Notes</label>
-        <textarea id="v-notes" name="notes" maxLength={2000} defaultValue={values.notes} {...errorProps("v-notes", f.notes)} />
+        <LimitedTextArea id="v-notes" name="notes" max={TEXT_LIMITS.notes} defaultValue={values.notes} error={f.notes} />
         <FieldError id="v-notes" error={f.notes} />
       </div>
       <button className="btn" type="submit" disabled={pending}>{pending ? "Saving…" : submitLabel}</button>

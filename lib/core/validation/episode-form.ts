@@ -1,5 +1,5 @@
 import { wallClockToInstant } from "@/lib/core/clinical/time";
-import { formText } from "./form-fields";
+import { formMultiline, formText } from "./form-fields";
 
 /** Field names shared by the episode form and this parser. */
 export const EPISODE_FLAGS = ["voluntaryControl", "urgeToMove", "worseAtRest", "worseInEvening", "reliefByMovement", "consciousnessImpaired", "duringSleep"] as const;
@@ -31,7 +31,7 @@ export function episodeFromForm(form: FormData, timeZone: string): Record<string
     triggers: form.getAll("triggers").map(String),
     relief: form.getAll("relief").map(String),
     classification: formText(form, "classification") || null,
-    notes: formText(form, "notes") ?? "",
+    notes: formMultiline(form, "notes") ?? "",
     visitId: formText(form, "visitId") || null,
   };
   for (const flag of EPISODE_FLAGS) input[flag] = form.get(flag) === "on";
@@ -68,7 +68,7 @@ export function visitFromForm(form: FormData, timeZone: string): { input: Record
     diastolic: numberOrNull(formText(form, "diastolic")),
     examFindings: form.getAll("examFindings").map(String),
     labs,
-    notes: formText(form, "notes") ?? "",
+    notes: formMultiline(form, "notes") ?? "",
   };
   const fieldOfInput: Record<string, string> = {};
   for (const [name, byUnit] of Object.entries(VISIT_UNIT_FIELDS)) {

@@ -1,15 +1,19 @@
 import { z } from "zod";
+import { limitedText, TEXT_LIMITS } from "./text-limits";
 
 export const PURGE_REASON_MIN_LENGTH = 10;
 
 /** A purge (legal erasure) states why, and the form makes the admin type the MRN to confirm. */
 export const purgeSchema = z
   .object({
-    reason: z
-      .string({ error: "Give the reason for the erasure" })
-      .trim()
-      .min(PURGE_REASON_MIN_LENGTH, `Give the reason in at least ${PURGE_REASON_MIN_LENGTH} characters (for example the erasure request's reference)`)
-      .max(1000, "At most 1000 characters"),
+    reason: limitedText(
+      "The reason",
+      TEXT_LIMITS.purgeReason,
+      z
+        .string({ error: "Give the reason for the erasure" })
+        .trim()
+        .min(PURGE_REASON_MIN_LENGTH, `Give the reason in at least ${PURGE_REASON_MIN_LENGTH} characters (for example the erasure request's reference)`),
+    ),
     confirmMrn: z.string().trim().optional(),
   })
   .strict();

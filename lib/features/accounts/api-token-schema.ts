@@ -1,13 +1,14 @@
 import "server-only";
 import { z } from "zod";
+import { limitedText, TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 
 export const apiTokenCreateSchema = z
   .object({
-    name: z
-      .string({ error: "Name the token, e.g. the system that will use it" })
-      .trim()
-      .min(1, "Name the token, e.g. the system that will use it")
-      .max(100, "The name is too long (100 characters at most)"),
+    name: limitedText(
+      "The name",
+      TEXT_LIMITS.tokenName,
+      z.string({ error: "Name the token, e.g. the system that will use it" }).trim().min(1, "Name the token, e.g. the system that will use it"),
+    ),
   })
   .strict();
 

@@ -1,11 +1,12 @@
 import "server-only";
 import { z } from "zod";
 import { CHECKLIST_STATUSES } from "@/lib/core/clinical/vocabulary";
+import { limitedText, TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 
 export const checklistUpdateSchema = z
   .object({
     status: z.enum(CHECKLIST_STATUSES, { error: "Choose not assessed, suspected, confirmed or ruled out" }),
-    note: z.string({ error: "The note must be text" }).max(2000, "At most 2000 characters").default(""),
+    note: limitedText("The note", TEXT_LIMITS.checklistNote, z.string({ error: "The note must be text" })).default(""),
     // 0 for an item nobody has set yet.
     version: z.number({ error: "The record version is required" }).int().min(0),
   })

@@ -82,6 +82,14 @@ export async function refreshAttention(tx: Tx, patientIds: string[], asOf: Date 
       WHERE "patientId" IN (${Prisma.join(part)}) AND "deletedAt" IS NULL AND "examFindings" <> '' AND "occurredAt" >= ${windowStart}`;
     const byPatient = groupByPatient(episodes);
     const visitsBy = groupByPatient(examined.map((v) => ({ ...v, occurredAt: asDate(v.occurredAt) })));
+    // The triage columns: the latest episode of patients with none from the window's start on, and every latest visit.
+    const withoutRecent = part.filter((id) => !byPatient.has(id));
+    const olderEpisodes = withoutRecent.length
+      ? await tx.episode.groupBy({ by: ["patientId"], where: { patientId: { in: withoutRecent }, deletedAt: null }, _max: { occurredAt: true } })
+      : [];
+    const latestOlder = new Map(olderEpisodes.map((r) => [r.patientId, r._max.occurredAt]));
+    const lastVisits = await tx.visit.groupBy({ by: ["patientId"], where: { patientId: { in: part }, deletedAt: null }, _max: { occurredAt: true } });
+    const lastVisit = new Map(lastVisits.map((r) => [r.patientId, r._max.occurredAt]));
     const rows = patients.map((p) => {
       const eps = byPatient.get(p.id) ?? [];
       const visits = (visitsBy.get(p.id) ?? []).map(toVisitFindingFacts);
@@ -93,6 +101,7 @@ export async function refreshAttention(tx: Tx, patientIds: string[], asOf: Date 
           : [];
       const last = inWindow.reduce<Date | null>((m, e) => (!m || e.occurredAt > m ? e.occurredAt : m), null);
       const codes = flags.map((f) => f.code);
+      const latest = eps.reduce<Date | null>((m, e) => (!m || e.occurredAt > m ? e.occurredAt : m), null) ?? latestOlder.get(p.id) ?? null;
       return {
         patientId: p.id,
         clinicId: p.clinicId,
@@ -102,6 +111,9 @@ export async function refreshAttention(tx: Tx, patientIds: string[], asOf: Date 
         ...flagOrder(codes),
         computedAt: asOf,
         validUntil: windowUnchangedUntil([...eps, ...visits].map((e) => e.occurredAt), asOf, windowDays),
+        episodesInWindow: inWindow.length,
+        latestEpisodeAt: latest,
+        lastVisitAt: lastVisit.get(p.id) ?? null,
       };
     });
     await tx.patientAttention.deleteMany({ where: { patientId: { in: part } } });
@@ -119,7 +131,7 @@ export async function recomputeClinicAttention(tx: Tx, clinicId: string): Promis
 }
 
 /** Recomputes the clinics' stored answers that do not hold at `asOf` (ran out, or computed after it). */
-async function refreshOutOfDate(tx: Tx, clinicIds: string[], asOf: Date): Promise<void> {
+export async function refreshOutOfDate(tx: Tx, clinicIds: string[], asOf: Date): Promise<void> {
   const outOfDate = await tx.patientAttention.findMany({
     where: { clinicId: { in: clinicIds }, OR: [{ computedAt: { gt: asOf } }, { validUntil: { lte: asOf } }] },
     select: { patientId: true },

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { CLASSIFICATIONS, MOVEMENTS, MUSCLE_GROUPS, RELIEFS, RHYTHMS, SIDES, TRIGGERS } from "@/lib/core/clinical/vocabulary";
 import { DEFAULT_THRESHOLDS as T } from "@/lib/core/clinical/thresholds";
+import { limitedText, TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 
 /** A little clock skew between a device and the server is not "the future". */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
@@ -39,7 +40,7 @@ const episodeFields = {
   triggers: unique(z.enum(TRIGGERS, { error: "Unknown trigger" }), "trigger"),
   relief: unique(z.enum(RELIEFS, { error: "Unknown relief" }), "relief"),
   classification: z.enum(CLASSIFICATIONS, { error: "Unknown episode type" }).nullable(),
-  notes: z.string().max(T.notesMaxLength, `At most ${T.notesMaxLength} characters`),
+  notes: limitedText("Notes", TEXT_LIMITS.notes),
   visitId: z.string().min(1).nullable(),
 };
 

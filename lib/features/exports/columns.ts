@@ -13,6 +13,7 @@ import { EPISODE_FIELD_NAMES, EPISODE_FIELDS, type EpisodeField, type EpisodeFie
 import type { FieldDef } from "@/lib/core/fields/field";
 import { PATIENT_FIELDS, type Medication, type Patient, type PatientField, type StoredPatient } from "@/lib/core/fields/patient";
 import { csvCell, csvLine } from "@/lib/core/csv";
+import { codeInWords } from "@/lib/core/labels";
 import { instantMs, isoTimeFormatter, localTimeFormatter } from "@/lib/core/local-time";
 
 type Cell = string | number | null;
@@ -59,9 +60,10 @@ export function episodeCsvValues(e: EpisodeCsvRow): unknown[] {
 }
 
 const yesNo = (b: unknown) => (b ? "yes" : "no");
-const label = <K extends string>(labels: Record<K, string>, value: unknown): string => (value ? (labels[value as K] ?? (value as string)) : "");
+// A code no vocabulary knows (old data) is still shown in words, never as the bare code.
+const label = <K extends string>(labels: Record<K, string>, value: unknown): string => (value ? (labels[value as K] ?? codeInWords(value as string)) : "");
 const labelList = <K extends string>(labels: Record<K, string>, stored: string): string =>
-  stored ? stored.split(",").map((v) => labels[v as K] ?? v).join(", ") : "";
+  stored ? stored.split(",").map((v) => labels[v as K] ?? codeInWords(v)).join(", ") : "";
 
 /** A stored field's value in words: a vocabulary's values by their labels, flags as yes or no, measures with their unit. */
 function storedCell(def: FieldDef): (value: unknown) => Cell {
@@ -343,7 +345,7 @@ const PATIENT_COLUMNS: readonly PatientCsvColumn[] = [
   patientColumn("givenName"),
   patientColumn("heightCm"),
   { heading: PATIENT_FIELDS.heightEntered.heading, cell: heightAsEntered },
-  { heading: PATIENT_FIELDS.conditions.heading, cell: (p) => p.conditions.map((c) => CONDITION_LABELS[c.code as Condition] ?? c.code).join(", ") },
+  { heading: PATIENT_FIELDS.conditions.heading, cell: (p) => p.conditions.map((c) => CONDITION_LABELS[c.code as Condition] ?? codeInWords(c.code)).join(", ") },
   patientColumn("lifestyle"),
   { heading: PATIENT_FIELDS.medications.heading, cell: (p) => p.medications.filter((m) => m.active).map((m) => m.name).join(", ") },
 ];

@@ -31,6 +31,7 @@ import { describePeriod, periodBounds, resolvePeriod, todayIn } from "@/lib/feat
 import type { EnteredValue } from "@/lib/features/exports/measures";
 import type { HandoutData, ReportData, ReportEpisode, ReportVisit } from "@/lib/features/exports/report-data";
 import { parseWith } from "@/lib/core/validation/common";
+import { clinicExportFileName, patientExportFileName } from "@/lib/core/file-names";
 import {
   DEFAULT_REPORT_DAYS,
   episodeExportQuerySchema,
@@ -70,15 +71,13 @@ const BOM = "\uFEFF";
 const bytesOf = (text: string): Uint8Array => Buffer.from(text, "utf8");
 
 export interface CsvExport {
-  /** A file name without personal data in it (downloads folders are not private). */
+  /** Named by the patient's MRN or the clinic, and the day (lib/core/file-names.ts). */
   filename: string;
   /** Rows the export holds, counted when it was recorded. */
   rows: number;
   /** The file's UTF-8 bytes, a batch at a time. */
   chunks: AsyncGenerator<Uint8Array, void, undefined>;
 }
-
-const stamp = (d: Date) => d.toISOString().slice(0, 10);
 
 /** A period's bounds as a filter on episodes or visits (none when the period is open). */
 function occurredWhere(bounds: { gte?: Date; lt?: Date }): { occurredAt?: { gte?: Date; lt?: Date } } {
@@ -242,21 +241,22 @@ export async function exportPatientEpisodesCsv(
   const parsed = parseWith(episodeExportQuerySchema, input ?? {});
   const refusal: AuditInput = { action: "EXPORT_CSV", patientId, targetType: "Patient", targetId: patientId, details: { what: "patient-episodes" } };
   const startedAt = new Date();
-  const { scope, zones, rows, period } = await guarded(actor, "clinical:read", refusal, async (tx) => {
+  const { scope, zones, rows, mrn, timeZone } = await guarded(actor, "clinical:read", refusal, async (tx) => {
     const patient = await requirePatientInScope(tx, actor, patientId);
     if (!parsed.ok) throw invalid(parsed.fields);
     const period = parsed.data;
     const timeZone = patient.clinic.timeZone;
+    const { mrn } = await tx.patient.findUniqueOrThrow({ where: { id: patientId }, select: { mrn: true } });
     const scope: EpisodeScope = { patientId, clinics: [{ id: patient.clinicId, bounds: periodBounds(period, timeZone) }], createdUpTo: startedAt };
     const rows = await countEpisodes(scope);
     await appendAudit(tx, actor, {
       ...refusal,
       details: { what: "patient-episodes", format: "csv", from: period.from ?? null, to: period.to ?? null, timeZone, rows },
     });
-    return { scope, zones: new Map([[patient.clinicId, timeZone]]), rows, period };
+    return { scope, zones: new Map([[patient.clinicId, timeZone]]), rows, mrn, timeZone };
   });
   return {
-    filename: `episodes-${patientId}-${period.from ?? "start"}-to-${period.to ?? stamp(startedAt)}.csv`,
+    filename: patientExportFileName(mrn, "episodes", startedAt, timeZone),
     rows,
     chunks: episodeCsvBatches(scope, zones, false, opts.batchSize ?? EPISODE_CSV_STATEMENT_ROWS),
   };
@@ -270,17 +270,17 @@ export async function exportEpisodesCsv(actor: Actor, input: unknown, opts: { ba
   const parsed = parseWith(episodeExportQuerySchema, input ?? {});
   const refusal: AuditInput = { action: "EXPORT_CSV", details: { what: "episodes" } };
   const startedAt = new Date();
-  const { scope, zones, rows, period } = await guarded(actor, "clinical:read", refusal, async (tx) => {
+  const { scope, zones, rows, clinics } = await guarded(actor, "clinical:read", refusal, async (tx) => {
     if (!parsed.ok) throw invalid(parsed.fields);
     const period = parsed.data;
-    const clinics = await tx.clinic.findMany({ where: { id: { in: actor.clinicIds } }, select: { id: true, timeZone: true }, orderBy: { id: "asc" } });
+    const clinics = await tx.clinic.findMany({ where: { id: { in: actor.clinicIds } }, select: { id: true, name: true, timeZone: true }, orderBy: { id: "asc" } });
     const scope: EpisodeScope = { clinics: clinics.map((c) => ({ id: c.id, bounds: periodBounds(period, c.timeZone) })), createdUpTo: startedAt };
     const rows = clinics.length ? await countEpisodes(scope) : 0;
     await appendAudit(tx, actor, {
       ...refusal,
       details: { what: "episodes", format: "csv", from: period.from ?? null, to: period.to ?? null, clinics: clinics.map((c) => c.id), rows },
     });
-    return { scope, zones: new Map(clinics.map((c) => [c.id, c.timeZone])), rows, period };
+    return { scope, zones: new Map(clinics.map((c) => [c.id, c.timeZone])), rows, clinics };
   });
   const chunks =
     scope.clinics.length === 0
@@ -288,7 +288,7 @@ export async function exportEpisodesCsv(actor: Actor, input: unknown, opts: { ba
           yield bytesOf(BOM + episodeCsvHeader(true));
         })()
       : episodeCsvBatches(scope, zones, true, opts.batchSize ?? EPISODE_CSV_STATEMENT_ROWS);
-  return { filename: `episodes-${period.from ?? "start"}-to-${period.to ?? stamp(startedAt)}.csv`, rows, chunks };
+  return { filename: clinicExportFileName(clinics, "episodes", startedAt), rows, chunks };
 }
 
 /** The patient list (optionally its search) as CSV, in the list's default order (by name). */
@@ -297,9 +297,10 @@ export async function exportPatientsCsv(actor: Actor, input: unknown, opts: { ba
   const refusal: AuditInput = { action: "EXPORT_CSV", details: { what: "patients" } };
   const startedAt = new Date();
   const batchSize = opts.batchSize ?? CSV_BATCH_SIZE;
-  const { where, rows } = await guarded(actor, "clinical:read", refusal, async (tx) => {
+  const { where, rows, clinics } = await guarded(actor, "clinical:read", refusal, async (tx) => {
     if (!parsed.ok) throw invalid(parsed.fields);
     const q = parsed.data.q;
+    const clinics = await tx.clinic.findMany({ where: { id: { in: actor.clinicIds } }, select: { name: true, timeZone: true }, orderBy: { id: "asc" } });
     const where: Prisma.PatientWhereInput = {
       clinicId: { in: actor.clinicIds },
       deletedAt: null,
@@ -308,7 +309,7 @@ export async function exportPatientsCsv(actor: Actor, input: unknown, opts: { ba
     };
     const rows = await tx.patient.count({ where });
     await appendAudit(tx, actor, { ...refusal, details: { what: "patients", format: "csv", q: q ?? null, rows } });
-    return { where, rows };
+    return { where, rows, clinics };
   });
   async function* generate(): AsyncGenerator<Uint8Array, void, undefined> {
     yield bytesOf(BOM + patientCsvHeader());
@@ -337,7 +338,7 @@ export async function exportPatientsCsv(actor: Actor, input: unknown, opts: { ba
       after = { searchText: last.searchText, id: last.id };
     }
   }
-  return { filename: `patients-${stamp(startedAt)}.csv`, rows, chunks: generate() };
+  return { filename: clinicExportFileName(clinics, "patients", startedAt), rows, chunks: generate() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -541,8 +542,11 @@ export async function getHandout(actor: Actor, patientId: string, format: "pdf" 
   };
 }
 
-/** Everything the FHIR bundle holds about one patient (all dates). Audited as EXPORT_FHIR. */
-export async function getFhirExportData(actor: Actor, patientId: string, input: unknown = {}): Promise<FhirExportData> {
+/**
+ * Everything the FHIR bundle holds about one patient (all dates), and the clinic's time zone (the
+ * day the file is named by). Audited as EXPORT_FHIR.
+ */
+export async function getFhirExportData(actor: Actor, patientId: string, input: unknown = {}): Promise<FhirExportData & { timeZone: string }> {
   const parsed = parseWith(noQuerySchema, input ?? {});
   const refusal: AuditInput = { action: "EXPORT_FHIR", patientId, targetType: "Patient", targetId: patientId, details: { what: "patient-bundle" } };
   const generatedAt = new Date();
@@ -592,5 +596,5 @@ export async function getFhirExportData(actor: Actor, patientId: string, input: 
       details: { what: "patient-bundle", format: "fhir-r4", visits: visits.length, episodes: episodes.length, labs: visits.reduce((n, v) => n + v.labs.length, 0) },
     }),
   );
-  return data;
+  return { ...data, timeZone: row.clinic.timeZone };
 }

@@ -202,6 +202,8 @@ async function insertPatient(tx: Tx, actor: Actor, clinicId: string, p: PatientC
       },
       select: { id: true },
     });
+    // Every patient has its stored attention row (the triage list sorts by it): nothing to flag yet, holding until a record is written.
+    await tx.patientAttention.create({ data: { patientId: created.id, clinicId, computedAt: new Date() } });
     await appendAudit(tx, actor, { action: "PATIENT_CREATE", patientId: created.id, targetType: "Patient", targetId: created.id });
     return created.id;
   } catch (error) {

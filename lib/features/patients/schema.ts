@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { CONDITIONS, LIFESTYLE_FLAGS, SEXES } from "@/lib/core/clinical/vocabulary";
 import { isoDate, todayIso } from "@/lib/core/validation/common";
+import { limitedText, TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 import { RUN_WITH_OTHER_ERRORS, checkUnitFields, numberField, readUnitFields, type UnitFields } from "@/lib/core/validation/measures";
 
 const HEIGHT: UnitFields = { measure: "HEIGHT", fields: { heightCm: "cm", heightIn: "in" } };
@@ -19,11 +20,11 @@ function storedHeight<T extends { heightCm?: number | null; heightIn?: number | 
 }
 
 const name = (label: string) =>
-  z.string({ error: `Enter the ${label}` }).trim().min(1, `Enter the ${label}`).max(100, `The ${label} is too long (100 characters at most)`);
+  limitedText(`The ${label}`, TEXT_LIMITS.personName, z.string({ error: `Enter the ${label}` }).trim().min(1, `Enter the ${label}`));
 
 export const medicationSchema = z
   .object({
-    name: z.string().trim().min(1, "Enter the medication name").max(200, "Too long (200 characters at most)"),
+    name: limitedText("The medication name", TEXT_LIMITS.medicationName, z.string().trim().min(1, "Enter the medication name")),
     active: z.boolean().default(true),
     startedOn: isoDate.nullable().optional(),
     stoppedOn: isoDate.nullable().optional(),
@@ -35,11 +36,7 @@ export const medicationSchema = z
   });
 
 const patientFields = {
-  mrn: z
-    .string({ error: "Enter the MRN" })
-    .trim()
-    .min(1, "Enter the MRN")
-    .max(40, "The MRN is too long (40 characters at most)")
+  mrn: limitedText("The MRN", TEXT_LIMITS.mrn, z.string({ error: "Enter the MRN" }).trim().min(1, "Enter the MRN"))
     .regex(/^[A-Za-z0-9][A-Za-z0-9\-/.]*$/, "Letters, digits, '-', '/' and '.' only"),
   givenName: name("given name"),
   familyName: name("family name"),
@@ -98,3 +95,41 @@ export const patientListQuerySchema = z.object({
   cursor: z.string().max(500).optional().catch(undefined),
 });
 export type PatientListQuery = z.infer<typeof patientListQuerySchema>;
+
+/** The triage list's sortable columns (/patients, the dashboard's "Patients to see first"). */
+export const PATIENT_TRIAGE_SORTS = ["name", "mrn", "urgency", "awaitingReview", "lastEpisode", "episodes30d", "lastVisit"] as const;
+export type PatientTriageSort = (typeof PATIENT_TRIAGE_SORTS)[number];
+
+/** The order a column's header asks for first: names A to Z, everything else the most (or most recent) first. */
+export const PATIENT_TRIAGE_FIRST_DIR: Record<PatientTriageSort, "asc" | "desc"> = {
+  name: "asc",
+  mrn: "asc",
+  urgency: "desc",
+  awaitingReview: "desc",
+  lastEpisode: "desc",
+  episodes30d: "desc",
+  lastVisit: "desc",
+};
+
+/** Choices of the "last episode within" filter, in days. */
+export const LAST_EPISODE_WITHIN_DAYS = [1, 7, 14, 30, 90, 365] as const;
+
+export const patientTriageQuerySchema = z
+  .object({
+    q: z.string().trim().max(100).optional().catch(undefined),
+    sort: z.enum(PATIENT_TRIAGE_SORTS).catch("name"),
+    dir: z.enum(["asc", "desc"]).optional().catch(undefined),
+    /** The least urgency listed: URGENT, HIGH or ROUTINE (any red flag). */
+    urgency: z.enum(["URGENT", "HIGH", "ROUTINE"]).optional().catch(undefined),
+    /** "yes": only patients with episodes awaiting review. */
+    review: z.literal("yes").optional().catch(undefined),
+    /** Only patients whose last episode is at most this many days old. */
+    within: z.coerce.number().int().min(1).max(3650).optional().catch(undefined),
+    clinic: z.string().trim().min(1).max(100).optional().catch(undefined),
+    limit: z.coerce.number().int().min(1).max(200).catch(25),
+    cursor: z.string().max(1000).optional().catch(undefined),
+    /** The page number shown ("page 3 of 40"); the cursor decides which rows. */
+    page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
+  })
+  .transform((q) => ({ ...q, dir: q.dir ?? PATIENT_TRIAGE_FIRST_DIR[q.sort], page: q.cursor ? q.page : 1 }));
+export type PatientTriageQuery = z.infer<typeof patientTriageQuerySchema>;

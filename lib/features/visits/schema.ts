@@ -3,6 +3,7 @@ import { z } from "zod";
 import { isAcceptedUnit, plausibilityError, unitsOf } from "@/lib/core/clinical/units";
 import { ANALYTE_LABELS, ANALYTES, EXAM_FINDINGS } from "@/lib/core/clinical/vocabulary";
 import { instantNotInFuture } from "@/lib/features/episodes/schema";
+import { limitedText, TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 import {
   RUN_WITH_OTHER_ERRORS,
   checkUnitFields,
@@ -51,7 +52,7 @@ const visitFields = {
     .array(z.enum(EXAM_FINDINGS, { error: "Unknown exam finding" }))
     .refine((a) => new Set(a).size === a.length, "A finding is listed twice"),
   labs: z.array(labSchema).max(30, "30 results at most"),
-  notes: z.string().max(2000, "At most 2000 characters"),
+  notes: limitedText("Notes", TEXT_LIMITS.notes),
 };
 
 const bloodPressurePair = (v: { systolic?: unknown; diastolic?: unknown }, ctx: z.RefinementCtx) => {

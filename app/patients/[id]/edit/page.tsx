@@ -25,7 +25,7 @@ export default async function EditPatientPage({ params }: { params: Promise<{ id
   const patient = await pageData(getPatient(actor, id));
   return (
     <>
-      <p><Link href={`/patients/${id}`}>← {patient.familyName}, {patient.givenName}</Link></p>
+      <p><Link href={`/patients/${id}/history`}>← History</Link></p>
       <h1>Edit patient</h1>
       <div className="card">
         <PatientForm

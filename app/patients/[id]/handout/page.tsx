@@ -32,7 +32,7 @@ export default async function HandoutPage({ params }: { params: Promise<{ id: st
     <>
       <style>{PRINT_CSS}</style>
       <div className="toolbar no-print">
-        <Link href={`/patients/${id}`}>← Back to the patient</Link>
+        <Link href={`/patients/${id}/reports`}>← Reports</Link>
         <span style={{ flex: 1 }} />
         <PrintButton label="Print handout" />
         <a className="btn secondary" href={`/api/v1/patients/${encodeURIComponent(id)}/handout.pdf`} target="_blank" rel="noopener">PDF</a>

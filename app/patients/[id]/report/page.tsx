@@ -27,7 +27,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
   const base = `/api/v1/patients/${encodeURIComponent(id)}`;
   return (
     <>
-      <p><Link href={`/patients/${id}`}>← {patient.familyName}, {patient.givenName}</Link></p>
+      <p><Link href={`/patients/${id}/reports`}>← Reports</Link></p>
       <h1>Patient report</h1>
       <p>
         A PDF for {patient.familyName}, {patient.givenName} (MRN {patient.mrn}) that prints well in black and white.

@@ -25,7 +25,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ id: st
   const useMinutes = e.durationSeconds >= 120 && e.durationSeconds % 60 === 0;
   return (
     <>
-      <p><Link href={`/patients/${id}#episodes`}>← Back to the patient</Link></p>
+      <p><Link href={`/patients/${id}/episodes`}>← Episodes</Link></p>
       <h1>Episode of {formatInZone(e.occurredAt, e.timeZone)}</h1>
       {e.needsReview && label && suggested && (
         <div className="alert warn">

@@ -42,7 +42,7 @@ export default async function VisitPage({ params }: { params: Promise<{ id: stri
   const system = p.unitSystem;
   return (
     <>
-      <p><Link href={`/patients/${id}#visits`}>← Back to the patient</Link></p>
+      <p><Link href={`/patients/${id}/visits`}>← Visits and labs</Link></p>
       <h1 style={{ marginBottom: ".25rem" }}>Visit of {formatInZone(v.occurredAt, v.timeZone)}</h1>
       <p className="muted" style={{ marginTop: 0 }}>{p.familyName}, {p.givenName} · <span className="nowrap">MRN {p.mrn}</span></p>
       {can(actor, "clinical:write") ? (

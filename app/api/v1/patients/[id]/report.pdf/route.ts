@@ -1,6 +1,7 @@
 import { getPatientReport } from "@/lib/features/exports/data";
 import { exportRoute, fileResponse, queryInput } from "@/lib/http/export-route";
 import { buildReportPdf } from "@/lib/features/exports/report-pdf";
+import { patientExportFileName } from "@/lib/core/file-names";
 
 export const dynamic = "force-dynamic";
 
@@ -8,5 +9,6 @@ export const dynamic = "force-dynamic";
 export const GET = exportRoute<{ id: string }>(async (request, { id }, actor) => {
   const data = await getPatientReport(actor, id, queryInput(new URL(request.url).searchParams));
   const pdf = await buildReportPdf(data);
-  return fileResponse(pdf, { filename: `report-${id}-${data.period.from}-to-${data.period.to}.pdf`, contentType: "application/pdf", inline: true });
+  const filename = patientExportFileName(data.patient.mrn, "report", data.producedAt, data.timeZone);
+  return fileResponse(pdf, { filename, contentType: "application/pdf", inline: true });
 });
