@@ -104,6 +104,31 @@ const validVisitFields: Fields = { occurredAt: "2026-11-20T08:00", labRows: "0",
 const INVALID = /^invalid:/;
 const STALE = /^error:Someone else saved this record/;
 
+/**
+ * A chart action on one record, called as (id, patientId, state, form): the probe sends the
+ * record's version and would change it; the allowed call names a version no record has, so it is
+ * refused as stale without changing anything.
+ */
+function versionedRecordAction(
+  name: string,
+  records: "episodes" | "visits",
+  record: (fx: Fixtures) => { id: string; patientId: string; version: number },
+): ActionRow {
+  const call = (fx: Fixtures, version: string) => {
+    const r = record(fx);
+    return [r.id, r.patientId, IDLE, formData({ version })];
+  };
+  return {
+    file: "app/patients/[id]/actions.ts",
+    name,
+    expect: WRITE_PATIENT,
+    path: (fx) => `/patients/${record(fx).patientId}/${records}/${record(fx).id}`,
+    probe: (fx) => call(fx, String(record(fx).version)),
+    harmless: (fx) => call(fx, "999999"),
+    allowed: STALE,
+  };
+}
+
 const ACTIONS: ActionRow[] = [
   // Own account: every signed-in user, for themself only.
   {
@@ -273,24 +298,8 @@ const ACTIONS: ActionRow[] = [
     harmless: (fx) => [fx.episode.id, fx.patient.id, IDLE, formData({ timeZone: "Europe/Berlin", version: String(fx.episode.version) })],
     allowed: INVALID,
   },
-  {
-    file: "app/patients/[id]/actions.ts",
-    name: "deleteEpisodeAction",
-    expect: WRITE_PATIENT,
-    path: (fx) => `/patients/${fx.patient.id}/episodes/${fx.episode.id}`,
-    probe: (fx) => [fx.episode.id, fx.patient.id, IDLE, formData({ version: String(fx.episode.version) })],
-    harmless: (fx) => [fx.episode.id, fx.patient.id, IDLE, formData({ version: "999999" })],
-    allowed: STALE,
-  },
-  {
-    file: "app/patients/[id]/actions.ts",
-    name: "confirmEpisodeLabelAction",
-    expect: WRITE_PATIENT,
-    path: (fx) => `/patients/${fx.reviewEpisode.patientId}/episodes/${fx.reviewEpisode.id}`,
-    probe: (fx) => [fx.reviewEpisode.id, fx.reviewEpisode.patientId, IDLE, formData({ version: String(fx.reviewEpisode.version) })],
-    harmless: (fx) => [fx.reviewEpisode.id, fx.reviewEpisode.patientId, IDLE, formData({ version: "999999" })],
-    allowed: STALE,
-  },
+  versionedRecordAction("deleteEpisodeAction", "episodes", (fx) => ({ ...fx.episode, patientId: fx.patient.id })),
+  versionedRecordAction("confirmEpisodeLabelAction", "episodes", (fx) => fx.reviewEpisode),
   {
     file: "app/patients/[id]/actions.ts",
     name: "createVisitAction",
@@ -309,15 +318,7 @@ const ACTIONS: ActionRow[] = [
     harmless: (fx) => [fx.visit.id, fx.patient.id, IDLE, formData({ occurredAt: "not a time", labRows: "0", timeZone: "Europe/Berlin", version: String(fx.visit.version) })],
     allowed: INVALID,
   },
-  {
-    file: "app/patients/[id]/actions.ts",
-    name: "deleteVisitAction",
-    expect: WRITE_PATIENT,
-    path: (fx) => `/patients/${fx.patient.id}/visits/${fx.visit.id}`,
-    probe: (fx) => [fx.visit.id, fx.patient.id, IDLE, formData({ version: String(fx.visit.version) })],
-    harmless: (fx) => [fx.visit.id, fx.patient.id, IDLE, formData({ version: "999999" })],
-    allowed: STALE,
-  },
+  versionedRecordAction("deleteVisitAction", "visits", (fx) => ({ ...fx.visit, patientId: fx.patient.id })),
   {
     file: "app/patients/[id]/actions.ts",
     name: "setChecklistAction",

@@ -1,7 +1,9 @@
 /**
  * Controlled vocabularies of the clinical spec (sections 1 and 4) with short labels for clinicians.
- * Pure data: no I/O, no framework imports.
+ * The codes and labels are data, kept in vocabularies.json (one table, in the order forms and
+ * reports use); this module gives them their types. Pure: no I/O, no framework imports.
  */
+import VOCABULARIES from './vocabularies.json';
 
 /**
  * A vocabulary written once, each code with its label: `codes` lists them in the order written
@@ -16,110 +18,38 @@ export function isOneOf<T extends string>(values: readonly T[], value: unknown):
   return typeof value === 'string' && (values as readonly string[]).includes(value);
 }
 
-export const { codes: SEXES, labels: SEX_LABELS } = vocabulary({
-  FEMALE: 'Female',
-  MALE: 'Male',
-  OTHER: 'Other',
-  UNKNOWN: 'Unknown',
-});
+export const { codes: SEXES, labels: SEX_LABELS } = vocabulary(VOCABULARIES.SEXES);
 export type Sex = (typeof SEXES)[number];
 
-export const { codes: SIDES, labels: SIDE_LABELS } = vocabulary({
-  LEFT: 'Left',
-  RIGHT: 'Right',
-  BOTH: 'Both legs',
-});
+export const { codes: SIDES, labels: SIDE_LABELS } = vocabulary(VOCABULARIES.SIDES);
 export type Side = (typeof SIDES)[number];
 
-export const { codes: MUSCLE_GROUPS, labels: MUSCLE_GROUP_LABELS } = vocabulary({
-  CALF: 'Calf',
-  FOOT: 'Foot',
-  THIGH: 'Thigh',
-  OTHER: 'Other muscle',
-});
+export const { codes: MUSCLE_GROUPS, labels: MUSCLE_GROUP_LABELS } = vocabulary(VOCABULARIES.MUSCLE_GROUPS);
 export type MuscleGroup = (typeof MUSCLE_GROUPS)[number];
 export const DEFAULT_MUSCLE_GROUP: MuscleGroup = 'CALF';
 
-export const { codes: MOVEMENTS, labels: MOVEMENT_LABELS } = vocabulary({
-  TWITCHES: 'Twitches',
-  RHYTHMIC_JERKS: 'Rhythmic jerks',
-  SUSTAINED_CONTRACTION: 'Sustained contraction',
-  SUSTAINED_THEN_TREMBLING: 'Sustained then trembling',
-  URGE_TO_MOVE: 'Urge to move',
-});
+export const { codes: MOVEMENTS, labels: MOVEMENT_LABELS } = vocabulary(VOCABULARIES.MOVEMENTS);
 export type Movement = (typeof MOVEMENTS)[number];
 
-export const { codes: RHYTHMS, labels: RHYTHM_LABELS } = vocabulary({
-  RHYTHMIC: 'Rhythmic',
-  IRREGULAR: 'Irregular',
-  NONE: 'No rhythm',
-});
+export const { codes: RHYTHMS, labels: RHYTHM_LABELS } = vocabulary(VOCABULARIES.RHYTHMS);
 export type Rhythm = (typeof RHYTHMS)[number];
 
-export const { codes: TRIGGERS, labels: TRIGGER_LABELS } = vocabulary({
-  EXERTION: 'Exertion',
-  WALKING: 'Walking a distance',
-  COLD: 'Cold',
-  HEAT_SWEATING: 'Heat or sweating',
-  TIGHT_FOOTWEAR: 'Tight footwear',
-  STRESS: 'Stress',
-  PROLONGED_REST: 'Prolonged rest',
-  UNKNOWN: 'Unknown',
-});
+export const { codes: TRIGGERS, labels: TRIGGER_LABELS } = vocabulary(VOCABULARIES.TRIGGERS);
 export type Trigger = (typeof TRIGGERS)[number];
 
-export const { codes: RELIEFS, labels: RELIEF_LABELS } = vocabulary({
-  STRETCHING: 'Stretching',
-  MASSAGE: 'Massage',
-  COLD_SURFACE: 'Cold surface',
-  WARMTH: 'Warmth',
-  WALKING: 'Walking',
-  REST: 'Rest',
-  NONE: 'Nothing helped',
-});
+export const { codes: RELIEFS, labels: RELIEF_LABELS } = vocabulary(VOCABULARIES.RELIEFS);
 export type Relief = (typeof RELIEFS)[number];
 
-export const { codes: CLASSIFICATIONS, labels: CLASSIFICATION_LABELS } = vocabulary({
-  MYOCLONIC: 'Myoclonic',
-  CLONIC: 'Clonic',
-  TONIC: 'Tonic',
-  TONIC_CLONIC: 'Tonic-clonic',
-  RLS: 'Restless legs syndrome',
-});
+export const { codes: CLASSIFICATIONS, labels: CLASSIFICATION_LABELS } = vocabulary(VOCABULARIES.CLASSIFICATIONS);
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
-export const { codes: CONDITIONS, labels: CONDITION_LABELS } = vocabulary({
-  VARICOSE_VEINS: 'Varicose veins',
-  ACUTE_INFECTION: 'Acute infection',
-  KIDNEY_DISEASE: 'Kidney disease',
-  LIVER_DISEASE: 'Liver disease',
-  INTOXICATION: 'Intoxication',
-  DIABETES: 'Diabetes',
-  THYROID_DISORDER: 'Thyroid disorder',
-  METABOLIC_DISORDER: 'Metabolic disorder',
-  NEUROLOGICAL_DISORDER: 'Neurological disorder',
-  HYPERTENSION: 'Hypertension',
-});
+export const { codes: CONDITIONS, labels: CONDITION_LABELS } = vocabulary(VOCABULARIES.CONDITIONS);
 export type Condition = (typeof CONDITIONS)[number];
 
-export const { codes: LIFESTYLE_FLAGS, labels: LIFESTYLE_FLAG_LABELS } = vocabulary({
-  HIGH_HEELS: 'Wears high heels',
-  SEDENTARY: 'Sedentary',
-  HIGH_STRESS: 'High stress',
-  HIGH_PROTEIN_DIET: 'High-protein diet',
-  INTENSE_EXERCISE: 'Intense exercise',
-});
+export const { codes: LIFESTYLE_FLAGS, labels: LIFESTYLE_FLAG_LABELS } = vocabulary(VOCABULARIES.LIFESTYLE_FLAGS);
 export type LifestyleFlag = (typeof LIFESTYLE_FLAGS)[number];
 
-export const { codes: ANALYTES, labels: ANALYTE_LABELS } = vocabulary({
-  MAGNESIUM: 'Magnesium',
-  POTASSIUM: 'Potassium',
-  CALCIUM: 'Calcium (total)',
-  PHOSPHATE: 'Phosphate',
-  VITAMIN_D: 'Vitamin D (25-OH)',
-  FERRITIN: 'Ferritin',
-  GLUCOSE: 'Glucose (fasting)',
-});
+export const { codes: ANALYTES, labels: ANALYTE_LABELS } = vocabulary(VOCABULARIES.ANALYTES);
 export type Analyte = (typeof ANALYTES)[number];
 /** The unit each analyte is stored and compared in. */
 export const ANALYTE_UNITS: Record<Analyte, string> = {
@@ -133,41 +63,19 @@ export const ANALYTE_UNITS: Record<Analyte, string> = {
 };
 
 /** Findings a clinician records at a visit's examination (spec section 4, v2). */
-export const { codes: EXAM_FINDINGS, labels: EXAM_FINDING_LABELS } = vocabulary({
-  CALF_SWELLING_LEFT: 'Left calf swollen, warm or red',
-  CALF_SWELLING_RIGHT: 'Right calf swollen, warm or red',
-  REDUCED_FOOT_PULSES: 'Reduced foot pulses',
-  MUSCLE_WEAKNESS: 'Muscle weakness',
-  MUSCLE_WASTING: 'Muscle wasting',
-  FASCICULATIONS: 'Fasciculations',
-  VARICOSE_VEINS_SEEN: 'Varicose veins seen',
-});
+export const { codes: EXAM_FINDINGS, labels: EXAM_FINDING_LABELS } = vocabulary(VOCABULARIES.EXAM_FINDINGS);
 export type ExamFinding = (typeof EXAM_FINDINGS)[number];
 export const CALF_SWELLING_FINDINGS: readonly ExamFinding[] = ['CALF_SWELLING_LEFT', 'CALF_SWELLING_RIGHT'];
 export const NEUROMUSCULAR_FINDINGS: readonly ExamFinding[] = ['MUSCLE_WEAKNESS', 'MUSCLE_WASTING', 'FASCICULATIONS'];
 
-export const { codes: CHECKLIST_STATUSES, labels: CHECKLIST_STATUS_LABELS } = vocabulary({
-  NOT_ASSESSED: 'Not assessed',
-  SUSPECTED: 'Suspected',
-  CONFIRMED: 'Confirmed',
-  RULED_OUT: 'Ruled out',
-});
+export const { codes: CHECKLIST_STATUSES, labels: CHECKLIST_STATUS_LABELS } = vocabulary(VOCABULARIES.CHECKLIST_STATUSES);
 export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];
 export const DEFAULT_CHECKLIST_STATUS: ChecklistStatus = 'NOT_ASSESSED';
 
-export const { codes: ROLES, labels: ROLE_LABELS } = vocabulary({
-  ADMIN: 'Administrator',
-  CLINICIAN: 'Clinician',
-  READ_ONLY: 'Read only',
-});
+export const { codes: ROLES, labels: ROLE_LABELS } = vocabulary(VOCABULARIES.ROLES);
 export type Role = (typeof ROLES)[number];
 
-export const { codes: DAY_PARTS, labels: DAY_PART_LABELS } = vocabulary({
-  NIGHT: 'Night (00-06)',
-  MORNING: 'Morning (06-12)',
-  AFTERNOON: 'Afternoon (12-18)',
-  EVENING: 'Evening (18-24)',
-});
+export const { codes: DAY_PARTS, labels: DAY_PART_LABELS } = vocabulary(VOCABULARIES.DAY_PARTS);
 export type DayPart = (typeof DAY_PARTS)[number];
 /** Local hours of each day part: `fromHour` inclusive, `toHour` exclusive. */
 export const DAY_PART_HOURS: Record<DayPart, { fromHour: number; toHour: number }> = {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import CONVERSIONS from './unit-conversions.json';
 import { ANALYTES, ANALYTE_LABELS, ANALYTE_UNITS } from '@/lib/core/clinical/vocabulary';
 import { DEFAULT_THRESHOLDS } from '@/lib/core/clinical/thresholds';
 import {
@@ -32,6 +33,9 @@ import {
  * The spec's section 7 table, written out again independently of the module, so that a wrong
  * factor or a wrong formula in lib/core/clinical/units.ts fails here.
  */
+/** measure, value given, unit, value expected */
+type ConversionCase = [Measure, number, string, number];
+
 const SPEC_CONVERSIONS: [Measure, string, (value: number) => number][] = [
   ['MAGNESIUM', 'mg/dL', (x) => x * 0.4114],
   ['MAGNESIUM', 'mEq/L', (x) => x * 0.5],
@@ -252,40 +256,10 @@ describe('roundHalfAwayFromZero', () => {
 });
 
 describe('toCanonical', () => {
-  it.each<[Measure, number, string, number]>([
-    // The worked examples of spec section 7.
-    ['MAGNESIUM', 1.6, 'mg/dL', 0.66],
-    ['MAGNESIUM', 1.8, 'mg/dL', 0.74],
-    // The spec's prose says 47.4; at the canonical 2 decimals for labs it is 47.42 (19 x 2.496 = 47.424).
-    ['VITAMIN_D', 19, 'ng/mL', 47.42],
-    ['TEMPERATURE', 100.4, '°F', 38.0],
-    ['TEMPERATURE', 100.2, '°F', 37.9],
-    ['GLUCOSE', 126, 'mg/dL', 7.0],
-    ['GLUCOSE', 125, 'mg/dL', 6.94],
-    // Each factor, on values large enough to show it at the canonical precision.
-    ['MAGNESIUM', 1000, 'mg/dL', 411.4],
-    ['MAGNESIUM', 1000, 'mEq/L', 500],
-    ['MAGNESIUM', 0.658, 'mmol/L', 0.66],
-    ['POTASSIUM', 4.2, 'mEq/L', 4.2],
-    ['CALCIUM', 1000, 'mg/dL', 249.5],
-    ['CALCIUM', 10, 'mg/dL', 2.5],
-    ['PHOSPHATE', 1000, 'mg/dL', 322.9],
-    ['VITAMIN_D', 1000, 'ng/mL', 2496],
-    ['FERRITIN', 123.45, 'ng/mL', 123.45],
-    ['FERRITIN', 45, 'mcg/L', 45],
-    ['GLUCOSE', 90, 'mg/dL', 5],
-    ['GLUCOSE', 1000, 'mg/dL', 55.56],
-    ['TEMPERATURE', 212, 'F', 100],
-    ['TEMPERATURE', 32, 'degF', 0],
-    ['TEMPERATURE', -40, '°F', -40],
-    ['TEMPERATURE', 37.25, '°C', 37.3],
-    ['WEIGHT', 100, 'lb', 45.4],
-    ['WEIGHT', 1000, 'lbs', 453.6],
-    ['WEIGHT', 80.04, 'kg', 80],
-    ['HEIGHT', 100, 'in', 254],
-    ['HEIGHT', 70, 'in', 178],
-    ['HEIGHT', 175.5, 'cm', 176],
-  ])('%s %d %s is %d canonical', (measure, value, unit, expected) => {
+  // The cases (unit-conversions.json) open with the worked examples of spec section 7, then each
+  // factor on values large enough to show it at the canonical precision. Vitamin D 19 ng/mL is
+  // 47.42 at the 2 decimals kept for labs (19 x 2.496 = 47.424), where the spec's prose rounds to 47.4.
+  it.each(CONVERSIONS.toCanonical as ConversionCase[])('%s %d %s is %d canonical', (measure, value, unit, expected) => {
     expect(toCanonical(measure, value, unit)).toBe(expected);
   });
 
@@ -318,29 +292,7 @@ describe('toCanonical', () => {
 });
 
 describe('fromCanonical', () => {
-  it.each<[Measure, number, string, number]>([
-    ['MAGNESIUM', 0.66, 'mg/dL', 1.6],
-    ['MAGNESIUM', 0.7, 'mg/dL', 1.7],
-    ['MAGNESIUM', 0.7, 'mEq/L', 1.4],
-    ['MAGNESIUM', 0.658, 'mmol/L', 0.66],
-    ['POTASSIUM', 4.2, 'mEq/L', 4.2],
-    ['CALCIUM', 2.5, 'mg/dL', 10],
-    ['CALCIUM', 2.15, 'mg/dL', 8.6],
-    ['PHOSPHATE', 1, 'mg/dL', 3.1],
-    ['VITAMIN_D', 50, 'ng/mL', 20],
-    ['VITAMIN_D', 47.42, 'ng/mL', 19],
-    ['FERRITIN', 30, 'ng/mL', 30],
-    ['FERRITIN', 29.6, 'ng/mL', 30],
-    ['GLUCOSE', 7, 'mg/dL', 126],
-    ['GLUCOSE', 5.5, 'mg/dL', 99],
-    ['GLUCOSE', 6.94, 'mg/dL', 125],
-    ['TEMPERATURE', 38, '°F', 100.4],
-    ['TEMPERATURE', 37, '°F', 98.6],
-    ['TEMPERATURE', -40, '°F', -40],
-    ['WEIGHT', 80, 'lb', 176.4],
-    ['HEIGHT', 180, 'in', 70.9],
-    ['HEIGHT', 180, 'cm', 180],
-  ])('%s %d canonical is %d %s', (measure, canonical, unit, expected) => {
+  it.each(CONVERSIONS.fromCanonical as ConversionCase[])('%s %d canonical is %d %s', (measure, canonical, unit, expected) => {
     expect(fromCanonical(measure, canonical, unit)).toBe(expected);
   });
 
