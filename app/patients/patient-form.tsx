@@ -1,10 +1,10 @@
 "use client";
 import { useActionState, useState } from "react";
-import { CONDITION_LABELS, CONDITIONS, LIFESTYLE_FLAG_LABELS, LIFESTYLE_FLAGS, SEX_LABELS, SEXES } from "@/lib/core/clinical/vocabulary";
+import { ALLERGY_STATUS_LABELS, ALLERGY_STATUSES, CONDITION_LABELS, CONDITIONS, LIFESTYLE_FLAG_LABELS, LIFESTYLE_FLAGS, SEX_LABELS, SEXES } from "@/lib/core/clinical/vocabulary";
 import { unitsOf } from "@/lib/core/clinical/units";
 import { initialFormState, type FormState } from "@/lib/core/form-state";
 import { errorProps, FieldError, FormAlert } from "../_components/field";
-import { LIMIT_NEAR, LimitedTextInput } from "../_components/limited-text";
+import { LIMIT_NEAR, LimitedTextArea, LimitedTextInput } from "../_components/limited-text";
 import { TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 
 export interface PatientFormValues {
@@ -21,6 +21,8 @@ export interface PatientFormValues {
   conditions: string[];
   lifestyle: string[];
   medications: { name: string; active: boolean; startedOn: string | null; stoppedOn: string | null }[];
+  allergyStatus: string;
+  allergies: string;
   version?: number;
 }
 
@@ -143,6 +145,22 @@ export function PatientForm({
           </fieldset>
         </div>
       </div>
+      <fieldset aria-describedby={f.allergyStatus ? "allergyStatus-error" : undefined}>
+        <legend>Allergies</legend>
+        <div className="checks" role="radiogroup" aria-label="Allergies asked">
+          {ALLERGY_STATUSES.map((s) => (
+            <label key={s}>
+              <input type="radio" name="allergyStatus" value={s} defaultChecked={values.allergyStatus === s} /> {ALLERGY_STATUS_LABELS[s]}
+            </label>
+          ))}
+        </div>
+        <FieldError id="allergyStatus" error={f.allergyStatus} />
+        <div className="field">
+          <label htmlFor="allergies">Substances and reactions (with allergies recorded)</label>
+          <LimitedTextArea id="allergies" name="allergies" rows={2} max={TEXT_LIMITS.allergies} visibleFrom={LIMIT_NEAR * TEXT_LIMITS.allergies} defaultValue={values.allergies} error={f.allergies} />
+          <FieldError id="allergies" error={f.allergies} />
+        </div>
+      </fieldset>
       <fieldset>
         <legend>Medications</legend>
         <p className="muted">Generic names work best for the checklist (brand names such as Eufillin are recognised too). Untick “current” for a past medication.</p>

@@ -14,6 +14,8 @@ const GIVEN_M = ["Peter", "Ivan", "Lucas", "Omar", "Daniel", "Marco", "Samuel", 
 const FAMILY = ["Novak", "Petrova", "Schmidt", "Rossi", "Okafor", "Lindqvist", "Moreau", "Kowalski", "Haddad", "Tanaka", "Silva", "Brennan", "Ivanova", "Meyer", "Costa", "Nguyen", "Fischer", "Horvat", "Jansen", "Walsh"];
 const MEDS = ["Omeprazole 20 mg", "Pantoprazole 40 mg", "Hydrochlorothiazide 25 mg", "Atorvastatin 20 mg", "Furosemide 40 mg", "Metformin 500 mg", "Levothyroxine 50 mcg", "Salmeterol inhaler", "Eufillin 150 mg", "Ramipril 5 mg", "Naproxen 250 mg", "Folic acid 0.4 mg"];
 
+const ALLERGIES = ["Penicillin (rash)", "Sulfonamides (hives); latex (itching)", "Ibuprofen (bronchospasm)", "Iodinated contrast (anaphylaxis, 2019)"];
+
 /** Profiles that give the checklist and red flags something to find. */
 interface Profile {
   pattern: EpisodePattern;
@@ -193,6 +195,8 @@ export async function seedDemo(db: Db) {
       conditions: [...new Set([...profile.conditions, ...rnd.some(CONDITIONS, 0.04)])],
       lifestyle: [...new Set([...profile.lifestyle, ...rnd.some(LIFESTYLE_FLAGS, 0.06)])],
       medications: rnd.some(MEDS, 0.12).map((name) => ({ name, active: rnd.chance(0.8), startedOn: `202${rnd.int(3, 6)}-0${rnd.int(1, 9)}-1${rnd.int(0, 9)}` })),
+      // By position, not by the random stream, so the rest of the demo stays as it was.
+      ...(i % 5 === 0 ? { allergyStatus: "RECORDED", allergies: ALLERGIES[(i / 5) % ALLERGIES.length] } : i % 5 < 3 ? { allergyStatus: "NONE_KNOWN" } : {}),
     });
     const now = new Date();
     const visit = await createVisit(actor, patient.id, {

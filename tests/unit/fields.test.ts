@@ -102,12 +102,12 @@ describe("patient and visit", () => {
     const detail: PatientDetail = {
       id: "p1", clinicId: "c1", clinicName: "C", mrn: "M", givenName: "A", familyName: "B", birthDate: "1980-01-01", sex: "FEMALE",
       pregnant: false, heightCm: null, heightEntered: null, unitSystem: "SI", conditions: [], lifestyle: [], medications: [],
-      version: 1, createdAt: new Date(0), updatedAt: new Date(0),
+      allergyStatus: "NONE_KNOWN", allergies: "", version: 1, createdAt: new Date(0), updatedAt: new Date(0),
     };
     expect(Object.keys(detail).sort()).toEqual([...PATIENT_FIELD_NAMES].sort());
     expect(Object.keys(patientJson(detail))).toEqual([
       "id", "clinicId", "clinicName", "mrn", "givenName", "familyName", "birthDate", "sex", "pregnant", "heightCm", "heightEntered",
-      "conditions", "lifestyle", "medications", "version", "createdAt", "updatedAt",
+      "conditions", "lifestyle", "medications", "allergyStatus", "allergies", "version", "createdAt", "updatedAt",
     ]);
     expect(Object.keys(patientSummaryJson(detail))).toEqual(["id", "mrn", "givenName", "familyName", "birthDate", "sex", "pregnant", "clinicName", "createdAt"]);
     expectTypeOf<keyof PatientSummary>().toEqualTypeOf<"id" | "mrn" | "givenName" | "familyName" | "birthDate" | "sex" | "pregnant" | "clinicName" | "createdAt">();

@@ -5,12 +5,14 @@ import { requireActor } from "@/lib/http/session";
 import { pageData } from "@/lib/http/page-data";
 import { ageInYears } from "@/lib/core/clinical/age";
 import { RED_FLAG_URGENCY_LABELS } from "@/lib/core/clinical/red-flags";
-import { SEX_LABELS } from "@/lib/core/clinical/vocabulary";
+import { ALLERGY_STATUS_LABELS, SEX_LABELS } from "@/lib/core/clinical/vocabulary";
 import { loadChartHeader } from "@/lib/features/patients/chart-loaders";
 import { ChartTabs } from "./_chart/chart-tabs";
 import { RecordActions } from "./_chart/record-actions";
 
 const URGENCY_CLASS = { URGENT: "danger", HIGH: "warn", ROUTINE: "" } as const;
+/** How much of the allergies the header shows; the whole text is its title and on the History tab. */
+const ALLERGY_SHOWN = 60;
 
 /**
  * The patient chart: a header that stays in view (who, the stored red flags, what awaits review)
@@ -33,6 +35,17 @@ export default async function PatientChartLayout({ params, children }: { params:
           </div>
           <ul className="chart-status" aria-label="At a glance">
             {h.pregnant && <li><span className="badge warn">Pregnant</span></li>}
+            <li data-testid="chart-allergies">
+              {h.allergyStatus === "RECORDED" ? (
+                <span className="badge danger chart-allergies" title={h.allergies}>
+                  Allergies: {h.allergies.length > ALLERGY_SHOWN ? `${h.allergies.slice(0, ALLERGY_SHOWN)}…` : h.allergies}
+                </span>
+              ) : h.allergyStatus === "NONE_KNOWN" ? (
+                <span className="muted">No known allergies</span>
+              ) : (
+                <span className="badge warn">{ALLERGY_STATUS_LABELS.NOT_RECORDED}</span>
+              )}
+            </li>
             <li>
               {flags ? (
                 <Link className={`badge ${URGENCY_CLASS[h.urgency!]}`} href={`${base}/checklist`}>

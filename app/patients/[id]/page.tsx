@@ -15,13 +15,23 @@ import { ExamFindings, LabList, MeasuredValue } from "./visits/visit-values";
 export const metadata: Metadata = { title: "Patient" };
 
 const URGENCY_CLASS = { URGENT: "danger", HIGH: "warn", ROUTINE: "" } as const;
+/** How many causes the Overview lists; the checklist tab has them all. */
+const OVERVIEW_CAUSES = 6;
 
 /** The chart's first tab: what needs attention, the latest visit and episodes, and the weekly trend. */
 export default async function PatientOverviewPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
   const query = await searchParams;
   const actor = await requireActor();
-  const { header: h, lastEpisodes, weekly } = await pageData(loadPatientOverview(actor, id));
+  const { header: h, suggestions, lastEpisodes, weekly } = await pageData(loadPatientOverview(actor, id));
+  // The suggested causes (marked or not), then the causes marked without a suggestion.
+  const suggestedIds = new Set(suggestions.map((s) => s.causeId));
+  const causes = [
+    ...suggestions,
+    ...h.checklistMarks
+      .filter((m) => m.status !== "RULED_OUT" && !suggestedIds.has(m.causeId))
+      .map((m) => ({ causeId: m.causeId, label: CAUSES_BY_ID[m.causeId].label, reason: "", reasonCount: 0, status: m.status })),
+  ];
   const v = h.lastVisit;
   const tz = h.timeZone;
   const base = `/patients/${encodeURIComponent(h.id)}`;
@@ -50,18 +60,27 @@ export default async function PatientOverviewPage({ params, searchParams }: { pa
 
         <section className="card" aria-labelledby="ov-checklist">
           <h3 id="ov-checklist" className="card-title">Checklist</h3>
-          {h.checklistMarks.length === 0 ? (
-            <p className="muted">No cause marked suspected or confirmed yet.</p>
+          {causes.length === 0 ? (
+            <p className="muted" data-testid="no-suggested-causes">Nothing in the record suggests a cause, and none is marked suspected or confirmed.</p>
           ) : (
-            <ul className="tight">
-              {h.checklistMarks.map((m) => (
-                <li key={m.causeId}>
-                  <span className={`badge ${m.status === "CONFIRMED" ? "danger" : "warn"}`}>{CHECKLIST_STATUS_LABELS[m.status]}</span> {CAUSES_BY_ID[m.causeId].label}
+            <ul className="tight overview-causes" data-testid="overview-causes">
+              {causes.slice(0, OVERVIEW_CAUSES).map((c) => (
+                <li key={c.causeId} data-cause={c.causeId}>
+                  <span className={`badge ${c.status === "CONFIRMED" ? "danger" : c.status === "SUSPECTED" ? "warn" : ""}`}>{c.status ? CHECKLIST_STATUS_LABELS[c.status] : "Suggested"}</span>{" "}
+                  {c.label}
+                  {c.reason && (
+                    <span className="muted small">
+                      {" "}({c.reason}{c.reasonCount > 1 ? `, and ${c.reasonCount - 1} more` : ""})
+                    </span>
+                  )}
                 </li>
               ))}
             </ul>
           )}
-          <p className="small"><Link href={`${base}/checklist`}>The differential checklist, with the causes the episodes suggest</Link></p>
+          <p className="small">
+            {causes.length > OVERVIEW_CAUSES && `${causes.length - OVERVIEW_CAUSES} more. `}
+            <Link href={`${base}/checklist`}>The differential checklist, with every reason</Link>
+          </p>
         </section>
 
         <section className="card" aria-labelledby="ov-trend">

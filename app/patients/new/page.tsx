@@ -28,7 +28,7 @@ export default async function NewPatientPage() {
           formId={randomUUID()}
           clinics={clinics}
           submitLabel="Create patient"
-          initial={{ mrn: "", givenName: "", familyName: "", birthDate: "", sex: "", pregnant: false, height: "", heightUnit: defaultUnit("HEIGHT", unitSystem), conditions: [], lifestyle: [], medications: [] }}
+          initial={{ mrn: "", givenName: "", familyName: "", birthDate: "", sex: "", pregnant: false, height: "", heightUnit: defaultUnit("HEIGHT", unitSystem), conditions: [], lifestyle: [], medications: [], allergyStatus: "NOT_RECORDED", allergies: "" }}
         />
       </div>
     </>

@@ -68,6 +68,10 @@ export type ExamFinding = (typeof EXAM_FINDINGS)[number];
 export const CALF_SWELLING_FINDINGS: readonly ExamFinding[] = ['CALF_SWELLING_LEFT', 'CALF_SWELLING_RIGHT'];
 export const NEUROMUSCULAR_FINDINGS: readonly ExamFinding[] = ['MUSCLE_WEAKNESS', 'MUSCLE_WASTING', 'FASCICULATIONS'];
 
+/** Whether the patient's allergies were asked about: not yet, none known, or recorded (with the text). */
+export const { codes: ALLERGY_STATUSES, labels: ALLERGY_STATUS_LABELS } = vocabulary(VOCABULARIES.ALLERGY_STATUSES);
+export type AllergyStatus = (typeof ALLERGY_STATUSES)[number];
+
 export const { codes: CHECKLIST_STATUSES, labels: CHECKLIST_STATUS_LABELS } = vocabulary(VOCABULARIES.CHECKLIST_STATUSES);
 export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];
 export const DEFAULT_CHECKLIST_STATUS: ChecklistStatus = 'NOT_ASSESSED';

@@ -3,7 +3,7 @@
  * report's and FHIR bundle's patient are derived from this list. Pure.
  */
 import { UNIT_SYSTEM_LABELS, UNIT_SYSTEMS } from "@/lib/core/clinical/units";
-import { LIFESTYLE_FLAG_LABELS, LIFESTYLE_FLAGS, SEX_LABELS, SEXES, type Condition } from "@/lib/core/clinical/vocabulary";
+import { ALLERGY_STATUS_LABELS, ALLERGY_STATUSES, LIFESTYLE_FLAG_LABELS, LIFESTYLE_FLAGS, SEX_LABELS, SEXES, type Condition } from "@/lib/core/clinical/vocabulary";
 import { fieldNames, nested, type FieldDef, type FieldValues, type StoredValues } from "./field";
 
 /** A problem on the patient's problem list. */
@@ -41,6 +41,9 @@ export const PATIENT_FIELDS = {
   lifestyle: { kind: "choices", values: LIFESTYLE_FLAGS, labels: LIFESTYLE_FLAG_LABELS, label: "Lifestyle", heading: "Lifestyle" },
   /** Only the current ones have a CSV column. */
   medications: { kind: "nested", of: nested<Medication[]>(), label: "Medications", heading: "Current medications" },
+  allergyStatus: { kind: "choice", values: ALLERGY_STATUSES, labels: ALLERGY_STATUS_LABELS, label: "Allergies asked", heading: "Allergy status" },
+  /** Substances and reactions, when the status is RECORDED. */
+  allergies: { kind: "text", label: "Allergies", heading: "Allergies" },
   version: { kind: "count", label: "Version" },
   createdAt: { kind: "instant", label: "Added", heading: "Added" },
   updatedAt: { kind: "instant", label: "Last changed" },

@@ -14,6 +14,8 @@ export const TEXT_LIMITS = {
   mrn: 40,
   personName: 100,
   medicationName: 200,
+  /** The patient's allergies: substances and reactions. */
+  allergies: 1000,
   purgeReason: 1000,
   tokenName: 100,
 } as const;

@@ -14,7 +14,7 @@
 import "server-only";
 import type { Actor } from "@/lib/server/permissions";
 import type { Prisma } from "@/generated/prisma/client";
-import type { Analyte, ChecklistStatus, Condition, ExamFinding, LifestyleFlag, Sex } from "@/lib/core/clinical/vocabulary";
+import type { AllergyStatus, Analyte, ChecklistStatus, Condition, ExamFinding, LifestyleFlag, Sex } from "@/lib/core/clinical/vocabulary";
 import { referenceFlag } from "@/lib/core/clinical/units";
 import type { CauseId } from "@/lib/core/clinical/checklist";
 import {
@@ -369,6 +369,8 @@ async function loadReportPatient(tx: Tx, patientId: string) {
       conditions: row.conditions.map((c) => c.code as Condition),
       lifestyle: splitList(row.lifestyle) as LifestyleFlag[],
       medications: row.medications.map((m) => ({ name: m.name, active: m.active, startedOn: m.startedOn, stoppedOn: m.stoppedOn })),
+      allergyStatus: row.allergyStatus as AllergyStatus,
+      allergies: row.allergies,
     },
   };
 }

@@ -28,7 +28,7 @@ import { addDays, type Period } from "./period";
 /** The patient as the report shows it: the problem list as codes, medications without their ids. */
 export type ReportPatient = Pick<
   Patient,
-  "id" | "mrn" | "givenName" | "familyName" | "birthDate" | "sex" | "pregnant" | "heightCm" | "heightEntered" | "clinicName" | "lifestyle"
+  "id" | "mrn" | "givenName" | "familyName" | "birthDate" | "sex" | "pregnant" | "heightCm" | "heightEntered" | "clinicName" | "lifestyle" | "allergyStatus" | "allergies"
 > & {
   conditions: Condition[];
   medications: Omit<Medication, "id">[];

@@ -8,19 +8,7 @@ import { codesForEpisode, type ClinicalCode } from "@/lib/core/clinical/codes";
 import { formatDuration, RED_FLAG_LABELS, RED_FLAG_URGENCIES, RED_FLAG_URGENCY_LABELS } from "@/lib/core/clinical/red-flags";
 import { formatInZone } from "@/lib/core/clinical/time";
 import { referenceFlag, UNIT_SYSTEM_LABELS } from "@/lib/core/clinical/units";
-import {
-  ANALYTE_LABELS,
-  CHECKLIST_STATUS_LABELS,
-  CLASSIFICATION_LABELS,
-  CONDITION_LABELS,
-  DAY_PART_LABELS,
-  EXAM_FINDING_LABELS,
-  LIFESTYLE_FLAG_LABELS,
-  MUSCLE_GROUP_LABELS,
-  SEX_LABELS,
-  SIDE_LABELS,
-  TRIGGER_LABELS,
-} from "@/lib/core/clinical/vocabulary";
+import { ALLERGY_STATUS_LABELS, ANALYTE_LABELS, CHECKLIST_STATUS_LABELS, CLASSIFICATION_LABELS, CONDITION_LABELS, DAY_PART_LABELS, EXAM_FINDING_LABELS, LIFESTYLE_FLAG_LABELS, MUSCLE_GROUP_LABELS, SEX_LABELS, SIDE_LABELS, TRIGGER_LABELS } from "@/lib/core/clinical/vocabulary";
 import { REPORT_SECTION_LABELS, type ReportSection } from "@/lib/features/exports/schema";
 import { localTimeFormatter } from "@/lib/core/local-time";
 import { flagText, measureText, referenceRangeText } from "./measures";
@@ -65,6 +53,7 @@ function patientSection(doc: Doc, data: ReportData) {
     ["Problem list", p.conditions.map((c) => CONDITION_LABELS[c]).join(", ") || "none recorded"],
     ["Lifestyle", p.lifestyle.map((l) => LIFESTYLE_FLAG_LABELS[l]).join(", ") || "none recorded"],
     ["Current medications", current.map((m) => m.name + (m.startedOn ? ` (since ${m.startedOn})` : "")).join("; ") || "none recorded"],
+    ["Allergies", p.allergyStatus === "RECORDED" ? p.allergies : ALLERGY_STATUS_LABELS[p.allergyStatus].toLowerCase()],
   ]);
   visitsPart(doc, data);
 }

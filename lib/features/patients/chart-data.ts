@@ -9,8 +9,9 @@ import { Prisma } from "@/generated/prisma/client";
 import { can, type Actor } from "@/lib/server/permissions";
 import { asUnitSystem, referenceFlag, type UnitSystem } from "@/lib/core/clinical/units";
 import { dayNumber, localDate, RED_FLAG_CODES, RED_FLAG_URGENCY, type RedFlagCode, type RedFlagUrgency } from "@/lib/core/clinical/red-flags";
-import { CAUSE_IDS, type CauseId } from "@/lib/core/clinical/checklist";
-import type { Analyte, ChecklistStatus, Classification, ExamFinding, Sex, Side, Trigger } from "@/lib/core/clinical/vocabulary";
+import { CAUSE_IDS, suggestChecklist, type CauseId } from "@/lib/core/clinical/checklist";
+import type { AllergyStatus, Analyte, ChecklistStatus, Classification, ExamFinding, Sex, Side, Trigger } from "@/lib/core/clinical/vocabulary";
+import { loadFactsBatch } from "@/lib/features/assessment/data";
 import { refreshAttention } from "@/lib/features/attention/data";
 import { isoOfDay, mondayOf, queryPatientWeekly, weekSeries, zonedBounds } from "@/lib/features/trends/data";
 import type { VisitView } from "@/lib/features/visits/data";
@@ -34,6 +35,9 @@ export interface ChartHeader {
   birthDate: string;
   sex: Sex;
   pregnant: boolean;
+  allergyStatus: AllergyStatus;
+  /** Substances and reactions when the status is RECORDED. */
+  allergies: string;
   activeMedications: number;
   /** The stored red flags of the last 30 days (PatientAttention), most urgent first. */
   redFlags: RedFlagCode[];
@@ -41,7 +45,7 @@ export interface ChartHeader {
   urgency: RedFlagUrgency | null;
   /** Episodes marked for review (the clinician's label differs from the suggestion). */
   awaitingReview: number;
-  /** Checklist causes a clinician marked suspected or confirmed. */
+  /** Checklist causes a clinician marked suspected, confirmed or ruled out. */
   checklistMarks: { causeId: CauseId; status: ChecklistStatus }[];
   /** The latest visit with its labs, for the Overview. */
   lastVisit: VisitView | null;
@@ -57,10 +61,10 @@ async function queryHeaderRows(actor: Actor, patientId: string): Promise<Record<
   // The last visit and its labs come along (a row per lab): the Overview shows them, and a statement of its own would cost one more.
   return db.$queryRaw<Record<string, unknown>[]>`
     SELECT p."id", p."clinicId", c."name" AS "clinicName", c."timeZone", c."unitSystem", p."mrn", p."givenName", p."familyName",
-      p."birthDate", p."sex", p."pregnant",
+      p."birthDate", p."sex", p."pregnant", p."allergyStatus", p."allergies",
       (SELECT COUNT(*) FROM "Medication" m WHERE m."patientId" = p."id" AND m."active" = TRUE) AS "activeMedications",
       (SELECT ${commaList(Prisma.sql`i."causeId" || ':' || i."status"`)} FROM "ChecklistItem" i
-        WHERE i."patientId" = p."id" AND i."status" IN ('SUSPECTED', 'CONFIRMED')) AS "checklistMarks",
+        WHERE i."patientId" = p."id" AND i."status" IN ('SUSPECTED', 'CONFIRMED', 'RULED_OUT')) AS "checklistMarks",
       a."patientId" AS "attentionOf", a."flagCodes", a."reviewCount", a."computedAt", a."validUntil",
       v."id" AS "visitId", v."occurredAt" AS "visitAt", v."systolic", v."diastolic", v."weightKg", v."temperatureC", v."notes" AS "visitNotes",
       v."version" AS "visitVersion", v."weightEnteredValue", v."weightEnteredUnit", v."temperatureEnteredValue", v."temperatureEnteredUnit", v."examFindings",
@@ -100,6 +104,8 @@ function toHeader(rows: Record<string, unknown>[]): ChartHeader {
     birthDate: String(r.birthDate),
     sex: r.sex as Sex,
     pregnant: asBool(r.pregnant),
+    allergyStatus: String(r.allergyStatus) as AllergyStatus,
+    allergies: String(r.allergies ?? ""),
     activeMedications: Number(r.activeMedications ?? 0),
     redFlags,
     urgency: redFlags.length ? RED_FLAG_URGENCY[redFlags[0]] : null,
@@ -111,7 +117,7 @@ function toHeader(rows: Record<string, unknown>[]): ChartHeader {
 
 /**
  * The header in one statement, outside a transaction: the patient, the clinic, the stored red
- * flags and review count, the active medications and the checklist marks. Scoped to the actor's
+ * flags and review count, the active medications and the checklist marks (every status but not assessed). Scoped to the actor's
  * clinics; a refusal is audited as a refused patient view. The view itself is recorded by the
  * tab's reads (recordChartView), in their transaction. The last visit with its labs comes along
  * for the Overview. When the stored red flags have run out
@@ -160,7 +166,20 @@ export interface WeeklyCount {
   count: number;
 }
 
+/** A checklist cause the record suggests and no clinician has ruled out, with the first reason. */
+export interface OverviewSuggestion {
+  causeId: CauseId;
+  label: string;
+  /** Why the record suggests it, the first of its reasons (the checklist tab lists them all). */
+  reason: string;
+  reasonCount: number;
+  /** Suspected or confirmed when a clinician marked it; null while not assessed. */
+  status: ChecklistStatus | null;
+}
+
 export interface ChartOverview {
+  /** Suggested causes not ruled out, in the checklist's order. */
+  suggestions: OverviewSuggestion[];
   /** The latest episodes, newest first. */
   lastEpisodes: RecentEpisode[];
   /** Episodes per week over the last weeks, oldest first; the last week is the current one. */
@@ -171,9 +190,10 @@ export const OVERVIEW_EPISODES = 5;
 export const OVERVIEW_WEEKS = 12;
 
 /**
- * The Overview's summaries in two statements: the last episodes, and the episodes per week of the
- * last weeks on the clinic's calendar (the trend tab's query). The last visit came with the header.
- * `header` is the patient as read in the actor's scope (readChartHeader).
+ * The Overview's summaries in three statements: the rules' facts (for the suggested causes), the
+ * last episodes, and the episodes per week of the last weeks on the clinic's calendar (the trend
+ * tab's query). The last visit and the checklist marks came with the header. `header` is the
+ * patient as read in the actor's scope (readChartHeader).
  */
 export async function getChartOverview(actor: Actor, header: ChartHeader, now: Date = new Date()): Promise<ChartOverview> {
   const patientId = header.id;
@@ -185,12 +205,19 @@ export async function getChartOverview(actor: Actor, header: ChartHeader, now: D
     const today = dayNumber(localDate(now, header.timeZone));
     const period = { from: isoOfDay(mondayOf(today) - 7 * (OVERVIEW_WEEKS - 1)), to: isoOfDay(today) };
     const weeklyRows = await queryPatientWeekly(tx, currentDatabaseKind(), patientId, zonedBounds(period, header.timeZone));
+    const facts = (await loadFactsBatch(tx, [patientId], now)).get(patientId);
     const lastVisit = header.lastVisit;
     const lastEpisodes = episodeRows.map(toRecentEpisode);
+    const marks = new Map(header.checklistMarks.map((m) => [m.causeId, m.status]));
+    const suggestions = (facts ? suggestChecklist(facts.facts, now, header.timeZone) : [])
+      .filter((s) => s.suggested && marks.get(s.causeId) !== "RULED_OUT")
+      .map((s): OverviewSuggestion => ({ causeId: s.causeId, label: s.label, reason: s.reasons[0] ?? "", reasonCount: s.reasons.length, status: marks.get(s.causeId) ?? null }));
+    await appendAudit(tx, actor, { action: "ASSESSMENT_VIEW", patientId, details: { asOf: now.toISOString(), view: "overview" } });
     await appendAudit(tx, actor, { action: "VISIT_LIST", patientId, details: { returned: lastVisit ? 1 : 0, view: "overview" } });
     await appendAudit(tx, actor, { action: "EPISODE_LIST", patientId, details: { returned: lastEpisodes.length, view: "overview" } });
     await appendAudit(tx, actor, { action: "TRENDS_VIEW", patientId, details: { ...period, view: "overview" } });
     return {
+      suggestions,
       lastEpisodes,
       weekly: weekSeries(period, weeklyRows).map((w) => ({ weekStart: w.weekStart, count: w.total })),
     };

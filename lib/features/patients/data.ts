@@ -1,8 +1,9 @@
 import "server-only";
 import type { Actor } from "@/lib/server/permissions";
 import { asUnitSystem } from "@/lib/core/clinical/units";
-import type { Condition, LifestyleFlag, Sex } from "@/lib/core/clinical/vocabulary";
+import type { AllergyStatus, Condition, LifestyleFlag, Sex } from "@/lib/core/clinical/vocabulary";
 import {
+  allergyIssue,
   patientCreateSchema,
   patientListQuerySchema,
   patientUpdateSchema,
@@ -36,7 +37,7 @@ async function loadPatient(tx: Tx, actor: Actor, id: string): Promise<PatientDet
   const rows = actor.clinicIds.length
     ? await tx.$queryRaw<Record<string, unknown>[]>`
         SELECT p."id", p."clinicId", c."name" AS "clinicName", c."unitSystem", p."mrn", p."givenName", p."familyName", p."birthDate", p."sex",
-          p."pregnant", p."heightCm", p."heightEnteredValue", p."heightEnteredUnit", p."lifestyle", p."version", p."createdAt", p."updatedAt"
+          p."pregnant", p."heightCm", p."heightEnteredValue", p."heightEnteredUnit", p."lifestyle", p."allergyStatus", p."allergies", p."version", p."createdAt", p."updatedAt"
         FROM "Patient" p JOIN "Clinic" c ON c."id" = p."clinicId"
         WHERE p."id" = ${id} AND p."deletedAt" IS NULL AND p."clinicId" IN (${Prisma.join(actor.clinicIds)})`
     : [];
@@ -71,6 +72,8 @@ async function loadPatient(tx: Tx, actor: Actor, id: string): Promise<PatientDet
       startedOn: asStringOrNull(m.startedOn),
       stoppedOn: asStringOrNull(m.stoppedOn),
     })),
+    allergyStatus: String(r.allergyStatus) as AllergyStatus,
+    allergies: String(r.allergies),
     version: Number(r.version),
     createdAt: asDate(r.createdAt),
     updatedAt: asDate(r.updatedAt),
@@ -189,6 +192,8 @@ async function insertPatient(tx: Tx, actor: Actor, clinicId: string, p: PatientC
         heightEnteredValue: p.heightEntered?.value ?? null,
         heightEnteredUnit: p.heightEntered?.unit ?? null,
         lifestyle: p.lifestyle.join(","),
+        allergyStatus: p.allergyStatus,
+        allergies: p.allergies,
         createdById: actor.userId,
         conditions: { create: p.conditions.map((code) => ({ code })) },
         medications: {
@@ -222,6 +227,11 @@ export async function updatePatient(actor: Actor, id: string, input: unknown): P
     const sex = p.sex ?? current.sex;
     const pregnant = p.pregnant ?? current.pregnant;
     if (sex === "MALE" && pregnant) throw invalid({ pregnant: "Pregnancy cannot be recorded for a male patient" });
+    const allergyStatus = p.allergyStatus ?? current.allergyStatus;
+    // A status other than "recorded" clears the text unless the text is given too.
+    const allergies = p.allergies ?? (p.allergyStatus && p.allergyStatus !== "RECORDED" ? "" : current.allergies);
+    const allergyProblem = allergyIssue(allergyStatus, allergies);
+    if (allergyProblem) throw invalid({ allergies: allergyProblem });
     if (p.mrn && p.mrn !== current.mrn) {
       const duplicate = await tx.patient.findFirst({ where: { clinicId: current.clinicId, mrn: p.mrn }, select: { id: true } });
       if (duplicate) throw conflict("A patient with this MRN already exists in this clinic.", { mrn: "This MRN is already in use" });
@@ -243,6 +253,8 @@ export async function updatePatient(actor: Actor, id: string, input: unknown): P
           ? {}
           : { heightCm: p.heightCm, heightEnteredValue: p.heightEntered?.value ?? null, heightEnteredUnit: p.heightEntered?.unit ?? null }),
         lifestyle: (p.lifestyle ?? current.lifestyle).join(","),
+        allergyStatus,
+        allergies,
         version: { increment: 1 },
       },
     });

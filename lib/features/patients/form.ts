@@ -32,6 +32,8 @@ export function patientFromForm(form: FormData): { input: Record<string, unknown
     conditions: form.getAll("conditions").map(String),
     lifestyle: form.getAll("lifestyle").map(String),
     medications,
+    allergyStatus: text("allergyStatus") ?? "NOT_RECORDED",
+    allergies: text("allergies") ?? "",
   };
   const clinicId = text("clinicId");
   if (clinicId) input.clinicId = clinicId;

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { CONDITIONS, LIFESTYLE_FLAGS, SEXES } from "@/lib/core/clinical/vocabulary";
+import { ALLERGY_STATUSES, CONDITIONS, LIFESTYLE_FLAGS, SEXES } from "@/lib/core/clinical/vocabulary";
 import { isoDate, todayIso } from "@/lib/core/validation/common";
 import { limitedText, TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 import { RUN_WITH_OTHER_ERRORS, checkUnitFields, numberField, readUnitFields, type UnitFields } from "@/lib/core/validation/measures";
@@ -54,10 +54,19 @@ const patientFields = {
     .array(z.enum(LIFESTYLE_FLAGS, { error: "Unknown lifestyle flag" }))
     .refine((a) => new Set(a).size === a.length, "A flag is listed twice"),
   medications: z.array(medicationSchema).max(50, "50 medications at most"),
+  allergyStatus: z.enum(ALLERGY_STATUSES, { error: "Choose one of: not recorded, no known allergies, allergies recorded" }),
+  allergies: limitedText("The allergies", TEXT_LIMITS.allergies, z.string().trim()),
 };
 
 const notPregnantIfMale = (p: { sex?: string; pregnant?: boolean }) => !(p.sex === "MALE" && p.pregnant);
 const pregnancyIssue = { message: "Pregnancy cannot be recorded for a male patient", path: ["pregnant"] };
+
+/** Allergies recorded need their text; "not recorded" and "none known" take none. Checked where both are known (the update checks the merged record). */
+export function allergyIssue(status: string, allergies: string): string | null {
+  if (status === "RECORDED" && !allergies) return "Name the allergies (substance and reaction), or choose no known allergies";
+  if (status !== "RECORDED" && allergies) return "Choose allergies recorded to keep this text, or clear it";
+  return null;
+}
 
 export const patientCreateSchema = z
   .object({
@@ -67,9 +76,15 @@ export const patientCreateSchema = z
     conditions: patientFields.conditions.default([]),
     lifestyle: patientFields.lifestyle.default([]),
     medications: patientFields.medications.default([]),
+    allergyStatus: patientFields.allergyStatus.default("NOT_RECORDED"),
+    allergies: patientFields.allergies.default(""),
   })
   .strict()
   .refine(notPregnantIfMale, pregnancyIssue)
+  .superRefine((p, ctx) => {
+    const issue = allergyIssue(p.allergyStatus, p.allergies);
+    if (issue) ctx.addIssue({ code: "custom", message: issue, path: ["allergies"] });
+  })
   .superRefine(checkUnitFields([HEIGHT]), RUN_WITH_OTHER_ERRORS)
   .transform(storedHeight);
 

@@ -43,6 +43,8 @@ export default async function EditPatientPage({ params }: { params: Promise<{ id
             conditions: patient.conditions.map((c) => c.code),
             lifestyle: patient.lifestyle,
             medications: patient.medications,
+            allergyStatus: patient.allergyStatus,
+            allergies: patient.allergies,
             version: patient.version,
           }}
         />

@@ -4,7 +4,7 @@ import { requireActor } from "@/lib/http/session";
 import { pageData } from "@/lib/http/page-data";
 import { CAUSES_BY_ID } from "@/lib/core/clinical/checklist";
 import { formatInZone } from "@/lib/core/clinical/time";
-import { CHECKLIST_STATUS_LABELS, CONDITION_LABELS, LIFESTYLE_FLAG_LABELS } from "@/lib/core/clinical/vocabulary";
+import { ALLERGY_STATUS_LABELS, CHECKLIST_STATUS_LABELS, CONDITION_LABELS, LIFESTYLE_FLAG_LABELS } from "@/lib/core/clinical/vocabulary";
 import { loadPatientHistoryTab } from "@/lib/features/patients/chart-loaders";
 import { Height } from "../visits/visit-values";
 
@@ -36,6 +36,10 @@ export default async function PatientHistoryPage({ params }: { params: Promise<{
           <h3 id="problems" className="card-title">Problem list and lifestyle</h3>
           {p.conditions.length ? <ul className="tight">{p.conditions.map((c) => <li key={c.code}>{CONDITION_LABELS[c.code]}</li>)}</ul> : <p className="muted">No conditions recorded.</p>}
           {p.lifestyle.length > 0 && <p>{p.lifestyle.map((l) => LIFESTYLE_FLAG_LABELS[l]).join(" · ")}</p>}
+        </section>
+        <section className="card" aria-labelledby="allergies">
+          <h3 id="allergies" className="card-title">Allergies</h3>
+          {p.allergyStatus === "RECORDED" ? <p style={{ whiteSpace: "pre-wrap" }}>{p.allergies}</p> : <p className="muted">{ALLERGY_STATUS_LABELS[p.allergyStatus]}.</p>}
         </section>
         <section className="card" aria-labelledby="medications">
           <h3 id="medications" className="card-title">Medications</h3>
