@@ -1,7 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
-const PUBLIC_PATHS = ["/signin", "/api/auth", "/api/health"];
+// Probes and the metrics scrape answer for themselves (the metrics route checks its own token).
+const PUBLIC_PATHS = ["/signin", "/api/auth", "/api/health", "/api/ready", "/api/metrics"];
 
 /**
  * Runs before every request: sets the security headers (nonce-based CSP) and sends requests

@@ -26,15 +26,14 @@
  * 300 ms with no errors under 20 clients. The exit code is 0 even when a target is missed: the
  * table says which, and why is for the reader (the machine may be shared).
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
 import { runExport, type ExportResult } from "./bench/export-run";
-import { BENCH_PASSWORD, BENCH_USERS, openBulkDriver, type BulkDriver } from "./bench/synthetic";
+import { closedLoop, quantile, signIn, startApp, stats, type ClosedLoopResult, type Stats } from "./bench/http";
+import { BENCH_USERS, openBulkDriver, type BulkDriver } from "./bench/synthetic";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -67,11 +66,6 @@ interface Figure {
   load: number;
 }
 
-interface Stats {
-  median: number;
-  p95: number;
-}
-
 interface DbResult {
   dialect: Dialect;
   counts: Record<string, number>;
@@ -80,13 +74,6 @@ interface DbResult {
 
 // ---------------------------------------------------------------------------------------------
 // Timing
-
-function stats(times: number[]): Stats {
-  const s = [...times].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  return { median, p95: at(0.95) };
-}
 
 async function time(fn: () => Promise<unknown>): Promise<Stats> {
   for (let i = 0; i < WARMUP; i++) await fn();
@@ -424,38 +411,6 @@ interface HttpResult {
   load: number;
 }
 
-async function waitFor(url: string, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      const res = await fetch(url, { redirect: "manual" });
-      if (res.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer within ${ms / 1000} s`);
-}
-
-async function signIn(base: string, email: string): Promise<string> {
-  const csrf = await fetch(new URL("/api/auth/csrf", base));
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const res = await fetch(new URL("/api/auth/callback/credentials", base), {
-    method: "POST",
-    redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: jar },
-    body: new URLSearchParams({ csrfToken, email, password: BENCH_PASSWORD, json: "true" }),
-  });
-  const session = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .find((c) => /^(__Secure-)?next-auth\.session-token=/.test(c));
-  if (!session) throw new Error(`Signing in as ${email} failed (HTTP ${res.status} ${res.headers.get("location") ?? ""})`);
-  return session;
-}
-
 async function httpBench(dialect: Dialect, url: string): Promise<HttpResult[]> {
   const appDir = path.resolve(opt("app-dir", root));
   if (!fs.existsSync(path.join(appDir, ".next", "BUILD_ID"))) throw new Error(`No production build in ${appDir}/.next: run npm run build there first`);
@@ -474,40 +429,9 @@ async function httpBench(dialect: Dialect, url: string): Promise<HttpResult[]> {
     )
   ).map((r) => String(r.id));
   await driver.close();
-  let server: ChildProcess | null = null;
-  const serverLog: string[] = [];
-  const stop = async () => {
-    if (!server || server.exitCode !== null) return;
-    try {
-      process.kill(-server.pid!, "SIGTERM");
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-    try {
-      process.kill(-server.pid!, "SIGKILL");
-    } catch {
-      // gone
-    }
-  };
+  log(`npm start on ${base} (${appDir}${process.env.WEB_CONCURRENCY ? `, WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY}` : ""})`);
+  const app = await startApp(appDir, url, port);
   try {
-    log(`npm start on ${base} (${appDir}${process.env.WEB_CONCURRENCY ? `, WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY}` : ""})`);
-    server = spawn(process.execPath, [path.join(appDir, "scripts", "start.js"), "-p", String(port), "-H", "127.0.0.1"], {
-      cwd: appDir,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: url,
-        NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
-        NEXTAUTH_URL: base,
-        NEXT_TELEMETRY_DISABLED: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    server.stdout!.on("data", (c: Buffer) => serverLog.push(c.toString()));
-    server.stderr!.on("data", (c: Buffer) => serverLog.push(c.toString()));
-    await waitFor(`${base}/signin`, 90_000);
     const cookies: string[] = [];
     for (const u of BENCH_USERS.slice(1, 1 + connections)) cookies.push(await signIn(base, u.email));
     log(`${cookies.length} clinicians signed in`);
@@ -526,53 +450,21 @@ async function httpBench(dialect: Dialect, url: string): Promise<HttpResult[]> {
       // once, so the first figures are not the server compiling its caches.
       await new Promise((r) => setTimeout(r, 5000));
       for (const p of target.paths.slice(0, 20)) await fetch(new URL(p, base), { headers: { Cookie: cookies[0] } }).then((r) => r.arrayBuffer());
-      let next = 0;
-      let conn = 0;
-      const latencies: number[] = [];
-      let result: { requests: number; rps: number; errors: number; non2xx: number };
+      let figures: ClosedLoopResult;
       if (target.mode === "paced") {
-        result = await pacedClients(base, cookies, target.paths, rate, duration, latencies);
+        const latencies: number[] = [];
+        const paced = await pacedClients(base, cookies, target.paths, rate, duration, latencies);
+        figures = { ...paced, p50: Math.round(quantile(latencies, 0.5)), p95: Math.round(quantile(latencies, 0.95)), p99: Math.round(quantile(latencies, 0.99)) };
       } else {
-        const ac = await new Promise<autocannon.Result>((resolve, reject) => {
-          const instance = autocannon(
-            {
-              url: base,
-              connections,
-              duration,
-              // Each connection is one clinician (its own session cookie) opening page after page.
-              requests: [
-                {
-                  method: "GET",
-                  setupRequest: ((req: autocannon.Request, context: Record<string, unknown>) => {
-                    if (context.cookie === undefined) context.cookie = cookies[conn++ % cookies.length];
-                    return { ...req, path: target.paths[next++ % target.paths.length], headers: { ...req.headers, Cookie: context.cookie as string } };
-                  }) as (req: autocannon.Request, context: object) => autocannon.Request,
-                },
-              ],
-              initialContext: {},
-            },
-            (error, res) => (error ? reject(error) : resolve(res)),
-          );
-          // Every response's time, for exact percentiles (autocannon's summary has no p95).
-          instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
-        });
-        result = { requests: ac.requests.total, rps: ac.requests.average, errors: ac.errors + ac.timeouts, non2xx: ac.non2xx };
+        figures = await closedLoop(base, cookies, target.paths, connections, duration);
       }
-      const lat = stats(latencies);
-      const sorted = [...latencies].sort((a, b) => a - b);
       const r: HttpResult = {
         dialect,
         target: target.name,
         mode: target.mode === "paced" ? `paced, ${rate} req/s offered` : "closed loop",
         connections,
         seconds: duration,
-        requests: result.requests,
-        rps: result.rps,
-        p50: Math.round(lat.median),
-        p95: Math.round(lat.p95),
-        p99: Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? 0),
-        errors: result.errors,
-        non2xx: result.non2xx,
+        ...figures,
         load: load1(),
       };
       results.push(r);
@@ -580,10 +472,10 @@ async function httpBench(dialect: Dialect, url: string): Promise<HttpResult[]> {
     }
     return results;
   } catch (error) {
-    console.error(serverLog.join("").slice(-4000));
+    console.error(app.output.join("").slice(-4000));
     throw error;
   } finally {
-    await stop();
+    await app.stop();
   }
 }
 

@@ -4,6 +4,7 @@ import Credentials from "next-auth/providers/credentials";
 import { signInWithPassword, signOutSession } from "@/lib/features/accounts/sign-in";
 import { SESSION_ABSOLUTE_MS, SIGN_IN_ATTEMPTS_PER_IP_PER_MINUTE } from "@/lib/core/password-policy";
 import { RateLimiter } from "@/lib/server/auth/rate-limit";
+import { countRateLimitRefusal } from "@/lib/server/metrics";
 import { SIGN_IN_ERRORS } from "@/lib/core/sign-in-errors";
 
 const signInLimiter = new RateLimiter(SIGN_IN_ATTEMPTS_PER_IP_PER_MINUTE, 60_000);
@@ -55,7 +56,10 @@ export const authOptions: NextAuthOptions = {
       },
       async authorize(credentials, req) {
         const ip = clientIp(req?.headers);
-        if (signInLimiter.hit(ip ?? "unknown") > 0) throw new Error(SIGN_IN_ERRORS.RATE_LIMITED);
+        if (signInLimiter.hit(ip ?? "unknown") > 0) {
+          countRateLimitRefusal("sign_in");
+          throw new Error(SIGN_IN_ERRORS.RATE_LIMITED);
+        }
         const email = String(credentials?.email ?? "").slice(0, 320);
         const password = String(credentials?.password ?? "").slice(0, 1024);
         const otp = String(credentials?.otp ?? "").slice(0, 64);

@@ -8,6 +8,7 @@ import type { Actor } from "@/lib/server/permissions";
 import type { CsvExport } from "@/lib/features/exports/data";
 import { byteStream } from "@/lib/features/exports/stream";
 import { contentDisposition } from "@/lib/core/file-names";
+import { currentLogger } from "@/lib/server/log";
 
 const BASE_HEADERS = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" };
 
@@ -50,7 +51,9 @@ export function fileResponse(bytes: Uint8Array, opts: { filename: string; conten
  * takes them. `X-Total-Rows` (the count the export was recorded with) lets a client show progress.
  */
 export function csvResponse(exp: CsvExport, what: string): Response {
-  const stream = byteStream(exp.chunks, (error) => console.error(`Export ${what} failed while streaming`, error));
+  // Bound now: the stream is read after the request's handler returned, outside its context.
+  const logger = currentLogger();
+  const stream = byteStream(exp.chunks, (error) => logger.error({ err: error, export: what }, "Export failed while streaming"));
   return new Response(stream, {
     headers: {
       ...BASE_HEADERS,

@@ -1,6 +1,7 @@
 import "server-only";
 import type { FormState } from "@/lib/core/form-state";
 import { isDataError } from "@/lib/server/errors";
+import { log } from "@/lib/server/log";
 
 /** Turns a data-layer refusal into form state; unexpected faults are logged and stay generic. */
 export function formStateFromError(error: unknown, values?: Record<string, unknown>): FormState {
@@ -8,6 +9,6 @@ export function formStateFromError(error: unknown, values?: Record<string, unkno
   if (isDataError(error)) {
     return { status: "error", message: error.message, fields: error.fields, values, submission };
   }
-  console.error("Unexpected error in a form action", error);
+  log.error({ err: error }, "Unexpected error in a form action");
   return { status: "error", message: "Something went wrong and nothing was saved. Please try again.", values, submission };
 }

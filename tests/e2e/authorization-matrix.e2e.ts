@@ -376,6 +376,9 @@ const ROUTES: RouteRow[] = [
     allowed: 302,
   },
   { method: "GET", route: "/api/health", expect: PUBLIC, url: () => "/api/health", allowed: 200 },
+  { method: "GET", route: "/api/ready", expect: PUBLIC, url: () => "/api/ready", allowed: 200 },
+  // Metrics answer only the scraper's bearer token; the e2e server has none configured, so 404 for everyone.
+  { method: "GET", route: "/api/metrics", expect: PUBLIC, url: () => "/api/metrics", allowed: 404 },
   // The idle-timeout warning's session probe (POST counts as activity).
   { method: "GET", route: "/api/session", expect: READ_ANY, url: () => "/api/session", allowed: 200 },
   { method: "POST", route: "/api/session", expect: READ_ANY, url: () => "/api/session", allowed: 200 },

@@ -4,8 +4,10 @@ process.env.API_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE = "4";
 process.env.NEXTAUTH_SECRET = "api-auth-test-secret-0123456789abcdef";
 
 import { encode } from "next-auth/jwt";
+import { Writable } from "node:stream";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/server/db";
+import { resetLogDestination, setLogDestination } from "@/lib/server/log";
 import * as patients from "@/app/api/v1/patients/route";
 import * as patient from "@/app/api/v1/patients/[id]/route";
 import * as visits from "@/app/api/v1/patients/[id]/visits/route";
@@ -183,17 +185,22 @@ describe("browser session", () => {
 
 describe("unexpected failures", () => {
   it("are logged on the server and answered with a generic 500 without details", async () => {
-    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const failing = apiRoute(async () => {
-      throw new Error("secret database detail: relation \"Patient\" ...");
-    });
-    const token = await tokenFor(world.actors.reader);
-    const answer = await call(failing, "GET", "/api/v1/boom", { token });
-    expect(answer.status).toBe(500);
-    expect(answer.json.error.code).toBe("INTERNAL");
-    expect(JSON.stringify(answer.json)).not.toMatch(/secret database detail|Patient|at /);
-    expect(log).toHaveBeenCalled();
-    expect(String(log.mock.calls[0][1])).toMatch(/secret database detail/);
+    const lines: string[] = [];
+    setLogDestination(new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }), "error");
+    try {
+      const failing = apiRoute(async () => {
+        throw new Error("secret database detail: relation \"Patient\" ...");
+      });
+      const token = await tokenFor(world.actors.reader);
+      const answer = await call(failing, "GET", "/api/v1/boom", { token });
+      expect(answer.status).toBe(500);
+      expect(answer.json.error.code).toBe("INTERNAL");
+      expect(JSON.stringify(answer.json)).not.toMatch(/secret database detail|Patient|at /);
+      const failure = lines.map((l) => JSON.parse(l) as { msg?: string; err?: { message?: string } }).find((l) => l.msg === "API request failed");
+      expect(failure?.err?.message).toMatch(/secret database detail/);
+    } finally {
+      resetLogDestination();
+    }
   });
 
   it("a handler's own Response (a streamed export) passes through untouched", async () => {

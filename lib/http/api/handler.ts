@@ -6,6 +6,8 @@ import { RateLimiter } from "@/lib/server/auth/rate-limit";
 import { hasSessionCookie, sessionActorFromRequest } from "@/lib/http/session";
 import { authenticateApiToken } from "@/lib/features/accounts/api-tokens";
 import { isDataError, type DataError } from "@/lib/server/errors";
+import { log, requestIdFrom, withRequestContext } from "@/lib/server/log";
+import { countRateLimitRefusal, observeRequest, type RateLimiterName } from "@/lib/server/metrics";
 
 /**
  * The one request pipeline of the JSON API (docs/api.md): authenticate (bearer token, or a
@@ -107,7 +109,8 @@ type Handler<P> = (request: Request, ctx: ApiContext<P>, actor: Actor) => Promis
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-function rateLimited(retryAfter: number): ApiError {
+function rateLimited(retryAfter: number, limiter: RateLimiterName): ApiError {
+  countRateLimitRefusal(limiter);
   return new ApiError("RATE_LIMITED", `Too many requests. Try again in ${retryAfter} seconds.`, {}, { "Retry-After": String(retryAfter) });
 }
 
@@ -118,7 +121,7 @@ function unauthenticatedError(message: string): ApiError {
 /** Counts a request without valid credentials against its IP address; 401, or 429 past the limit. */
 function refuseUnauthenticated(ip: string, message: string): never {
   const retryAfter = getLimiters().ip.hit(ip);
-  if (retryAfter > 0) throw rateLimited(retryAfter);
+  if (retryAfter > 0) throw rateLimited(retryAfter, "api_ip");
   throw unauthenticatedError(message);
 }
 
@@ -126,7 +129,7 @@ async function authenticate(request: Request, ip: string | null): Promise<{ acto
   const ipKey = ip ?? "unknown";
   // An address that keeps sending bad credentials is refused before any token is looked at.
   const blocked = getLimiters().ip.blockedFor(ipKey);
-  if (blocked > 0) throw rateLimited(blocked);
+  if (blocked > 0) throw rateLimited(blocked, "api_ip");
 
   const token = bearerToken(request.headers.get("authorization"));
   if (token !== null) {
@@ -227,34 +230,104 @@ async function parseJsonBody(request: Request, max: number): Promise<unknown> {
 }
 
 /**
+ * The route as Next names it, from the path and the params Next matched: ids become `[id]`, so
+ * the log and the metrics group requests by route and never carry a record's id. The query
+ * string (a search may hold a name or an MRN) is never part of it.
+ */
+export function routePattern(pathname: string, params: Record<string, unknown>): string {
+  const byValue = new Map<string, string>();
+  for (const [key, value] of Object.entries(params)) {
+    if (typeof value === "string" && value) byValue.set(value, `[${key}]`);
+    else if (Array.isArray(value)) for (const v of value) if (typeof v === "string" && v) byValue.set(v, `[...${key}]`);
+  }
+  const segments: string[] = [];
+  for (const raw of pathname.split("/")) {
+    let segment = raw;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      // left as sent
+    }
+    const name = byValue.get(segment);
+    if (name?.startsWith("[...") && segments.at(-1) === name) continue; // one name for a catch-all
+    segments.push(name ?? raw);
+  }
+  return segments.join("/");
+}
+
+/** Sets X-Request-Id on the answer (a Response made elsewhere may have immutable headers). */
+function withRequestId(response: Response, requestId: string): Response {
+  try {
+    response.headers.set("X-Request-Id", requestId);
+    return response;
+  } catch {
+    const headers = new Headers(response.headers);
+    headers.set("X-Request-Id", requestId);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+}
+
+/**
  * Wraps a route handler: `export const POST = apiRoute(async (request, ctx, actor) => ...)`.
  * The handler returns a Response (use `json()`, or a streamed Response for exports); a thrown
  * DataError or ApiError becomes the contract's error body; anything else is logged and answered
  * with a generic 500.
+ *
+ * Every request gets an id (a plain incoming X-Request-Id is kept, else a new UUID), sent back
+ * as X-Request-Id and carried by each log line written while it runs; one line per request says
+ * method, route pattern, status, duration and user id (lib/server/log.ts keeps patient data and
+ * secrets out), and the request counts in the metrics (lib/server/metrics.ts).
  */
 export function apiRoute<P extends Record<string, string> = Record<string, never>>(
   handler: Handler<P>,
   options: { maxBodyBytes?: number } = {},
 ): (request: Request, context: { params: Promise<P> }) => Promise<Response> {
   const max = options.maxBodyBytes ?? API_MAX_BODY_BYTES;
-  return async (request, context) => {
-    try {
-      const { actor, rateKey } = await authenticate(request, clientIp(request.headers));
-      const retryAfter = getLimiters().principal.hit(rateKey);
-      if (retryAfter > 0) throw rateLimited(retryAfter);
-      const body = BODY_METHODS.has(request.method) ? await parseJsonBody(request, max) : undefined;
-      const params = (await context?.params) ?? ({} as P);
-      return await handler(
-        request,
-        { params, body, query: new URL(request.url).searchParams, idempotencyKey: request.headers.get("idempotency-key") },
-        actor,
+  return (request, context) => {
+    const started = performance.now();
+    const requestId = requestIdFrom(request.headers);
+    return withRequestContext(requestId, async () => {
+      let userId: string | undefined;
+      let errorCode: string | undefined;
+      let params: P | undefined;
+      let unexpected: { error: unknown } | undefined;
+      let response: Response;
+      try {
+        const { actor, rateKey } = await authenticate(request, clientIp(request.headers));
+        userId = actor.userId;
+        const retryAfter = getLimiters().principal.hit(rateKey);
+        if (retryAfter > 0) throw rateLimited(retryAfter, "api_principal");
+        const body = BODY_METHODS.has(request.method) ? await parseJsonBody(request, max) : undefined;
+        params = (await context?.params) ?? ({} as P);
+        response = await handler(
+          request,
+          { params, body, query: new URL(request.url).searchParams, idempotencyKey: request.headers.get("idempotency-key") },
+          actor,
+        );
+      } catch (error) {
+        if (error instanceof ApiError) {
+          errorCode = error.code;
+          response = errorResponse(error.code, error.message, error.fields, error.headers);
+        } else if (isDataError(error)) {
+          errorCode = error.code;
+          response = fromDataError(error);
+        } else {
+          // Unexpected: the details stay in the server log (made safe there), never in the answer.
+          errorCode = "INTERNAL";
+          unexpected = { error };
+          response = errorResponse("INTERNAL", "Something went wrong on the server. Please try again.");
+        }
+      }
+      if (params === undefined) params = await Promise.resolve(context?.params).catch(() => undefined);
+      const route = routePattern(new URL(request.url).pathname, params ?? {});
+      if (unexpected) log.error({ err: unexpected.error, method: request.method, route, userId }, "API request failed");
+      const seconds = (performance.now() - started) / 1000;
+      observeRequest(request.method, route, response.status, seconds);
+      log.info(
+        { method: request.method, route, status: response.status, durationMs: Math.round(seconds * 10000) / 10, userId, errorCode },
+        "request",
       );
-    } catch (error) {
-      if (error instanceof ApiError) return errorResponse(error.code, error.message, error.fields, error.headers);
-      if (isDataError(error)) return fromDataError(error);
-      // Unexpected: the details stay in the server log, never in the answer.
-      console.error(`API ${request.method} ${new URL(request.url).pathname} failed`, error);
-      return errorResponse("INTERNAL", "Something went wrong on the server. Please try again.");
-    }
+      return withRequestId(response, requestId);
+    });
   };
 }

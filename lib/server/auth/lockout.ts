@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/server/permissions";
 import { LOCKOUT_DURATION_MS, LOCKOUT_THRESHOLD, LOCKOUT_WINDOW_MS } from "@/lib/core/password-policy";
 import { appendAudit } from "@/lib/server/audit";
 import type { Tx } from "@/lib/server/db";
+import { countAccountLockout } from "@/lib/server/metrics";
 
 interface FailureState {
   id: string;
@@ -40,6 +41,9 @@ export async function recordFailedProof(
     },
   });
   await appendAudit(tx, actor, { action: audit.action, outcome: "FAILURE", details: { reason: audit.reason, failures } });
-  if (lock) await appendAudit(tx, actor, { action: "ACCOUNT_LOCKED", outcome: "SUCCESS", details: { minutes: LOCKOUT_DURATION_MS / 60000 } });
+  if (lock) {
+    await appendAudit(tx, actor, { action: "ACCOUNT_LOCKED", outcome: "SUCCESS", details: { minutes: LOCKOUT_DURATION_MS / 60000 } });
+    countAccountLockout();
+  }
   return { failures, locked: lock };
 }

@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { actorOrThrow } from "@/lib/http/session";
 import { exportAuditEventsCsv } from "@/lib/features/audit-log/data";
 import { isDataError } from "@/lib/server/errors";
+import { currentLogger, log } from "@/lib/server/log";
 
 export const dynamic = "force-dynamic";
 
@@ -24,10 +25,12 @@ export async function GET(request: NextRequest): Promise<Response> {
       if (error.code === "FORBIDDEN" || error.code === "NOT_FOUND") return json(404, "NOT_FOUND", "Not found.");
       if (error.code === "VALIDATION") return json(400, error.code, error.message, error.fields);
     }
-    console.error("Audit export failed", error);
+    log.error({ err: error }, "Audit export failed");
     return json(500, "INTERNAL", "The export could not be produced. Please try again.");
   }
 
+  // The request's logger, taken now: the stream is pulled after this handler has returned.
+  const logger = currentLogger();
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     // One batch per pull: the next batch is read only when the client has taken the last one.
@@ -37,7 +40,7 @@ export async function GET(request: NextRequest): Promise<Response> {
         if (done) controller.close();
         else controller.enqueue(encoder.encode(value));
       } catch (error) {
-        console.error("Audit export failed while streaming", error);
+        logger.error({ err: error }, "Audit export failed while streaming");
         controller.error(new Error("export failed"));
       }
     },
