@@ -39,11 +39,15 @@ describe("clinician: new patient form", () => {
     await page.getByRole("checkbox", { name: "Sedentary" }).check();
     await page.getByLabel("Medication 1 name").fill("Magnesium citrate 300 mg");
     await page.getByLabel("Medication 1 started on").fill("2025-02-01");
+    await page.getByRole("radio", { name: "Allergies recorded" }).check();
+    await page.getByLabel(/Substances and reactions/).fill("Penicillin (rash)");
 
     await Promise.all([page.waitForURL(/\/patients\/[^/]+\?saved=1$/), submit(page)]);
     await page.getByRole("heading", { level: 1, name: "Testperson, Erika" }).waitFor();
     await page.getByText("Saved.").waitFor();
     await page.getByText(`MRN ${mrn}`).waitFor();
+    // The header carries the allergies on every tab.
+    expect(await page.getByTestId("chart-allergies").textContent()).toBe("Allergies: Penicillin (rash)");
     const landedOn = new URL(page.url()).pathname;
     // The problem list, medications and height are on the History tab.
     await Promise.all([page.waitForURL(/\/history$/), page.getByRole("link", { name: "History", exact: true }).click()]);
@@ -59,6 +63,7 @@ describe("clinician: new patient form", () => {
     expect(stored.clinic.name).toBe("Demo Clinic");
     expect(stored.conditions.map((c) => c.code)).toEqual(["DIABETES"]);
     expect(stored.lifestyle).toBe("SEDENTARY");
+    expect([stored.allergyStatus, stored.allergies]).toEqual(["RECORDED", "Penicillin (rash)"]);
     expect(stored.medications.map((m) => [m.name, m.active, m.startedOn])).toEqual([["Magnesium citrate 300 mg", true, "2025-02-01"]]);
 
     await gotoReady(page, `/patients?q=${encodeURIComponent(mrn)}`, "form[role=search]");

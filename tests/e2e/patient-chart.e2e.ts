@@ -61,6 +61,23 @@ describe("patient chart", () => {
     throw new Error(`Tab never reached ${await link.textContent()}`);
   }
 
+  it("the Overview lists the causes the record suggests, each one the checklist tab marks as suggested", async () => {
+    const page = await browser.newPage();
+    await signIn(page, "clinician@demo.clinic");
+    await gotoReady(page, `/patients/${patientId}`, null);
+    const overview = page.getByTestId("overview-causes");
+    await overview.waitFor();
+    const causes = await overview.locator("li[data-cause]").evaluateAll((items) => items.map((li) => li.getAttribute("data-cause")!));
+    expect(causes.length).toBeGreaterThan(0);
+    // Each with a reason in words, not a code.
+    for (const text of await overview.locator("li").allTextContents()) expect(text).not.toMatch(/[A-Z]{3,}_[A-Z]/);
+    await gotoReady(page, `/patients/${patientId}/checklist`, null);
+    for (const cause of causes) {
+      const row = page.locator(`[data-testid=checklist] tr[data-cause="${cause}"]`);
+      expect(await row.getAttribute("class"), cause).toMatch(/suggested|settled/);
+    }
+  });
+
   it("moves between every tab by keyboard: Tab to the link, Enter", async () => {
     const page = await browser.newPage();
     await signIn(page, "clinician@demo.clinic");

@@ -14,7 +14,6 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { NextRequest } from "next/server";
-import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/server/db";
 import * as health from "@/app/api/health/route";
@@ -23,6 +22,7 @@ import * as metrics from "@/app/api/metrics/route";
 import * as patients from "@/app/api/v1/patients/route";
 import * as patient from "@/app/api/v1/patients/[id]/route";
 import { proxy } from "@/proxy";
+import { createScratchDatabase } from "../../scripts/scratch-database";
 import { createWorld } from "../factories/world";
 import { call, tokenFor } from "../helpers/api";
 
@@ -90,27 +90,8 @@ async function against<T>(url: string, fn: (m: Modules) => Promise<T>): Promise<
 }
 
 /** A database that exists and answers, with no table in it. */
-async function emptyDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (kind === "postgresql") {
-    const name = `test_empty_${Date.now().toString(36)}_${randomUUID().slice(0, 8)}`;
-    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const url = new URL(PG_ADMIN_URL);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      drop: async () => {
-        const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cramp-empty-"));
-  return { url: `file:${path.join(dir, "empty.db")}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+function emptyDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  return createScratchDatabase(kind, { name: `test_empty_${Date.now().toString(36)}_${randomUUID().slice(0, 8)}`, tempPrefix: "cramp-empty-", adminUrl: PG_ADMIN_URL });
 }
 
 /** A database URL nothing answers at: a closed port, or for SQLite a path that is a folder. */
