@@ -27,10 +27,10 @@ module.exports = {
       to: { path: `^(lib/(${above(layer).join("|")})/|app/)` },
     })),
     {
-      name: "ops-for-scripts-and-health",
+      name: "ops-for-scripts-and-readiness",
       severity: "error",
-      comment: "lib/ops (backup, restore, migrations) is for scripts; of the routes only the health check uses it.",
-      from: { path: "^app/", pathNot: "^app/api/(health|ready)/" },
+      comment: "lib/ops (backup, restore, migrations) is for scripts; of the routes only the readiness probe uses it.",
+      from: { path: "^app/", pathNot: "^app/api/ready/" },
       to: { path: "^lib/ops/" },
     },
     {
