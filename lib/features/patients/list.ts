@@ -76,41 +76,57 @@ interface SortPlan {
   source: "patient" | "attention";
   /** Sort keys, the unique id last; only the first may be NULL. */
   parts: Part[];
-  /** The index that holds the keys in order (prisma/schema.prisma). */
+  /** The index that holds the keys in order (prisma/schema.prisma), the clinic after them (the scope read from the index). */
   index: string;
 }
 
-const idOf = (source: SortPlan["source"]): Part => ({ column: source === "patient" ? `p."id"` : `a."patientId"`, kind: "text", asc: "asc" });
+const idOf = (source: SortPlan["source"]): Part => ({
+  column: source === "patient" ? `p."id"` : `a."patientId"`,
+  kind: "text",
+  asc: "asc",
+});
 
 /** Each sort, its keys, and the index that holds them in order. */
 const SORTS: Record<PatientTriageSort, SortPlan> = {
-  name: { source: "patient", parts: [{ column: `p."searchText"`, kind: "text", asc: "asc" }, idOf("patient")], index: "Patient_deletedAt_searchText_id_idx" },
-  mrn: { source: "patient", parts: [{ column: `p."mrn"`, kind: "text", asc: "asc" }, idOf("patient")], index: "Patient_deletedAt_mrn_id_idx" },
+  name: {
+    source: "patient",
+    parts: [{ column: `p."searchText"`, kind: "text", asc: "asc" }, idOf("patient")],
+    index: "Patient_deletedAt_searchText_id_idx",
+  },
+  mrn: {
+    source: "patient",
+    parts: [{ column: `p."mrn"`, kind: "text", asc: "asc" }, idOf("patient")],
+    index: "Patient_deletedAt_mrn_id_idx",
+  },
   // "desc", the most urgent first: urgent before high before routine before none, then the most episodes awaiting review.
   urgency: {
     source: "attention",
-    parts: [{ column: `a."urgencyRank"`, kind: "int", asc: "desc" }, { column: `a."reviewCount"`, kind: "int", asc: "asc" }, idOf("attention")],
-    index: "PatientAttention_urgencyRank_reviewCount_patientId_idx",
+    parts: [
+      { column: `a."urgencyRank"`, kind: "int", asc: "desc" },
+      { column: `a."reviewCount"`, kind: "int", asc: "asc" },
+      idOf("attention"),
+    ],
+    index: "PatientAttention_urgencyRank_reviewCount_patientId_clinicId_idx",
   },
   awaitingReview: {
     source: "attention",
     parts: [{ column: `a."reviewCount"`, kind: "int", asc: "asc" }, idOf("attention")],
-    index: "PatientAttention_reviewCount_patientId_idx",
+    index: "PatientAttention_reviewCount_patientId_clinicId_idx",
   },
   episodes30d: {
     source: "attention",
     parts: [{ column: `a."episodesInWindow"`, kind: "int", asc: "asc" }, idOf("attention")],
-    index: "PatientAttention_episodesInWindow_patientId_idx",
+    index: "PatientAttention_episodesInWindow_patientId_clinicId_idx",
   },
   lastEpisode: {
     source: "attention",
     parts: [{ column: `a."latestEpisodeAt"`, kind: "date", asc: "asc", nullable: true }, idOf("attention")],
-    index: "PatientAttention_latestEpisodeAt_patientId_idx",
+    index: "PatientAttention_latestEpisodeAt_patientId_clinicId_idx",
   },
   lastVisit: {
     source: "attention",
     parts: [{ column: `a."lastVisitAt"`, kind: "date", asc: "asc", nullable: true }, idOf("attention")],
-    index: "PatientAttention_lastVisitAt_patientId_idx",
+    index: "PatientAttention_lastVisitAt_patientId_clinicId_idx",
   },
 };
 
@@ -175,7 +191,9 @@ function ranges(parts: Part[], dirs: Dir[], keys: Key[] | null): Prisma.Sql[] {
   const out: Prisma.Sql[] = [];
   // The rows tied with the cursor on the most keys come first: the same keys and a later id, …, a later first key.
   for (let k = parts.length - 1; k >= 0; k--) {
-    const same = parts.slice(0, k).map((p, j) => (keys[j] === null ? Prisma.sql`${col(p)} IS NULL` : Prisma.sql`${col(p)} = ${bind(p.kind, keys[j])}`));
+    const same = parts
+      .slice(0, k)
+      .map((p, j) => (keys[j] === null ? Prisma.sql`${col(p)} IS NULL` : Prisma.sql`${col(p)} = ${bind(p.kind, keys[j])}`));
     const c = col(parts[k]);
     const v = keys[k];
     const beyond: Prisma.Sql[] =
@@ -201,7 +219,8 @@ interface Scope {
 function scopeOf(actor: Actor, query: PatientTriageQuery, asOf: Date): Scope {
   const clinicIds = query.clinic ? actor.clinicIds.filter((id) => id === query.clinic) : actor.clinicIds;
   const filters: Prisma.Sql[] = [];
-  if (query.q) filters.push(Prisma.sql`p."searchText" LIKE ${`%${query.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} ESCAPE '\\'`);
+  if (query.q)
+    filters.push(Prisma.sql`p."searchText" LIKE ${`%${query.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} ESCAPE '\\'`);
   const attention: Prisma.Sql[] = [];
   if (query.urgency) attention.push(Prisma.sql`a."urgencyRank" <= ${rankOfUrgency(query.urgency)}`);
   if (query.review) attention.push(Prisma.sql`a."reviewCount" > 0`);
@@ -238,15 +257,29 @@ function fromScope(driver: SortPlan["source"], scope: Scope, opts: FromOptions):
 }
 
 type PageRow = Record<string, unknown>;
+/** A listed patient's row: its sort keys (s0, s1, …, the id last), its columns, and its episodes of the window. */
+type ListedRow = PageRow & { episodesAt: unknown[] };
 
 /**
  * The page's rows: its index ranges read one after another, in index order, until the page is
  * full (a range with few rows, such as patients without episodes, is read only when reached).
- * When an attention filter leaves few patients (`few`: counted below the cap) and the order is
- * the patient's own (name, MRN), they are read through the filter's index and sorted instead: a
- * name-order walk would pass every patient to find them.
+ * One statement a range: the range's keys read in index order up to the rows still wanted, then
+ * for those rows only the patient's, clinic's and attention columns and the episodes of the
+ * sparkline's window (one row per episode, one for a patient without). When an attention filter
+ * leaves few patients (`few`: counted below the cap) and the order is the patient's own (name,
+ * MRN), they are read through the filter's index and sorted instead: a name-order walk would pass
+ * every patient to find them.
  */
-async function readPage(tx: Tx, plan: SortPlan, dir: Dir, scope: Scope, cursor: TriageCursor | null, limit: number, few: boolean): Promise<PageRow[]> {
+async function readPage(
+  tx: Tx,
+  plan: SortPlan,
+  dir: Dir,
+  scope: Scope,
+  cursor: TriageCursor | null,
+  limit: number,
+  few: boolean,
+  asOf: Date,
+): Promise<ListedRow[]> {
   const readDir = cursor?.back ? flip(dir) : dir;
   const dirs = plan.parts.map((p) => (readDir === "asc" ? p.asc : flip(p.asc)));
   const throughFilter = plan.source === "patient" && scope.readsAttention && few;
@@ -258,44 +291,73 @@ async function readPage(tx: Tx, plan: SortPlan, dir: Dir, scope: Scope, cursor: 
   const from = throughFilter
     ? fromScope("attention", scope, { joinPatient: true })
     : fromScope(plan.source, scope, { joinPatient: plan.source === "patient", inOrderOf: plan.index });
-  const rows: PageRow[] = [];
-  for (const range of ranges(plan.parts, dirs, cursor?.keys ?? null)) {
-    if (rows.length > limit) break;
-    rows.push(...(await tx.$queryRaw<PageRow[]>`SELECT ${keys} ${from} AND ${range} ORDER BY ${order} LIMIT ${limit + 1 - rows.length}`));
-  }
-  if (!rows.length) return rows;
   const idKey = `s${plan.parts.length - 1}`;
-  const shown = await tx.$queryRaw<PageRow[]>`
-    SELECT p."id", p."mrn", p."givenName", p."familyName", p."birthDate", p."sex", p."pregnant", c."name" AS "clinicName", c."timeZone",
-      a."flagCodes", a."urgencyRank", a."reviewCount", a."episodesInWindow", a."latestEpisodeAt", a."lastVisitAt"
-    FROM "Patient" p JOIN "Clinic" c ON c."id" = p."clinicId" LEFT JOIN "PatientAttention" a ON a."patientId" = p."id"
-    WHERE p."id" IN (${Prisma.join(rows.map((r) => String(r[idKey])))})`;
-  const byId = new Map(shown.map((r) => [String(r.id), r]));
-  return rows.map((r) => ({ ...r, ...byId.get(String(r[idKey])) }));
-}
-
-/** How many patients match, counted up to LIST_COUNT_CAP + 1, through the index of the filter that narrows most. */
-async function countMatching(tx: Tx, scope: Scope): Promise<CappedCount> {
-  const [row] = await tx.$queryRaw<{ n: number | bigint }[]>`
-    SELECT COUNT(*) AS "n" FROM (SELECT 1 AS "one" ${fromScope(scope.readsAttention ? "attention" : "patient", scope, { joinPatient: false })} LIMIT ${LIST_COUNT_CAP + 1}) t`;
-  const n = Number(row.n);
-  return n > LIST_COUNT_CAP ? { total: LIST_COUNT_CAP, totalCapped: true } : { total: n, totalCapped: false };
-}
-
-/** The listed patients' episodes of the last window, per 24 hours before `asOf`, oldest first. */
-async function dailyEpisodes(tx: Tx, patientIds: string[], asOf: Date): Promise<Map<string, number[]>> {
-  const out = new Map(patientIds.map((id) => [id, new Array<number>(TRIAGE_WINDOW_DAYS).fill(0)]));
-  if (!patientIds.length) return out;
-  const start = new Date(asOf.getTime() - TRIAGE_WINDOW_DAYS * DAY_MS);
-  // The window the stored count uses (lib/features/attention/data.ts): from its start to asOf, both included.
-  const rows = await tx.$queryRaw<{ patientId: string; occurredAt: unknown }[]>`
-    SELECT "patientId", "occurredAt" FROM "Episode"
-    WHERE "patientId" IN (${Prisma.join(patientIds)}) AND "deletedAt" IS NULL AND "occurredAt" >= ${start} AND "occurredAt" <= ${asOf}`;
-  for (const r of rows) {
-    const daysAgo = Math.min(TRIAGE_WINDOW_DAYS - 1, Math.floor((asOf.getTime() - asDateOrNull(r.occurredAt)!.getTime()) / DAY_MS));
-    out.get(r.patientId)![TRIAGE_WINDOW_DAYS - 1 - daysAgo]++;
+  // The same order over the range's rows once read (the id last: a patient's episode rows stay together).
+  const again = Prisma.join(plan.parts.map((_, i) => Prisma.raw(`k."s${i}" ${dirs[i].toUpperCase()}`)));
+  const windowStart = new Date(asOf.getTime() - TRIAGE_WINDOW_DAYS * DAY_MS);
+  const listed: ListedRow[] = [];
+  for (const range of ranges(plan.parts, dirs, cursor?.keys ?? null)) {
+    if (listed.length > limit) break;
+    // The keys' LIMIT inside: neither database merges a limited subquery into the joins around it.
+    // CROSS JOIN: SQLite keeps the written order, so the range's few rows drive the lookups.
+    // The window is the stored count's (lib/features/attention/data.ts): from its start to asOf, both included.
+    const found = await tx.$queryRaw<PageRow[]>`
+      SELECT k.*, lp."mrn", lp."givenName", lp."familyName", lp."birthDate", lp."sex", lp."pregnant", lc."name" AS "clinicName", lc."timeZone",
+        la."flagCodes", la."urgencyRank", la."reviewCount", la."episodesInWindow", la."latestEpisodeAt", la."lastVisitAt", le."occurredAt" AS "episodeAt"
+      FROM (SELECT ${keys} ${from} AND ${range} ORDER BY ${order} LIMIT ${limit + 1 - listed.length}) k
+        CROSS JOIN "Patient" lp CROSS JOIN "Clinic" lc
+        LEFT JOIN "PatientAttention" la ON la."patientId" = lp."id"
+        LEFT JOIN "Episode" le ON le."patientId" = lp."id" AND le."deletedAt" IS NULL AND le."occurredAt" >= ${windowStart} AND le."occurredAt" <= ${asOf}
+      WHERE lp."id" = ${Prisma.raw(`k."${idKey}"`)} AND lc."id" = lp."clinicId"
+      ORDER BY ${again}`;
+    for (const row of found) {
+      const last = listed[listed.length - 1];
+      if (last && String(last[idKey]) === String(row[idKey])) {
+        if (row.episodeAt != null) last.episodesAt.push(row.episodeAt);
+      } else listed.push({ ...row, episodesAt: row.episodeAt == null ? [] : [row.episodeAt] });
+    }
   }
-  return out;
+  return listed;
+}
+
+/**
+ * The actor's clinics (for the clinic filter) and how many patients match, counted up to
+ * LIST_COUNT_CAP + 1 through the index of the filter that narrows most: one statement.
+ */
+async function clinicsAndCount(
+  tx: Tx,
+  actor: Actor,
+  scope: Scope,
+): Promise<{ clinics: { id: string; name: string }[]; count: CappedCount }> {
+  if (!actor.clinicIds.length) return { clinics: [], count: { total: 0, totalCapped: false } };
+  // A search alone is counted through the search text's index: LIKE is tested in the index, and
+  // only the matches' rows are read (for the clinic), not every patient's of the clinics.
+  const from = () =>
+    scope.readsAttention
+      ? fromScope("attention", scope, { joinPatient: false })
+      : fromScope("patient", scope, { joinPatient: false, inOrderOf: scope.needsPatient ? SORTS.name.index : undefined });
+  // No clinic in scope (a clinic filter outside the actor's): nobody to count.
+  const counted = scope.clinicIds.length
+    ? Prisma.sql`(SELECT COUNT(*) FROM (SELECT 1 AS "one" ${from()} LIMIT ${LIST_COUNT_CAP + 1}) t)`
+    : Prisma.sql`0`;
+  const rows = await tx.$queryRaw<{ id: string; name: string; n: number | bigint }[]>`
+    SELECT cl."id", cl."name", ${counted} AS "n" FROM "Clinic" cl WHERE cl."id" IN (${Prisma.join(actor.clinicIds)}) ORDER BY cl."name"`;
+  // No clinic row: no clinic, so no patient either.
+  const n = Number(rows[0]?.n ?? 0);
+  return {
+    clinics: rows.map((r) => ({ id: r.id, name: r.name })),
+    count: n > LIST_COUNT_CAP ? { total: LIST_COUNT_CAP, totalCapped: true } : { total: n, totalCapped: false },
+  };
+}
+
+/** The listed patient's episodes of the window, per 24 hours before `asOf`, oldest first. */
+function dailyOf(episodesAt: unknown[], asOf: Date): number[] {
+  const daily = new Array<number>(TRIAGE_WINDOW_DAYS).fill(0);
+  for (const at of episodesAt) {
+    const daysAgo = Math.min(TRIAGE_WINDOW_DAYS - 1, Math.floor((asOf.getTime() - asDateOrNull(at)!.getTime()) / DAY_MS));
+    daily[TRIAGE_WINDOW_DAYS - 1 - daysAgo]++;
+  }
+  return daily;
 }
 
 /** The keys of a row, as the cursor holds them. */
@@ -317,22 +379,15 @@ export async function listPatientTriage(actor: Actor, rawQuery: Record<string, u
   const cursor = decodeTriageCursor(query.cursor, query.sort);
   return guarded(actor, "clinical:read", { action: "PATIENT_LIST" }, async (tx) => {
     const asOf = new Date();
-    const clinics = actor.clinicIds.length
-      ? await tx.$queryRaw<{ id: string; name: string }[]>`SELECT "id", "name" FROM "Clinic" WHERE "id" IN (${Prisma.join(actor.clinicIds)}) ORDER BY "name"`
-      : [];
     const scope = scopeOf(actor, query, asOf);
-    let rows: PageRow[] = [];
-    let count: CappedCount = { total: 0, totalCapped: false };
-    if (scope.clinicIds.length) {
-      await refreshOutOfDate(tx, scope.clinicIds, asOf);
-      count = await countMatching(tx, scope);
-      rows = await readPage(tx, plan, query.dir, scope, cursor, query.limit, !count.totalCapped);
-    }
+    if (scope.clinicIds.length) await refreshOutOfDate(tx, scope.clinicIds, asOf);
+    const { clinics, count } = await clinicsAndCount(tx, actor, scope);
+    const rows = scope.clinicIds.length ? await readPage(tx, plan, query.dir, scope, cursor, query.limit, !count.totalCapped, asOf) : [];
     const hasMore = rows.length > query.limit;
     const listed = rows.slice(0, query.limit);
     if (cursor?.back) listed.reverse();
-    const daily = await dailyEpisodes(tx, listed.map((r) => String(r[`s${plan.parts.length - 1}`])), asOf);
-    const edge = (row: PageRow | undefined, back: boolean) => (row ? encodeTriageCursor({ sort: query.sort, keys: keysOf(plan, row), back }) : null);
+    const edge = (row: PageRow | undefined, back: boolean) =>
+      row ? encodeTriageCursor({ sort: query.sort, keys: keysOf(plan, row), back }) : null;
     const first = listed[0];
     const last = listed[listed.length - 1];
     const [nextCursor, prevCursor] = cursor?.back
@@ -368,7 +423,7 @@ export async function listPatientTriage(actor: Actor, rawQuery: Record<string, u
         awaitingReview: Number(r.reviewCount ?? 0),
         lastEpisodeAt: asDateOrNull(r.latestEpisodeAt),
         recentEpisodes: Number(r.episodesInWindow ?? 0),
-        daily: daily.get(id)!,
+        daily: dailyOf(r.episodesAt, asOf),
         lastVisitAt: asDateOrNull(r.lastVisitAt),
       };
     });
