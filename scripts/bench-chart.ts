@@ -10,7 +10,8 @@
  *   statements  every database statement of one request per tab (Prisma's query log, a server of
  *               its own started with PRISMA_LOG_QUERIES=1), the session check included;
  *   cpu, html   per tab, --runs sequential requests after --warmup: the server's CPU time for each
- *               one (its process tree's threads, from /proc schedstat) and the HTML bytes;
+ *               one (its process tree's threads, from /proc schedstat) and the HTML bytes; the
+ *               same for two floors of the stack: /api/health and the signed-out sign-in page;
  *   throughput  --connections signed-in clinicians in a closed loop for --duration seconds on the
  *               Overview tab of the chart patient, and on 200 patients of the seeded network.
  *
@@ -138,10 +139,23 @@ interface TabFigures {
 }
 
 async function cpuAndHtml(app: RunningApp, cookie: string, patientId: string, tabs: readonly string[]): Promise<TabFigures[]> {
+  return cpuAndHtmlOf(app, cookie, tabs.map((tab) => ({ name: tabName(tab), path: `/patients/${patientId}${tab}` })));
+}
+
+/**
+ * The floor of this stack on this machine, measured the same way: the liveness probe (no page,
+ * no database) and the sign-in page (a small page, no session, no database).
+ */
+const FLOORS = [
+  { name: "floor: GET /api/health", path: "/api/health" },
+  { name: "floor: the sign-in page, signed out", path: "/signin" },
+];
+
+async function cpuAndHtmlOf(app: RunningApp, cookie: string, pages: { name: string; path: string }[]): Promise<TabFigures[]> {
   const pid = app.server.pid!;
   const out: TabFigures[] = [];
-  for (const tab of tabs) {
-    const url = new URL(`/patients/${patientId}${tab}`, app.base);
+  for (const { name, path: pagePath } of pages) {
+    const url = new URL(pagePath, app.base);
     for (let i = 0; i < WARMUP; i++) await fetch(url, { headers: { Cookie: cookie } }).then((r) => r.arrayBuffer());
     const cpu: number[] = [];
     const bytes: number[] = [];
@@ -157,8 +171,8 @@ async function cpuAndHtml(app: RunningApp, cookie: string, patientId: string, ta
       status = res.status;
     }
     const s = stats(cpu);
-    out.push({ tab: tabName(tab), cpuMs: { median: round1(s.median), p95: round1(s.p95) }, htmlBytes: stats(bytes).median, status });
-    log(`  ${tabName(tab)}: CPU median ${s.median.toFixed(1)} ms (p95 ${s.p95.toFixed(1)}), HTML ${(stats(bytes).median / 1024).toFixed(1)} KB, HTTP ${status}`);
+    out.push({ tab: name, cpuMs: { median: round1(s.median), p95: round1(s.p95) }, htmlBytes: stats(bytes).median, status });
+    log(`  ${name}: CPU median ${s.median.toFixed(1)} ms (p95 ${s.p95.toFixed(1)}), HTML ${(stats(bytes).median / 1024).toFixed(1)} KB, HTTP ${status}`);
   }
   return out;
 }
@@ -186,6 +200,7 @@ interface AppFigures {
   appDir: string;
   statements: Record<string, number>;
   tabs: TabFigures[];
+  floors: TabFigures[];
   throughput: Throughput[];
 }
 
@@ -199,12 +214,13 @@ async function measureApp(appDir: string, url: string, chartId: string, networkI
     for (const u of BENCH_USERS.slice(1, 1 + CONNECTIONS)) cookies.push(await signIn(app.base, u.email));
     log(`${appDir}: CPU and HTML per request (${RUNS} runs after ${WARMUP})`);
     const tabFigures = await cpuAndHtml(app, cookies[0], chartId, tabs);
+    const floors = await cpuAndHtmlOf(app, "", FLOORS);
     log(`${appDir}: throughput`);
     const tp = await throughput(app, cookies, [
       { name: `chart patient ${CHART_MRN}`, paths: [`/patients/${chartId}`] },
       { name: "200 patients of the network", paths: networkIds.map((id) => `/patients/${id}`) },
     ]);
-    return { appDir, statements, tabs: tabFigures, throughput: tp };
+    return { appDir, statements, tabs: tabFigures, floors, throughput: tp };
   } catch (error) {
     console.error(app.output.join("").slice(-4000));
     throw error;
