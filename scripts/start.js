@@ -4,10 +4,10 @@
  * On PostgreSQL it runs one `next start` worker per CPU core (or WEB_CONCURRENCY), sharing the
  * port through Node's cluster module: one Node process renders on one core, and a patient page is
  * mostly rendering, so a second worker nearly doubles the pages a 2-core server can answer. Every
- * piece of shared state (sessions, audit chain, locks, idempotency keys) lives in the database.
- * The sign-in and API rate limits are counted per worker, so with N workers a client may get up
- * to N times the limit before it is refused; the account lockout, kept in the database, still
- * locks after the same number of failures.
+ * piece of shared state (sessions, audit chain, locks, idempotency keys) lives in the database,
+ * the sign-in and API rate limits and the account lockout included: however many workers (or
+ * `npm start` processes on one database) serve, a client is refused after the same number of
+ * requests, and an account locks after the same number of failures.
  *
  * On SQLite it runs a single process: SQLite has one writer, and every page appends audit rows,
  * so a second process would only wait for the first (or fail its read transaction when the other

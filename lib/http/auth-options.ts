@@ -7,7 +7,7 @@ import { RateLimiter } from "@/lib/server/auth/rate-limit";
 import { countRateLimitRefusal } from "@/lib/server/metrics";
 import { SIGN_IN_ERRORS } from "@/lib/core/sign-in-errors";
 
-const signInLimiter = new RateLimiter(SIGN_IN_ATTEMPTS_PER_IP_PER_MINUTE, 60_000);
+const signInLimiter = new RateLimiter(SIGN_IN_ATTEMPTS_PER_IP_PER_MINUTE, 60_000, "sign_in");
 
 /**
  * Reverse proxies in front of the app that append to X-Forwarded-For (default 1: one nginx or
@@ -56,7 +56,7 @@ export const authOptions: NextAuthOptions = {
       },
       async authorize(credentials, req) {
         const ip = clientIp(req?.headers);
-        if (signInLimiter.hit(ip ?? "unknown") > 0) {
+        if ((await signInLimiter.hit(ip ?? "unknown")) > 0) {
           countRateLimitRefusal("sign_in");
           throw new Error(SIGN_IN_ERRORS.RATE_LIMITED);
         }

@@ -26,7 +26,7 @@ import { createScratchDatabase } from "../../scripts/scratch-database";
 import { createWorld } from "../factories/world";
 import { call, tokenFor } from "../helpers/api";
 
-const kind = process.env.TEST_DB_KIND;
+const kind = process.env.TEST_DB_KIND === "postgresql" ? "postgresql" : "sqlite";
 const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const METRICS_TOKEN = "metrics-test-token-4f9a0c";
 

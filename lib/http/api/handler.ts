@@ -38,7 +38,10 @@ let limiters: { principal: RateLimiter; ip: RateLimiter } | null = null;
 function getLimiters() {
   if (!limiters) {
     const limits = apiRateLimits();
-    limiters = { principal: new RateLimiter(limits.perPrincipal, 60_000), ip: new RateLimiter(limits.unauthenticatedPerIp, 60_000) };
+    limiters = {
+      principal: new RateLimiter(limits.perPrincipal, 60_000, "api_principal"),
+      ip: new RateLimiter(limits.unauthenticatedPerIp, 60_000, "api_ip"),
+    };
   }
   return limiters;
 }
@@ -118,33 +121,32 @@ function unauthenticatedError(message: string): ApiError {
   return new ApiError("UNAUTHENTICATED", message, {}, { "WWW-Authenticate": 'Bearer realm="api"' });
 }
 
-/** Counts a request without valid credentials against its IP address; 401, or 429 past the limit. */
-function refuseUnauthenticated(ip: string, message: string): never {
-  const retryAfter = getLimiters().ip.hit(ip);
-  if (retryAfter > 0) throw rateLimited(retryAfter, "api_ip");
-  throw unauthenticatedError(message);
+/** Counts a request without valid credentials against its IP address; the 401 to throw, or 429 past the limit. */
+async function unauthenticatedRefusal(ip: string, message: string): Promise<ApiError> {
+  const retryAfter = await getLimiters().ip.hit(ip);
+  return retryAfter > 0 ? rateLimited(retryAfter, "api_ip") : unauthenticatedError(message);
 }
 
 async function authenticate(request: Request, ip: string | null): Promise<{ actor: Actor; rateKey: string }> {
   const ipKey = ip ?? "unknown";
   // An address that keeps sending bad credentials is refused before any token is looked at.
-  const blocked = getLimiters().ip.blockedFor(ipKey);
+  const blocked = await getLimiters().ip.blockedFor(ipKey);
   if (blocked > 0) throw rateLimited(blocked, "api_ip");
 
   const token = bearerToken(request.headers.get("authorization"));
   if (token !== null) {
-    if (!token) refuseUnauthenticated(ipKey, "Send the token as: Authorization: Bearer <token>.");
+    if (!token) throw await unauthenticatedRefusal(ipKey, "Send the token as: Authorization: Bearer <token>.");
     const result = await authenticateApiToken(token, ip);
-    if (!result.ok) refuseUnauthenticated(ipKey, "The API token is not valid, has been revoked, or its user is deactivated.");
+    if (!result.ok) throw await unauthenticatedRefusal(ipKey, "The API token is not valid, has been revoked, or its user is deactivated.");
     return { actor: result.actor, rateKey: `token:${result.tokenId}` };
   }
   if (hasSessionCookie(request)) {
     const actor = await sessionActorFromRequest(request);
-    if (!actor) refuseUnauthenticated(ipKey, "Your session has ended. Sign in again, or send an API token.");
+    if (!actor) throw await unauthenticatedRefusal(ipKey, "Your session has ended. Sign in again, or send an API token.");
     checkSameOrigin(request);
     return { actor, rateKey: `user:${actor.userId}` };
   }
-  return refuseUnauthenticated(ipKey, "Sign in or send an API token: Authorization: Bearer <token>.");
+  throw await unauthenticatedRefusal(ipKey, "Sign in or send an API token: Authorization: Bearer <token>.");
 }
 
 /**
@@ -295,7 +297,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       try {
         const { actor, rateKey } = await authenticate(request, clientIp(request.headers));
         userId = actor.userId;
-        const retryAfter = getLimiters().principal.hit(rateKey);
+        const retryAfter = await getLimiters().principal.hit(rateKey);
         if (retryAfter > 0) throw rateLimited(retryAfter, "api_principal");
         const body = BODY_METHODS.has(request.method) ? await parseJsonBody(request, max) : undefined;
         params = (await context?.params) ?? ({} as P);
