@@ -5,6 +5,15 @@ import { currentSession } from "@/lib/http/session";
 import { can } from "@/lib/server/permissions";
 import { SignOutButton } from "./_components/sign-out-button";
 import { IdleTimeout } from "./_components/idle-timeout";
+import { NavLink, NavMenu, type NavItem } from "./_components/main-nav";
+
+const MAIN_ITEMS: NavItem[] = [
+  { href: "/patients", label: "Patients" },
+  { href: "/attention", label: "Needs attention" },
+  { href: "/review", label: "Review" },
+  { href: "/dashboard", label: "Dashboard" },
+  { href: "/exports", label: "Exports" },
+];
 
 export const metadata: Metadata = {
   title: { default: "Cramp Clinic", template: "%s · Cramp Clinic" },
@@ -14,6 +23,15 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const session = await currentSession();
   const actor = session.ok && !session.mustChangePassword && !session.mustEnrolTwoFactor ? session.actor : null;
+  const mainItems = actor ? MAIN_ITEMS : [];
+  const roleWords = actor ? actor.role.replace("_", " ").toLowerCase() : "";
+  const adminItems: NavItem[] = actor
+    ? [
+        ...(can(actor, "users:manage") ? [{ href: "/admin/users", label: "Users" }, { href: "/admin/clinics", label: "Clinics" }] : []),
+        ...(can(actor, "audit:read") ? [{ href: "/admin/audit", label: "Audit log", prefetch: false }] : []),
+        ...(can(actor, "data:restore") ? [{ href: "/admin/deleted", label: "Deleted records", prefetch: false }] : []),
+      ]
+    : [];
   return (
     <html lang="en">
       <body>
@@ -23,18 +41,18 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             <span className="brand">Cramp Clinic</span>
             {actor && (
               <>
-                <Link href="/patients">Patients</Link>
-                <Link href="/attention">Needs attention</Link>
-                <Link href="/review">Review</Link>
-                <Link href="/dashboard">Dashboard</Link>
-                <Link href="/exports">Exports</Link>
-                {can(actor, "users:manage") && <Link href="/admin/users">Users</Link>}
-                {can(actor, "users:manage") && <Link href="/admin/clinics">Clinics</Link>}
-                {can(actor, "audit:read") && <Link href="/admin/audit" prefetch={false}>Audit log</Link>}
-                {can(actor, "data:restore") && <Link href="/admin/deleted" prefetch={false}>Deleted records</Link>}
+                {mainItems.map((item) => <NavLink key={item.href} item={item} />)}
+                {adminItems.length > 0 && (
+                  <>
+                    {/* In the line where the window is wide enough; folded under "Admin" where it is not (a tablet). */}
+                    {adminItems.map((item) => <NavLink key={item.href} item={item} className="nav-wide" />)}
+                    <NavMenu label="Admin" items={adminItems} className="nav-narrow" />
+                  </>
+                )}
                 <span className="spacer" />
-                <Link className="who" href="/account" title="Your account: password, API tokens, sign out everywhere">
-                  {actor.name} · {actor.role.replace("_", " ").toLowerCase()}
+                <Link className="who" href="/account" title={`${actor.name} (${roleWords}): your account, password, API tokens, sign out everywhere`}>
+                  {actor.name}
+                  <span className="who-role"> · {roleWords}</span>
                 </Link>
                 <SignOutButton />
               </>

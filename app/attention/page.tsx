@@ -34,7 +34,11 @@ export default async function AttentionPage() {
           <tbody>
             {items.map((i) => (
               <tr key={i.patientId}>
-                <td><Link href={`/patients/${i.patientId}#assessment`}>{i.name}</Link> <span className="muted nowrap">{i.mrn}</span></td>
+                <td>
+                  {/* Straight to what needs attention: the red flags (the Checklist tab), else the episodes to review. */}
+                  <Link href={i.redFlags.length > 0 ? `/patients/${i.patientId}/checklist` : `/patients/${i.patientId}/episodes?review=1`}>{i.name}</Link>{" "}
+                  <span className="muted nowrap">MRN {i.mrn}</span>
+                </td>
                 <td>
                   {i.redFlags.map((code) => {
                     const urgency = RED_FLAG_URGENCY_LABELS[RED_FLAG_URGENCY[code]];

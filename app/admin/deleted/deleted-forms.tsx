@@ -30,7 +30,7 @@ export function PurgeForm({ patient }: { patient: { id: string; mrn: string; nam
   const id = `purge-${patient.id}`;
   const reasonDefault = state.status === "error" ? String(state.values?.reason ?? "") : "";
   return (
-    <details>
+    <details className="purge">
       <summary>Purge…</summary>
       <form
         action={action}

@@ -5,6 +5,7 @@ import { requireActor } from "@/lib/http/session";
 import type { ReactNode } from "react";
 import { DELETED_LIST_LIMIT, listDeleted, type DeletedChild } from "@/lib/features/recycle/data";
 import { PurgeForm, RestoreButton } from "./deleted-forms";
+import { CLASSIFICATION_LABELS, type Classification } from "@/lib/core/clinical/vocabulary";
 
 export const metadata: Metadata = { title: "Deleted records" };
 
@@ -54,7 +55,7 @@ function DeletedChildren<T extends DeletedChild>({
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id}>
-                  <td>{r.patientName} ({r.mrn}){r.patientDeleted && <> <span className="badge danger">patient deleted</span></>}</td>
+                  <td>{r.patientName}<br /><span className="muted nowrap">MRN {r.mrn}</span>{r.patientDeleted && <> <span className="badge danger">patient deleted</span></>}</td>
                   <td>{utc(r.occurredAt)}</td>
                   <td>{detail.cell(r)}</td>
                   <td>{utc(r.deletedAt)}<br /><span className="muted">{r.deletedBy ?? "unknown user"}</span></td>
@@ -133,7 +134,7 @@ export default async function DeletedRecordsPage({ searchParams }: { searchParam
         kind="episode"
         title="Episodes deleted on their own"
         rows={episodes}
-        detail={{ header: "Type", cell: (e) => e.classification?.replaceAll("_", " ").toLowerCase() ?? <span className="muted">unclassified</span> }}
+        detail={{ header: "Type", cell: (e) => (e.classification ? (CLASSIFICATION_LABELS[e.classification as Classification] ?? e.classification) : <span className="muted">unclassified</span>) }}
       />
     </>
   );

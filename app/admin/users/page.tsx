@@ -7,6 +7,29 @@ import { CreateUserForm, TwoFactorRequirementForm, UserRowActions } from "./user
 
 export const metadata: Metadata = { title: "Users" };
 
+/** An email address that wraps before its @ when the column is narrow (a tablet), never inside a word. */
+function Email({ address }: { address: string }) {
+  const at = address.indexOf("@");
+  if (at <= 0) return <>{address}</>;
+  return (
+    <>
+      {address.slice(0, at)}
+      <wbr />
+      {address.slice(at)}
+    </>
+  );
+}
+
+/** "2026-12-07 17:25 UTC": the day and the time each whole, on two lines where the column is narrow. */
+function UtcTime({ at }: { at: Date }) {
+  const iso = at.toISOString();
+  return (
+    <time dateTime={iso}>
+      <span className="nowrap">{iso.slice(0, 10)}</span> <span className="nowrap">{iso.slice(11, 16)} UTC</span>
+    </time>
+  );
+}
+
 export default async function UsersPage() {
   const actor = await requireActor();
   if (!can(actor, "users:manage")) notFound();
@@ -32,7 +55,7 @@ export default async function UsersPage() {
             {users.map((u) => (
               <tr key={u.id}>
                 <td>{u.name}</td>
-                <td>{u.email}</td>
+                <td><Email address={u.email} /></td>
                 <td>{u.clinics.join(", ")}</td>
                 <td>
                   {u.active ? "Active" : <span className="badge">Deactivated</span>}
@@ -40,7 +63,7 @@ export default async function UsersPage() {
                   {u.mustChangePassword && <span className="badge warn" style={{ marginLeft: ".3rem" }}>Temporary password</span>}
                 </td>
                 <td>{twoFactor.enabledByUser[u.id] ? "On" : <span className="muted">Off</span>}</td>
-                <td>{u.lastSignInAt ? u.lastSignInAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : <span className="muted">never</span>}</td>
+                <td>{u.lastSignInAt ? <UtcTime at={u.lastSignInAt} /> : <span className="muted">never</span>}</td>
                 <td>
                   <UserRowActions user={{ id: u.id, name: u.name, role: u.role, active: u.active, locked: u.locked, twoFactor: !!twoFactor.enabledByUser[u.id], self: u.id === actor.userId }} />
                 </td>
