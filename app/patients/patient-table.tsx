@@ -187,7 +187,8 @@ export function PatientTable({
                       className={styles.sortLink}
                       href={triageHref(query, { sort: c.sort, dir: sorted ? (sorted === "asc" ? "desc" : "asc") : PATIENT_TRIAGE_FIRST_DIR[c.sort], cursor: undefined, page: undefined })}
                     >
-                      <SortLabel text={c.header} arrow={sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"} />
+                      {c.header}
+                      <span aria-hidden="true">{sorted === "asc" ? " ▲" : sorted === "desc" ? " ▼" : " ↕"}</span>
                     </Link>
                   ) : (
                     c.header
@@ -217,19 +218,5 @@ export function PatientTable({
         </tbody>
       </table>
     </div>
-  );
-}
-
-/** A column heading with its sort arrow kept on the line of the heading's last word. */
-function SortLabel({ text, arrow }: { text: string; arrow: string }) {
-  const cut = text.lastIndexOf(" ");
-  return (
-    <>
-      {cut >= 0 && text.slice(0, cut + 1)}
-      <span className="nowrap">
-        {text.slice(cut + 1)}
-        <span aria-hidden="true">{"\u00a0"}{arrow}</span>
-      </span>
-    </>
   );
 }

@@ -512,11 +512,13 @@ function openReadOnly(): Database.Database {
 }
 
 /** Columns that change on reads (a session's last activity) are left out. */
+// Written by every request, whoever sends it: the session's last use, and the rate-limit
+// counters (RateLimitWindow, left out of the fingerprint with the audit log): neither is patient data.
 const VOLATILE: Record<string, string[]> = { Session: ["lastSeenAt"] };
 
 function fingerprint(sqlite: Database.Database): Record<string, string> {
   const tables = sqlite
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_prisma_migrations', 'AuditEvent') ORDER BY name`)
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_prisma_migrations', 'AuditEvent', 'RateLimitWindow') ORDER BY name`)
     .all() as { name: string }[];
   const out: Record<string, string> = {};
   for (const { name } of tables) {
