@@ -1,8 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
-// Probes and the metrics scrape answer for themselves (the metrics route checks its own token).
-const PUBLIC_PATHS = ["/signin", "/api/auth", "/api/health", "/api/ready", "/api/metrics"];
+// Probes and the metrics scrape answer for themselves (the metrics route checks its own token); the
+// patient diary's page and API take the link's token in the path as their only credential.
+const PUBLIC_PATHS = ["/signin", "/api/auth", "/api/health", "/api/ready", "/api/metrics", "/diary", "/api/diary"];
 
 /**
  * Runs before every request: sets the security headers (nonce-based CSP) and sends requests
@@ -52,7 +53,9 @@ export function proxy(request: NextRequest) {
   }
   response.headers.set("Content-Security-Policy", csp);
   response.headers.set("X-Content-Type-Options", "nosniff");
-  response.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  // A diary link's token is in its path: it must never leave in a Referer header.
+  const diary = pathname === "/diary" || pathname.startsWith("/diary/") || pathname.startsWith("/api/diary/");
+  response.headers.set("Referrer-Policy", diary ? "no-referrer" : "strict-origin-when-cross-origin");
   response.headers.set("X-Frame-Options", "DENY");
   response.headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
   if (request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https") {

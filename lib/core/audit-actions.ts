@@ -19,6 +19,7 @@ export const AUDIT_ACTION_GROUPS = [
   "Two-factor sign-in",
   "Users and clinics",
   "API tokens",
+  "Patient diary",
   "Audit log",
 ] as const;
 export type AuditActionGroup = (typeof AUDIT_ACTION_GROUPS)[number];
@@ -96,6 +97,14 @@ export const AUDIT_ACTIONS = {
   API_TOKEN_REVOKE: action("Revoked API token", "API tokens"),
   API_TOKEN_USE: action("Used API token", "API tokens"),
 
+  DIARY_LINK_CREATE: action("Gave a diary link", "Patient diary"),
+  DIARY_LINK_LIST: action("Listed diary links", "Patient diary"),
+  DIARY_LINK_REVOKE: action("Stopped a diary link", "Patient diary"),
+  DIARY_OPEN: action("Patient opened the diary", "Patient diary"),
+  DIARY_ENTRY_CREATE: action("Patient sent a diary entry", "Patient diary"),
+  DIARY_ENTRIES_READ: action("Patient read their diary entries", "Patient diary"),
+  EPISODE_REVIEW: action("Reviewed a patient-reported episode", "Episodes"),
+
   AUDIT_VIEW: action("Viewed audit log", "Audit log"),
   AUDIT_EXPORT: action("Exported audit log", "Audit log"),
   AUDIT_VERIFY: action("Verified audit chain", "Audit log"),
@@ -128,6 +137,7 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   Episode: "Episode",
   Visit: "Visit",
   ChecklistItem: "Checklist item",
+  DiaryLink: "Diary link",
   User: "User",
   Clinic: "Clinic",
   ApiToken: "API token",

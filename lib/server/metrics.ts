@@ -8,7 +8,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client
  * names), never ids, and never anything about a patient.
  */
 
-const RATE_LIMITERS = ["api_principal", "api_ip", "sign_in"] as const;
+const RATE_LIMITERS = ["api_principal", "api_ip", "sign_in", "diary_link", "diary_ip"] as const;
 export type RateLimiterName = (typeof RATE_LIMITERS)[number];
 
 function create() {

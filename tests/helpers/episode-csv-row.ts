@@ -33,6 +33,11 @@ export function syntheticEpisodeCsvRow(i: number, chosen: ChosenEpisodeCsvFields
     needsReview: i % 9 === 0,
     labelConfirmedAt: i % 9 === 4 ? new Date(Date.UTC(2026, 10, 1) + i * 60_000) : null,
     notes: chosen.notes,
+    source: i % 8 === 3 ? "PATIENT" : "CLINICIAN",
+    diaryLinkId: i % 8 === 3 ? `dl${i % 3}` : null,
+    witnessed: i % 4 === 1,
+    tongueBitten: i % 13 === 0,
+    wetThemselves: i % 17 === 0,
     patient: chosen.patient,
   };
 }

@@ -16,12 +16,12 @@ import type { VisitView } from "@/lib/features/visits/data";
 import { patientJson, patientSummaryJson } from "@/lib/http/api/serialize";
 
 const EPISODE_HEADINGS =
-  "Date and time,Duration,Side,Type (clinician),Suggested,Pain,Triggers,Review,Episode ID,Occurred at (UTC),Time zone,Duration (seconds)," +
+  "Date and time,Duration,Side,Type (clinician),Suggested,Pain,Triggers,Reported by,Review,Episode ID,Occurred at (UTC),Time zone,Duration (seconds)," +
   "Muscle group,Movement,Rhythm,Voluntary control,Urge to move,Worse at rest,Worse in the evening or at night,Relief by movement," +
-  "Impaired consciousness,During sleep,Relief,Suggested codes,Notes,Visit ID,Patient ID";
+  "Impaired consciousness,During sleep,Relief,Witnessed,Tongue bitten,Incontinence,Suggested codes,Notes,Visit ID,Diary link ID,Patient ID";
 
 describe("CSV header rows", () => {
-  it("head the episode export's columns as they always were, the patient's first in the clinic-wide export", () => {
+  it("head the episode export's columns (the diary's added: who reported it, its seizure signs, its link), the patient's first in the clinic-wide export", () => {
     expect(episodeCsvHeader(false)).toBe(`${EPISODE_HEADINGS}\r\n`);
     expect(episodeCsvHeader(true)).toBe(`Patient,MRN,${EPISODE_HEADINGS}\r\n`);
   });
@@ -37,9 +37,10 @@ describe("CSV header rows", () => {
       "id", "patientId", "visitId", "occurredAt", "durationSeconds", "side", "muscleGroup", "movement", "rhythm",
       "voluntaryControl", "urgeToMove", "worseAtRest", "worseInEvening", "reliefByMovement", "consciousnessImpaired", "duringSleep",
       "painScore", "triggers", "relief", "classification", "suggestedClassification", "needsReview", "labelConfirmedAt", "notes",
+      "source", "diaryLinkId", "witnessed", "tongueBitten", "wetThemselves",
     ]);
     expect(EPISODE_CSV_PATIENT_FIELDS).toEqual(["mrn", "givenName", "familyName"]);
-    expect(Object.values(EPISODE_CSV_FIELD)).toEqual([...Array(27).keys()]);
+    expect(Object.values(EPISODE_CSV_FIELD)).toEqual([...Array(32).keys()]);
   });
 });
 
@@ -48,7 +49,8 @@ describe("episode history", () => {
     expect(REVISION_FIELDS).toEqual([
       "occurredAt", "durationSeconds", "side", "muscleGroup", "movement", "rhythm",
       "voluntaryControl", "urgeToMove", "worseAtRest", "worseInEvening", "reliefByMovement", "consciousnessImpaired", "duringSleep",
-      "painScore", "triggers", "relief", "classification", "suggestedClassification", "needsReview", "notes", "visitId",
+      "painScore", "triggers", "relief", "classification", "suggestedClassification", "needsReview", "notes",
+      "witnessed", "tongueBitten", "wetThemselves", "visitId",
     ]);
   });
 });
@@ -59,7 +61,8 @@ const episodeRow: Prisma.EpisodeGetPayload<object> = {
   side: "LEFT", muscleGroup: "CALF", movement: "URGE_TO_MOVE", rhythm: "NONE", voluntaryControl: true, urgeToMove: true, worseAtRest: true,
   worseInEvening: true, reliefByMovement: true, consciousnessImpaired: true, duringSleep: true, painScore: 0, triggers: "COLD,STRESS",
   relief: "WALKING", classification: "TONIC", suggestedClassification: "RLS", suggestionRationale: '["why"]', warnings: "[]",
-  needsReview: true, labelConfirmedAt: null, labelConfirmedById: null, notes: "n", version: 2, createdAt: new Date(0), updatedAt: new Date(1),
+  needsReview: true, labelConfirmedAt: null, labelConfirmedById: null, notes: "n", source: "PATIENT", diaryLinkId: "d1", witnessed: true,
+  tongueBitten: true, wetThemselves: false, version: 2, createdAt: new Date(0), updatedAt: new Date(1),
   createdById: null, deletedAt: null, deletedById: null,
 };
 

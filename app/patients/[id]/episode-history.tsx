@@ -37,6 +37,9 @@ const FIELD_LABELS: Record<HistoryField, string> = {
   suggestedClassification: "Suggested type",
   needsReview: "Awaiting review",
   notes: "Notes",
+  witnessed: "Someone saw it",
+  tongueBitten: "Tongue bitten",
+  wetThemselves: "Wet themselves (incontinence)",
   visitId: "Reported at visit",
 };
 

@@ -19,6 +19,8 @@ export interface EpisodeObservation {
   classification?: Classification | null;
   /** A clinician's confirmation, on review, of a label that differs from the suggestion. */
   labelConfirmedFor?: LabelConfirmation | null;
+  /** Sent by the patient from a diary link: awaits a clinician's label whatever the suggestion. */
+  reportedByPatient?: boolean;
 }
 
 /** The label and the suggestion a confirmation on review was given for; it holds only while both stay. */
@@ -51,6 +53,7 @@ export const WARNING_VOLUNTARY_CONTROL =
   'The patient says they can control the movement, which does not fit an involuntary cramp or seizure: consider restless legs syndrome (RLS).';
 export const WARNING_IMPAIRED_CONSCIOUSNESS =
   'Consciousness was impaired during the episode: this may be an epileptic seizure and needs an urgent neurological assessment.';
+export const WARNING_PATIENT_REPORTED = "Reported by the patient from the diary: awaiting a clinician's review and label.";
 
 function label(c: Classification): string {
   return CLASSIFICATION_LABELS[c];
@@ -180,6 +183,12 @@ export function suggestClassification(obs: EpisodeObservation): ClassificationRe
         ? `The clinician's label "${label(clinician)}" differs from the suggested "${label(suggestion)}"; a clinician confirmed the label on review.`
         : `The clinician's label "${label(clinician)}" differs from the suggested "${label(suggestion)}": the episode is marked for review.`,
     );
+  }
+
+  if (obs.reportedByPatient === true && clinician === null) {
+    // Nothing a patient sends is trusted until a clinician has reviewed it and given it a label.
+    needsReview = true;
+    warnings.push(WARNING_PATIENT_REPORTED);
   }
 
   return { suggestion, rationale, warnings, needsReview, labelConfirmed, rlsCriteriaMet };

@@ -78,6 +78,8 @@ export function handoutRedFlagText(code: RedFlagCode, thresholds: Thresholds = D
   switch (code) {
     case 'IMPAIRED_CONSCIOUSNESS':
       return 'You were not fully aware during an attack. This needs an urgent check by a nerve specialist (neurologist).';
+    case 'SEIZURE_SIGNS':
+      return 'You bit your tongue or wet yourself during an attack. This needs an urgent check by a nerve specialist (neurologist).';
     case 'PROLONGED_SEIZURE':
       return `At least one attack that may have been a seizure lasted ${minutesOrSeconds(thresholds.prolongedSeizureSeconds)} or more. If this happens again, call an ambulance.`;
     case 'PROLONGED_CRAMP':

@@ -26,6 +26,8 @@ export interface EpisodeFacts {
   /** What relieved the episode (the claudication rule reads it); absent counts as none. */
   relief?: Relief[];
   consciousnessImpaired: boolean;
+  /** The tongue was bitten, or the patient wet themselves (reported in the diary): signs of a seizure. */
+  seizureSigns?: boolean;
   classification?: Classification | null;
   suggestedClassification?: Classification | null;
 }
@@ -39,6 +41,7 @@ export interface VisitFindingFacts {
 
 export type RedFlagCode =
   | 'IMPAIRED_CONSCIOUSNESS'
+  | 'SEIZURE_SIGNS'
   | 'PROLONGED_SEIZURE'
   | 'CALF_SWELLING'
   | 'PROLONGED_CRAMP'
@@ -68,6 +71,7 @@ export interface RedFlag {
 /** All codes, in the order flags are returned (most urgent first). */
 export const RED_FLAG_CODES: readonly RedFlagCode[] = [
   'IMPAIRED_CONSCIOUSNESS',
+  'SEIZURE_SIGNS',
   'PROLONGED_SEIZURE',
   'CALF_SWELLING',
   'PROLONGED_CRAMP',
@@ -82,6 +86,7 @@ export const RED_FLAG_CODES: readonly RedFlagCode[] = [
 /** Urgency of each flag (spec section 3, v2). */
 export const RED_FLAG_URGENCY: Record<RedFlagCode, RedFlagUrgency> = {
   IMPAIRED_CONSCIOUSNESS: 'URGENT',
+  SEIZURE_SIGNS: 'URGENT',
   PROLONGED_SEIZURE: 'URGENT',
   CALF_SWELLING: 'URGENT',
   PROLONGED_CRAMP: 'HIGH',
@@ -102,6 +107,7 @@ export const RED_FLAG_URGENCY_LABELS: Record<RedFlagUrgency, string> = {
 
 export const RED_FLAG_LABELS: Record<RedFlagCode, string> = {
   IMPAIRED_CONSCIOUSNESS: 'Impaired consciousness',
+  SEIZURE_SIGNS: 'Tongue bitten or incontinence',
   PROLONGED_SEIZURE: 'Prolonged seizure-like episode',
   CALF_SWELLING: 'Calf swelling',
   PROLONGED_CRAMP: 'Prolonged cramp',
@@ -125,10 +131,13 @@ export const CALF_SWELLING_ADVICE =
 export const WEAKNESS_OR_WASTING_ADVICE =
   'Arrange a neurological assessment for neuropathy or motor neuron disease.';
 
-/** Seizure-like for the prolonged-seizure flag: labelled or suggested clonic or tonic-clonic, or consciousness impaired. */
+/**
+ * Seizure-like for the prolonged-seizure flag: labelled or suggested clonic or tonic-clonic,
+ * consciousness impaired, or (from the patient's diary) a bitten tongue or incontinence.
+ */
 export function isSeizureLike(ep: EpisodeFacts): boolean {
   const seizureTypes: (Classification | null | undefined)[] = [ep.classification, ep.suggestedClassification];
-  return ep.consciousnessImpaired || seizureTypes.some((c) => c === 'CLONIC' || c === 'TONIC_CLONIC');
+  return ep.consciousnessImpaired || ep.seizureSigns === true || seizureTypes.some((c) => c === 'CLONIC' || c === 'TONIC_CLONIC');
 }
 
 /** RLS for the duration flags: labelled RLS, or unlabelled and suggested RLS (RLS lasts as long as the rest does). */
@@ -355,6 +364,21 @@ export function computeRedFlags(
         'Episode with impaired consciousness: possible epileptic seizure',
         impaired,
         `${plural(impaired.length, 'episode')} with impaired consciousness in ${windowLabel} (${dateRange(impaired.map((d) => d.day))})`,
+        IMPAIRED_CONSCIOUSNESS_ADVICE,
+      ),
+    );
+  }
+
+  // SEIZURE_SIGNS: not a flag of the clinical spec; the patient diary asks about both signs, and a
+  // clinician must hear of either at once (product decision, docs/api.md "Patient diary").
+  const signs = dated.filter((d) => d.ep.seizureSigns === true);
+  if (signs.length > 0) {
+    flags.push(
+      make(
+        'SEIZURE_SIGNS',
+        'Tongue bitten or incontinence during an episode: possible epileptic seizure',
+        signs,
+        `${plural(signs.length, 'episode')} with a bitten tongue or incontinence in ${windowLabel} (${dateRange(signs.map((d) => d.day))})`,
         IMPAIRED_CONSCIOUSNESS_ADVICE,
       ),
     );

@@ -72,6 +72,10 @@ export const NEUROMUSCULAR_FINDINGS: readonly ExamFinding[] = ['MUSCLE_WEAKNESS'
 export const { codes: ALLERGY_STATUSES, labels: ALLERGY_STATUS_LABELS } = vocabulary(VOCABULARIES.ALLERGY_STATUSES);
 export type AllergyStatus = (typeof ALLERGY_STATUSES)[number];
 
+/** Who reported an episode: typed in by the clinic's staff, or sent by the patient from a diary link. */
+export const { codes: EPISODE_SOURCES, labels: EPISODE_SOURCE_LABELS } = vocabulary(VOCABULARIES.EPISODE_SOURCES);
+export type EpisodeSource = (typeof EPISODE_SOURCES)[number];
+
 export const { codes: CHECKLIST_STATUSES, labels: CHECKLIST_STATUS_LABELS } = vocabulary(VOCABULARIES.CHECKLIST_STATUSES);
 export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];
 export const DEFAULT_CHECKLIST_STATUS: ChecklistStatus = 'NOT_ASSESSED';

@@ -3,7 +3,7 @@
  * FHIR Observation's components and the report's rows are derived from this list. Pure.
  */
 import { CLASSIFICATIONS, CLASSIFICATION_LABELS, MOVEMENTS, MOVEMENT_LABELS, MUSCLE_GROUPS, MUSCLE_GROUP_LABELS } from "@/lib/core/clinical/vocabulary";
-import { RELIEFS, RELIEF_LABELS, RHYTHMS, RHYTHM_LABELS, SIDES, SIDE_LABELS, TRIGGERS, TRIGGER_LABELS } from "@/lib/core/clinical/vocabulary";
+import { EPISODE_SOURCES, EPISODE_SOURCE_LABELS, RELIEFS, RELIEF_LABELS, RHYTHMS, RHYTHM_LABELS, SIDES, SIDE_LABELS, TRIGGERS, TRIGGER_LABELS } from "@/lib/core/clinical/vocabulary";
 import { fieldNames, type FieldDef, type FieldValues, type StoredValues } from "./field";
 
 type EpisodeFieldDef = FieldDef & {
@@ -43,6 +43,12 @@ export const EPISODE_FIELDS = {
   labelConfirmedAt: { kind: "instant", nullable: true, label: "Label confirmed on review" },
   labelConfirmedById: { kind: "id", nullable: true, label: "Label confirmed by" },
   notes: { kind: "text", label: "Notes", history: "shown", heading: "Notes" },
+  /** Who reported it: the clinic's staff, or the patient from a diary link (then diaryLinkId). */
+  source: { kind: "choice", values: EPISODE_SOURCES, labels: EPISODE_SOURCE_LABELS, label: "Reported by", heading: "Reported by" },
+  diaryLinkId: { kind: "id", nullable: true, label: "Diary link", heading: "Diary link ID" },
+  witnessed: { kind: "boolean", label: "Someone saw it", history: "shown", heading: "Witnessed" },
+  tongueBitten: { kind: "boolean", label: "Tongue bitten", history: "shown", heading: "Tongue bitten" },
+  wetThemselves: { kind: "boolean", label: "Wet themselves (incontinence)", history: "shown", heading: "Incontinence" },
   version: { kind: "count", label: "Version" },
   createdAt: { kind: "instant", label: "Recorded" },
   updatedAt: { kind: "instant", label: "Last changed" },

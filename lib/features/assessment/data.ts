@@ -67,6 +67,8 @@ type EpisodeFactRow = {
   triggers: string;
   relief: string;
   consciousnessImpaired: boolean;
+  tongueBitten: boolean;
+  wetThemselves: boolean;
   classification: string | null;
   suggestedClassification: string | null;
 };
@@ -79,6 +81,8 @@ export const episodeFactSelect = {
   triggers: true,
   relief: true,
   consciousnessImpaired: true,
+  tongueBitten: true,
+  wetThemselves: true,
   classification: true,
   suggestedClassification: true,
 } as const;
@@ -92,6 +96,7 @@ export function toEpisodeFacts(e: EpisodeFactRow): EpisodeFacts {
     triggers: splitList(e.triggers) as Trigger[],
     relief: splitList(e.relief) as Relief[],
     consciousnessImpaired: e.consciousnessImpaired,
+    seizureSigns: e.tongueBitten || e.wetThemselves,
     classification: e.classification as Classification | null,
     suggestedClassification: e.suggestedClassification as Classification | null,
   };
@@ -154,7 +159,7 @@ export async function loadFactsBatch(tx: Tx, patientIds: string[], asOf: Date): 
       WHERE l."patientId" IN (${ids}) AND l."takenAt" <= ${asOf}
         AND NOT EXISTS (SELECT 1 FROM "Visit" v WHERE v."id" = l."visitId" AND v."patientId" IN (${ids}) AND v."deletedAt" IS NOT NULL)
     UNION ALL
-    SELECT 'E', "patientId", "id", "occurredAt", "durationSeconds", NULL, NULL, NULL, "muscleGroup", "triggers", "relief", "classification", "suggestedClassification", "consciousnessImpaired"
+    SELECT 'E', "patientId", "id", "occurredAt", "durationSeconds", CAST("tongueBitten" AS INTEGER), CAST("wetThemselves" AS INTEGER), NULL, "muscleGroup", "triggers", "relief", "classification", "suggestedClassification", "consciousnessImpaired"
       FROM "Episode" WHERE "patientId" IN (${ids}) AND "deletedAt" IS NULL AND "occurredAt" >= ${windowStart} AND "occurredAt" <= ${asOf}
     ORDER BY "kind", "patientId", "at" DESC, "id"`;
   const text = (v: unknown) => String(v ?? "");
@@ -194,6 +199,8 @@ export async function loadFactsBatch(tx: Tx, patientIds: string[], asOf: Date): 
           classification: asStringOrNull(r.t4),
           suggestedClassification: asStringOrNull(r.t5),
           consciousnessImpaired: asBool(r.b1),
+          tongueBitten: Number(r.n2) === 1,
+          wetThemselves: Number(r.n3) === 1,
         });
         break;
     }

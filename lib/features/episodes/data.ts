@@ -1,9 +1,10 @@
 import "server-only";
 import type { Actor } from "@/lib/server/permissions";
 import { suggestClassification, type LabelConfirmation } from "@/lib/core/clinical/classification";
-import type { Classification, Movement, MuscleGroup, Relief, Rhythm, Side, Trigger } from "@/lib/core/clinical/vocabulary";
+import { CLASSIFICATIONS, isOneOf } from "@/lib/core/clinical/vocabulary";
+import type { Classification, EpisodeSource, Movement, MuscleGroup, Relief, Rhythm, Side, Trigger } from "@/lib/core/clinical/vocabulary";
 import { parseWith } from "@/lib/core/validation/common";
-import { episodeCreateSchema, episodeListQuerySchema, episodeUpdateSchema, type EpisodeListQuery } from "@/lib/features/episodes/schema";
+import { episodeCreateSchema, episodeListQuerySchema, episodeUpdateSchema, type EpisodeCreateInput, type EpisodeListQuery } from "@/lib/features/episodes/schema";
 import type { Prisma } from "@/generated/prisma/client";
 import { wallClockToInstant } from "@/lib/core/clinical/time";
 import { refreshAttention } from "@/lib/features/attention/data";
@@ -101,6 +102,11 @@ export function toEpisodeView(e: EpisodeRow): EpisodeView {
     labelConfirmedAt: e.labelConfirmedAt,
     labelConfirmedById: e.labelConfirmedById,
     notes: e.notes,
+    source: e.source as EpisodeSource,
+    diaryLinkId: e.diaryLinkId,
+    witnessed: e.witnessed,
+    tongueBitten: e.tongueBitten,
+    wetThemselves: e.wetThemselves,
     version: e.version,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
@@ -121,6 +127,7 @@ function suggestionColumns(e: {
   reliefByMovement: boolean;
   consciousnessImpaired: boolean;
   classification?: string | null;
+  source?: string;
 }, labelConfirmedFor: LabelConfirmation | null = null) {
   const result = suggestClassification({
     movement: (e.movement ?? null) as Movement | null,
@@ -133,6 +140,7 @@ function suggestionColumns(e: {
     consciousnessImpaired: e.consciousnessImpaired,
     classification: (e.classification ?? null) as Classification | null,
     labelConfirmedFor,
+    reportedByPatient: e.source === "PATIENT",
   });
   return {
     suggestedClassification: result.suggestion,
@@ -166,6 +174,57 @@ async function loadEpisodeInScope(tx: Tx, actor: Actor, id: string) {
   return row;
 }
 
+/** The observation a new episode stores (clinical spec section 1), as the schemas give it. */
+export type NewEpisodeFields = Omit<EpisodeCreateInput, "visitId"> & {
+  visitId: string | null;
+  witnessed?: boolean;
+  tongueBitten?: boolean;
+  wetThemselves?: boolean;
+};
+
+/** Who reported a new episode: a user of the clinic, or the patient through a diary link. */
+export type EpisodeProvenance = { createdById: string } | { source: "PATIENT"; diaryLinkId: string };
+
+/**
+ * Stores a new episode with its suggestion, and keeps the patient's attention row and the day
+ * counts in step: the one way an episode is created, by a clinician or from a patient's diary.
+ */
+export async function insertEpisode(tx: Tx, patient: { id: string; clinicId: string }, e: NewEpisodeFields, by: EpisodeProvenance) {
+  const created = await tx.episode.create({
+    data: {
+      patientId: patient.id,
+      clinicId: patient.clinicId,
+      visitId: e.visitId,
+      occurredAt: e.occurredAt,
+      durationSeconds: e.durationSeconds,
+      side: e.side,
+      muscleGroup: e.muscleGroup,
+      movement: e.movement ?? null,
+      rhythm: e.rhythm ?? null,
+      voluntaryControl: e.voluntaryControl,
+      urgeToMove: e.urgeToMove,
+      worseAtRest: e.worseAtRest,
+      worseInEvening: e.worseInEvening,
+      reliefByMovement: e.reliefByMovement,
+      consciousnessImpaired: e.consciousnessImpaired,
+      duringSleep: e.duringSleep,
+      painScore: e.painScore ?? null,
+      triggers: e.triggers.join(","),
+      relief: e.relief.join(","),
+      classification: e.classification ?? null,
+      notes: e.notes,
+      witnessed: e.witnessed ?? false,
+      tongueBitten: e.tongueBitten ?? false,
+      wetThemselves: e.wetThemselves ?? false,
+      ...("createdById" in by ? { createdById: by.createdById } : { source: by.source, diaryLinkId: by.diaryLinkId }),
+      ...suggestionColumns({ ...e, source: "source" in by ? by.source : "CLINICIAN" }),
+    },
+  });
+  await refreshAttention(tx, [patient.id]);
+  await countEpisodeChanges(tx, created, [], [created]);
+  return created;
+}
+
 export async function createEpisode(actor: Actor, patientId: string, input: unknown, options: CreateOptions = {}): Promise<EpisodeView> {
   const parsed = parseWith(episodeCreateSchema, input);
   const key = checkIdempotencyKey(options.idempotencyKey);
@@ -177,35 +236,7 @@ export async function createEpisode(actor: Actor, patientId: string, input: unkn
         const e = parsed.data;
         await requireVisitOfPatient(tx, patientId, e.visitId);
         const once = await createOnce(tx, actor.userId, key, "Episode", async () => {
-          const created = await tx.episode.create({
-            data: {
-              patientId,
-              clinicId: patient.clinicId,
-              visitId: e.visitId ?? null,
-              occurredAt: e.occurredAt,
-              durationSeconds: e.durationSeconds,
-              side: e.side,
-              muscleGroup: e.muscleGroup,
-              movement: e.movement ?? null,
-              rhythm: e.rhythm ?? null,
-              voluntaryControl: e.voluntaryControl,
-              urgeToMove: e.urgeToMove,
-              worseAtRest: e.worseAtRest,
-              worseInEvening: e.worseInEvening,
-              reliefByMovement: e.reliefByMovement,
-              consciousnessImpaired: e.consciousnessImpaired,
-              duringSleep: e.duringSleep,
-              painScore: e.painScore ?? null,
-              triggers: e.triggers.join(","),
-              relief: e.relief.join(","),
-              classification: e.classification ?? null,
-              notes: e.notes,
-              createdById: actor.userId,
-              ...suggestionColumns(e),
-            },
-          });
-          await refreshAttention(tx, [patientId]);
-          await countEpisodeChanges(tx, created, [], [created]);
+          const created = await insertEpisode(tx, patient, { ...e, visitId: e.visitId ?? null }, { createdById: actor.userId });
           await appendAudit(tx, actor, { action: "EPISODE_CREATE", patientId, targetType: "Episode", targetId: created.id });
           return created.id;
         });
@@ -235,7 +266,7 @@ export async function updateEpisode(actor: Actor, id: string, input: unknown): P
     };
     const data: Prisma.EpisodeUncheckedUpdateManyInput = {
       ...merged,
-      ...suggestionColumns(merged, storedConfirmation(current)),
+      ...suggestionColumns({ ...merged, source: current.source }, storedConfirmation(current)),
       version: { increment: 1 },
     };
     if (changes.occurredAt) data.occurredAt = changes.occurredAt;
@@ -310,6 +341,51 @@ export async function confirmEpisodeLabel(actor: Actor, id: string, version: num
       targetType: "Episode",
       targetId: id,
       details: { classification: confirmed.classification, suggestedClassification: confirmed.suggestion },
+    });
+    return toEpisodeView(updated);
+  });
+}
+
+/**
+ * Reviews an episode in one step from the review queue: the clinician gives it a label with the
+ * suggestion beside it. A label that differs from the suggestion is confirmed by this same review,
+ * so the episode leaves the queue either way. For a patient's diary entry this is what makes it
+ * trusted; for any other episode it is the same as labelling and confirming.
+ */
+export async function reviewEpisode(actor: Actor, id: string, input: { version: unknown; classification: unknown }): Promise<EpisodeView> {
+  return guarded(actor, "clinical:write", { action: "EPISODE_REVIEW", targetType: "Episode", targetId: id }, async (tx) => {
+    const current = await loadEpisodeInScope(tx, actor, id);
+    const version = input.version;
+    if (typeof version !== "number" || !Number.isInteger(version)) throw invalid({ version: "Missing or not a whole number" });
+    const classification = input.classification;
+    if (!isOneOf(CLASSIFICATIONS, classification)) throw invalid({ classification: "Choose the episode's type" });
+    if (current.version !== version) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    const suggestion = current.suggestedClassification as Classification | null;
+    const confirmation = suggestion && suggestion !== classification ? { classification, suggestion } : null;
+    const columns = suggestionColumns({ ...current, classification }, confirmation);
+    if (columns.suggestedClassification !== current.suggestedClassification) {
+      throw conflict("The suggestion for this episode has changed since it was saved: open the episode, save it again, then review it.");
+    }
+    const { count } = await tx.episode.updateMany({
+      where: { id, version, deletedAt: null },
+      data: {
+        classification,
+        ...columns,
+        ...(confirmation ? { labelConfirmedAt: new Date(), labelConfirmedById: actor.userId } : {}),
+        version: { increment: 1 },
+      },
+    });
+    if (count === 0) throw conflict(STALE_VERSION_MESSAGE, { version: "Stale version" });
+    const updated = await tx.episode.findUniqueOrThrow({ where: { id } });
+    await recordRevision(tx, actor, confirmation ? "LABEL_CONFIRM" : "UPDATE", updated, changedFields(current, updated));
+    await refreshAttention(tx, [current.patientId]);
+    await countEpisodeChanges(tx, current, [current], [updated]);
+    await appendAudit(tx, actor, {
+      action: "EPISODE_REVIEW",
+      patientId: current.patientId,
+      targetType: "Episode",
+      targetId: id,
+      details: { classification, suggestedClassification: suggestion, source: current.source },
     });
     return toEpisodeView(updated);
   });

@@ -166,7 +166,7 @@ const EPISODE_COLUMNS: readonly EpisodeCsvColumn[] = [
   { heading: "Date and time", text: "instant", cell: (_, c) => c.clock(c.at) },
   // The screen table's duration, in words.
   fieldColumn("durationSeconds", { heading: "Duration", value: (s) => formatDuration(Number(s)) }),
-  ...(["side", "classification", "suggestedClassification", "painScore", "triggers"] as const).map((f) => fieldColumn(f)),
+  ...(["side", "classification", "suggestedClassification", "painScore", "triggers", "source"] as const).map((f) => fieldColumn(f)),
   // Awaiting review, or a differing label a clinician confirmed on review (only its presence is read).
   { heading: EPISODE_FIELDS.needsReview.heading, text: "repeats", cell: (r) => (r[F.needsReview] ? "yes" : r[F.labelConfirmedAt] != null ? "label confirmed" : "") },
   fieldColumn("id"),
@@ -175,7 +175,7 @@ const EPISODE_COLUMNS: readonly EpisodeCsvColumn[] = [
   ...(
     [
       ...["durationSeconds", "muscleGroup", "movement", "rhythm", "voluntaryControl", "urgeToMove", "worseAtRest", "worseInEvening"],
-      ...["reliefByMovement", "consciousnessImpaired", "duringSleep", "relief"],
+      ...["reliefByMovement", "consciousnessImpaired", "duringSleep", "relief", "witnessed", "tongueBitten", "wetThemselves"],
     ] as const
   ).map((f) => fieldColumn(f)),
   {
@@ -183,7 +183,7 @@ const EPISODE_COLUMNS: readonly EpisodeCsvColumn[] = [
     text: "repeats",
     cell: (r) => codeText(r[F.classification], r[F.suggestedClassification], r[F.muscleGroup], !!r[F.duringSleep]),
   },
-  ...(["notes", "visitId", "patientId"] as const).map((f) => fieldColumn(f)),
+  ...(["notes", "visitId", "diaryLinkId", "patientId"] as const).map((f) => fieldColumn(f)),
 ];
 
 /** The clinic-wide export also names the patient of each episode. */

@@ -262,6 +262,7 @@ export async function purgePatient(actor: Actor, id: string, reason: string, opt
     removed.PatientAttention = (await tx.patientAttention.deleteMany({ where: { patientId: id } })).count;
     removed.EpisodeRevision = (await tx.episodeRevision.deleteMany({ where: { patientId: id } })).count;
     removed.Episode = (await tx.episode.deleteMany({ where: { patientId: id } })).count;
+    removed.DiaryLink = (await tx.diaryLink.deleteMany({ where: { patientId: id } })).count;
     removed.LabResult = await tx.$executeRaw`
       DELETE FROM "LabResult" WHERE "patientId" = ${id} OR "visitId" IN (SELECT "id" FROM "Visit" WHERE "patientId" = ${id})`;
     removed.Visit = (await tx.visit.deleteMany({ where: { patientId: id } })).count;

@@ -94,7 +94,7 @@ export function errorResponse(code: ApiErrorCode, message: string, fields: Recor
   return json({ error: { code, message, fields } }, STATUS[code], headers);
 }
 
-function fromDataError(error: DataError): Response {
+export function fromDataError(error: DataError): Response {
   return errorResponse(error.code, error.message, error.fields);
 }
 
@@ -112,7 +112,7 @@ type Handler<P> = (request: Request, ctx: ApiContext<P>, actor: Actor) => Promis
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-function rateLimited(retryAfter: number, limiter: RateLimiterName): ApiError {
+export function rateLimited(retryAfter: number, limiter: RateLimiterName): ApiError {
   countRateLimitRefusal(limiter);
   return new ApiError("RATE_LIMITED", `Too many requests. Try again in ${retryAfter} seconds.`, {}, { "Retry-After": String(retryAfter) });
 }
@@ -207,7 +207,7 @@ async function readBody(request: Request, max: number): Promise<Uint8Array> {
 
 const bodyError = (message: string) => new ApiError("VALIDATION", message, { _body: message });
 
-async function parseJsonBody(request: Request, max: number): Promise<unknown> {
+export async function parseJsonBody(request: Request, max: number): Promise<unknown> {
   const type = request.headers.get("content-type");
   // JSON only: a form post or text/plain (what a cross-site form can send) is never read.
   if (!type || !/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(type)) {
@@ -258,7 +258,7 @@ export function routePattern(pathname: string, params: Record<string, unknown>):
 }
 
 /** Sets X-Request-Id on the answer (a Response made elsewhere may have immutable headers). */
-function withRequestId(response: Response, requestId: string): Response {
+export function withRequestId(response: Response, requestId: string): Response {
   try {
     response.headers.set("X-Request-Id", requestId);
     return response;

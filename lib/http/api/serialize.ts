@@ -3,6 +3,7 @@ import type { Assessment } from "@/lib/features/assessment/data";
 import type { EpisodeView } from "@/lib/features/episodes/data";
 import type { PatientDetail, PatientSummary } from "@/lib/features/patients/data";
 import type { VisitView } from "@/lib/features/visits/data";
+import type { DiaryEntryView } from "@/lib/features/diary/data";
 import { PATIENT_FIELD_NAMES, PATIENT_SUMMARY_FIELDS, type PatientField } from "@/lib/core/fields/patient";
 
 /** The named fields of a record, in the names' order. */
@@ -71,4 +72,9 @@ export function visitJson(v: VisitView) {
 /** An episode, with version 1's `worseAtRestOrEvening` kept (deprecated): true when either is. */
 export function episodeJson(e: EpisodeView) {
   return { ...e, worseAtRestOrEvening: e.worseAtRest || e.worseInEvening };
+}
+
+/** A diary entry as the patient's phone reads it back: what was sent, and when it arrived. */
+export function diaryEntryJson(e: DiaryEntryView) {
+  return e;
 }

@@ -50,6 +50,8 @@ type EpisodeRow = {
   needsReview: unknown;
   labelConfirmedAt: unknown;
   labelConfirmedById: string | null;
+  /** Not read by the refresh of migration 0010, which runs before episodes had a source (all were the clinic's). */
+  source?: string;
 };
 
 // SQLite stores booleans as 0/1; pg returns true/false.
@@ -73,6 +75,7 @@ export function recomputedColumns(row: EpisodeRow) {
     consciousnessImpaired: bool(row.consciousnessImpaired),
     classification: (row.classification ?? null) as Classification | null,
     labelConfirmedFor,
+    reportedByPatient: row.source === "PATIENT",
   });
   const next = {
     suggestedClassification: result.suggestion,

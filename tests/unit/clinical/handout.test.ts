@@ -44,8 +44,8 @@ describe('handoutRedFlagText', () => {
     expect(others).not.toContain(text);
   });
 
-  it('covers the ten v2 codes', () => {
-    expect(RED_FLAG_CODES).toHaveLength(10);
+  it('covers the ten v2 codes and the diary\'s seizure signs', () => {
+    expect(RED_FLAG_CODES).toHaveLength(11);
     for (const code of ['PROLONGED_SEIZURE', 'PROLONGED_CRAMP', 'CALF_SWELLING', 'WEAKNESS_OR_WASTING'] as RedFlagCode[]) {
       expect(RED_FLAG_CODES).toContain(code);
       expect(handoutRedFlagText(code).length).toBeGreaterThan(20);

@@ -729,8 +729,8 @@ describe('urgency (spec section 3, v2)', () => {
   });
 
   it('every code has an urgency and a label; PROLONGED_EPISODE of v1 is gone', () => {
-    expect(RED_FLAG_CODES).toHaveLength(10);
-    expect(new Set(RED_FLAG_CODES).size).toBe(10);
+    expect(RED_FLAG_CODES).toHaveLength(11);
+    expect(new Set(RED_FLAG_CODES).size).toBe(11);
     expect(Object.keys(RED_FLAG_URGENCY).sort()).toEqual([...RED_FLAG_CODES].sort());
     expect(Object.keys(RED_FLAG_LABELS).sort()).toEqual([...RED_FLAG_CODES].sort());
     for (const code of RED_FLAG_CODES) expect(RED_FLAG_LABELS[code].trim()).not.toBe('');
@@ -754,13 +754,14 @@ describe('ordering and shape', () => {
   it('returns URGENT flags first, in the documented order', () => {
     const eps = [
       ep('2026-06-20T02:00:00Z', { consciousnessImpaired: true, durationSeconds: 400 }),
+      ep('2026-06-20T03:00:00Z', { seizureSigns: true, durationSeconds: 60 }),
       ep('2026-06-21T08:00:00Z', { durationSeconds: 700 }),
       ep('2026-06-22T15:00:00Z', { muscleGroup: 'THIGH' }),
     ];
     const visits: VisitFindingFacts[] = [{ id: 'v1', occurredAt: new Date('2026-06-25T10:00:00Z'), examFindings: ['CALF_SWELLING_LEFT', 'MUSCLE_WASTING'] }];
     const result = flags(eps, { visits });
     expect(result.map((f) => f.code)).toEqual([...RED_FLAG_CODES]);
-    expect(result.map((f) => f.urgency)).toEqual(['URGENT', 'URGENT', 'URGENT', 'HIGH', 'HIGH', 'HIGH', 'HIGH', 'HIGH', 'ROUTINE', 'ROUTINE']);
+    expect(result.map((f) => f.urgency)).toEqual(['URGENT', 'URGENT', 'URGENT', 'URGENT', 'HIGH', 'HIGH', 'HIGH', 'HIGH', 'HIGH', 'ROUTINE', 'ROUTINE']);
     for (const f of result) {
       expect(f.message.length).toBeGreaterThan(0);
       expect(f.advice.length).toBeGreaterThan(0);
