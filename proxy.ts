@@ -20,6 +20,8 @@ export function proxy(request: NextRequest) {
     "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src 'self'${dev ? " ws:" : ""}`,
+    // The patient diary's service worker (/diary/sw.js); 'strict-dynamic' above would not cover it.
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
@@ -49,6 +51,9 @@ export function proxy(request: NextRequest) {
     const headers = new Headers(request.headers);
     headers.set("x-nonce", nonce);
     headers.set("content-security-policy", csp);
+    // Tells the root layout to draw the patient diary's own shell (set here only, never taken from the client).
+    if (pathname === "/diary" || pathname.startsWith("/diary/")) headers.set("x-app-shell", "diary");
+    else headers.delete("x-app-shell");
     response = NextResponse.next({ request: { headers } });
   }
   response.headers.set("Content-Security-Policy", csp);

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import "./globals.css";
 import { currentSession } from "@/lib/http/session";
 import { can } from "@/lib/server/permissions";
@@ -21,6 +22,15 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // The patient diary (/diary/...) is for patients: no clinic header, no session looked up. Its page
+  // sets the language of the document itself (English or Spanish, per link and switchable).
+  if ((await headers()).get("x-app-shell") === "diary") {
+    return (
+      <html lang="en">
+        <body className="diary-body">{children}</body>
+      </html>
+    );
+  }
   const session = await currentSession();
   const actor = session.ok && !session.mustChangePassword && !session.mustEnrolTwoFactor ? session.actor : null;
   const mainItems = actor ? MAIN_ITEMS : [];
