@@ -11,13 +11,22 @@ const URGENCY_CLASS = { URGENT: "danger", HIGH: "warn", ROUTINE: "" } as const;
 
 export default async function AttentionPage() {
   const actor = await requireActor();
-  const { items, total } = await listNeedsAttention(actor);
+  const { items, total, diaryAwaitingReview } = await listNeedsAttention(actor);
   return (
     <>
       <h1>Needs attention <span className="muted">({total.toLocaleString("en-US")})</span></h1>
       <p className="muted">
         Patients with red flags in the last 30 days or episodes marked for review. Impaired consciousness, prolonged seizure-like episodes and calf swelling come first.
         {total > items.length && ` The ${items.length} most urgent of ${total.toLocaleString("en-US")} are listed.`}
+      </p>
+      <p data-testid="diary-awaiting-review">
+        {diaryAwaitingReview > 0 ? (
+          <Link href="/review">
+            {diaryAwaitingReview.toLocaleString("en-US")} {diaryAwaitingReview === 1 ? "diary entry" : "diary entries"} from patients awaiting review
+          </Link>
+        ) : (
+          <span className="muted">No diary entries from patients await review.</span>
+        )}
       </p>
       <div className="table-wrap">
         <table className="data" data-testid="attention">

@@ -94,7 +94,10 @@ describe("episode view", () => {
     expect(components.map((c) => c.code.text)).toEqual([
       "Type (clinician)", "Type (suggested)", "Side", "Muscle group", "Pain (0 to 10)", "Trigger", "Trigger", "Relief", "Duration",
       "Voluntary control", "Urge to move", "Worse at rest", "Relief by movement", "Worse in the evening or at night", "During sleep", "Impaired consciousness",
+      // A diary entry's own questions, and the patient as its performer.
+      "Witnessed", "Tongue bitten", "Incontinence",
     ]);
+    expect(observation?.resourceType === "Observation" && observation.performer).toEqual([observation?.resourceType === "Observation" && observation.subject]);
     expect(components.find((c) => c.code.text === "Pain (0 to 10)")?.valueInteger).toBe(0);
     expect(components.find((c) => c.code.text === "Duration")?.valueQuantity).toEqual({ value: 90, unit: "s", system: "http://unitsofmeasure.org", code: "s" });
   });

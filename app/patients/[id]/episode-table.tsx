@@ -14,6 +14,8 @@ export interface EpisodeRowView {
   pain: string;
   triggers: string;
   needsReview: boolean;
+  /** Sent by the patient from the diary (else typed in by the clinic). */
+  patientReported: boolean;
   /** The label differs from the suggestion and a clinician confirmed it on review. */
   labelConfirmed: boolean;
   editHref: string | null;
@@ -27,6 +29,13 @@ const columns: SortedColumn<EpisodeRowView>[] = [
   { id: "suggestion", header: "Suggested", accessorKey: "suggestion", enableSorting: false },
   { id: "pain", header: "Pain", accessorKey: "pain", enableSorting: false },
   { id: "triggers", header: "Triggers", accessorKey: "triggers", enableSorting: false },
+  {
+    id: "source",
+    header: "Reported by",
+    enableSorting: false,
+    accessorFn: (r) => (r.patientReported ? "Patient diary" : "Clinician"),
+    cell: ({ row }) => (row.original.patientReported ? <span className="badge patient-reported">Patient diary</span> : "Clinician"),
+  },
   {
     id: "review",
     header: "Review",

@@ -136,7 +136,10 @@ export default async function PatientOverviewPage({ params, searchParams }: { pa
                     <td>{SIDE_LABELS[e.side]}</td>
                     <td>{type ? `${CLASSIFICATION_LABELS[type]}${e.classification ? "" : " (suggested)"}` : "—"}</td>
                     <td>{e.painScore ?? "—"}</td>
-                    <td>{e.needsReview && <span className="badge warn">Review</span>}</td>
+                    <td>
+                      {e.patientReported && <span className="badge patient-reported">Patient diary</span>}{" "}
+                      {e.needsReview && <span className="badge warn">Review</span>}
+                    </td>
                   </tr>
                 );
               })}

@@ -42,6 +42,8 @@ export interface NeedsAttention {
   total: number;
   withRedFlags: number;
   patientsByFlag: Record<RedFlagCode, number>;
+  /** Episodes patients sent from their diaries that no clinician has reviewed yet. */
+  diaryAwaitingReview: number;
 }
 
 function chunks<T>(xs: T[], size = CHUNK): T[][] {
@@ -168,13 +170,14 @@ export async function countAwaitingReview(tx: Tx, clinicIds: string[]): Promise<
 
 const URGENCY_RANK = { URGENT: 0, HIGH: 1, ROUTINE: 2 } as const;
 const NO_URGENCY = 3;
-const TOP_CODES: RedFlagCode[] = ["IMPAIRED_CONSCIOUSNESS", "PROLONGED_SEIZURE", "CALF_SWELLING"];
+/** Possible seizure (impaired consciousness, or a bitten tongue or incontinence from the diary) 0, prolonged seizure 1, possible thrombosis 2. */
+const TOP_RANK: Partial<Record<RedFlagCode, number>> = { IMPAIRED_CONSCIOUSNESS: 0, SEIZURE_SIGNS: 0, PROLONGED_SEIZURE: 1, CALF_SWELLING: 2 };
+const NOT_TOP = 3;
 
 /** The stored order keys of a patient's flags: possible seizure, prolonged seizure, possible thrombosis, then the most urgent flag, then more flags. */
 function flagOrder(codes: RedFlagCode[]): { topFlagRank: number; urgencyRank: number; flagCount: number } {
-  const top = TOP_CODES.findIndex((c) => codes.includes(c));
   return {
-    topFlagRank: top === -1 ? TOP_CODES.length : top,
+    topFlagRank: Math.min(NOT_TOP, ...codes.map((c) => TOP_RANK[c] ?? NOT_TOP)),
     urgencyRank: Math.min(NO_URGENCY, ...codes.map((c) => URGENCY_RANK[RED_FLAG_URGENCY[c]])),
     flagCount: codes.length,
   };
@@ -219,7 +222,7 @@ function emptyByFlag(): Record<RedFlagCode, number> {
 export async function listNeedsAttention(actor: Actor, asOf: Date = new Date(), limit = 100): Promise<NeedsAttention> {
   return guarded(actor, "clinical:read", { action: "NEEDS_ATTENTION_VIEW" }, async (tx) => {
     const clinicIds = actor.clinicIds;
-    const result: NeedsAttention = { items: [], total: 0, withRedFlags: 0, patientsByFlag: emptyByFlag() };
+    const result: NeedsAttention = { items: [], total: 0, withRedFlags: 0, patientsByFlag: emptyByFlag(), diaryAwaitingReview: 0 };
     if (clinicIds.length > 0) {
       await refreshOutOfDate(tx, clinicIds, asOf);
 
@@ -234,6 +237,10 @@ export async function listNeedsAttention(actor: Actor, asOf: Date = new Date(), 
         SELECT COUNT(*) AS "total", SUM(CASE WHEN a."flagCodes" <> '' THEN 1 ELSE 0 END) AS "withRedFlags", ${Prisma.join(perFlag)}
         FROM "PatientAttention" a WHERE ${listed}`;
       result.total = Number(counts.total ?? 0);
+      // Through the review queue's (clinicId, needsReview, deletedAt, …) index: only flagged episodes are visited.
+      result.diaryAwaitingReview = await tx.episode.count({
+        where: { clinicId: { in: clinicIds }, needsReview: true, deletedAt: null, source: "PATIENT", NOT: { patient: { deletedAt: { not: null } } } },
+      });
       result.withRedFlags = Number(counts.withRedFlags ?? 0);
       for (const code of RED_FLAG_CODES) result.patientsByFlag[code] = Number(counts[code] ?? 0);
 

@@ -425,6 +425,10 @@ function toReportEpisode(e: {
   needsReview: boolean;
   labelConfirmedAt: Date | null;
   notes: string;
+  source: string;
+  witnessed: boolean;
+  tongueBitten: boolean;
+  wetThemselves: boolean;
 }): ReportEpisode {
   return {
     id: e.id,
@@ -442,6 +446,10 @@ function toReportEpisode(e: {
     needsReview: e.needsReview,
     labelConfirmed: e.labelConfirmedAt !== null,
     notes: e.notes,
+    source: e.source as ReportEpisode["source"],
+    witnessed: e.witnessed,
+    tongueBitten: e.tongueBitten,
+    wetThemselves: e.wetThemselves,
   };
 }
 

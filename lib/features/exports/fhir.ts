@@ -41,7 +41,7 @@ export interface FhirExportData {
   patient: Pick<PatientRecord, "id" | "clinicId" | "clinicName" | "mrn" | "givenName" | "familyName" | "birthDate" | "sex" | "conditions" | "medications">;
   visits: ReportVisit[];
   /** The episode's fields the Observation holds (its components' and the few around them), and its rhythm. */
-  episodes: Pick<Episode, "id" | "visitId" | "occurredAt" | "notes" | "rhythm" | EpisodeComponentField>[];
+  episodes: Pick<Episode, "id" | "visitId" | "occurredAt" | "notes" | "rhythm" | "source" | EpisodeComponentField>[];
   checklist: ReportChecklistItem[];
   generatedAt: Date;
 }
@@ -133,11 +133,17 @@ const EPISODE_COMPONENTS = [
   { field: "worseInEvening", code: "worse-in-evening" },
   { field: "duringSleep", code: "during-sleep" },
   { field: "consciousnessImpaired", code: "consciousness-impaired" },
+  // Asked only by the patient's diary: components of the episodes a patient sent.
+  { field: "witnessed", code: "witnessed", diaryOnly: true },
+  { field: "tongueBitten", code: "tongue-bitten", diaryOnly: true },
+  { field: "wetThemselves", code: "incontinence", diaryOnly: true },
 ] as const satisfies readonly EpisodeComponent[];
 
 type EpisodeComponent = {
   field: EpisodeField;
   display?: string;
+  /** Only for episodes the patient sent from the diary (a clinician's form does not ask). */
+  diaryOnly?: true;
   /** The local code system of a vocabulary's values. */
   values?: string;
 } & ({ code: string } | { loinc: { code: string; display: string } });
@@ -281,7 +287,8 @@ export function buildPatientBundle(data: FhirExportData): Bundle {
   for (const e of data.episodes) {
     const codes = codesForEpisode(e);
     const type = e.classification ?? e.suggestedClassification;
-    const components = EPISODE_COMPONENTS.flatMap((c) => episodeComponents(c, e));
+    const fromDiary = e.source === "PATIENT";
+    const components = EPISODE_COMPONENTS.filter((c) => fromDiary || !("diaryOnly" in c)).flatMap((c) => episodeComponents(c, e));
     const enc = e.visitId ? encounters.get(e.visitId) : undefined;
     add<Observation>(`Observation/episode/${e.id}`, {
       resourceType: "Observation",
@@ -292,6 +299,8 @@ export function buildPatientBundle(data: FhirExportData): Bundle {
         type ? `Leg muscle episode: ${CLASSIFICATION_LABELS[type]}` : "Leg muscle episode",
       ),
       subject: subjectRef,
+      // The patient reported it from the diary: they are who made the observation.
+      ...(fromDiary ? { performer: [subjectRef] } : {}),
       ...(enc ? { encounter: enc } : {}),
       effectivePeriod: { start: iso(e.occurredAt), end: iso(new Date(e.occurredAt.getTime() + e.durationSeconds * 1000)) },
       component: components,

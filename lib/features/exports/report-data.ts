@@ -39,6 +39,7 @@ export type ReportEpisode = Pick<
   Episode,
   "id" | "occurredAt" | "durationSeconds" | "side" | "muscleGroup" | "movement" | "painScore" | "triggers" | "notes"
   | "classification" | "suggestedClassification" | "duringSleep" | "consciousnessImpaired" | "needsReview"
+  | "source" | "witnessed" | "tongueBitten" | "wetThemselves"
 > & {
   /** The label differs from the suggestion and a clinician confirmed it on review. */
   labelConfirmed: boolean;

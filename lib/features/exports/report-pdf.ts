@@ -192,9 +192,13 @@ function episodesSection(doc: Doc, data: ReportData) {
         e.triggers.map((t) => TRIGGER_LABELS[t]).join(", ") || "—",
         codesForEpisode(e).map((c) => c.code).join(", ") || "—",
         [
+          e.source === "PATIENT" ? "reported by the patient (diary)" : "",
           e.classification ? "" : "suggested type",
-          e.needsReview ? "REVIEW: label differs from suggestion" : e.labelConfirmed ? "label confirmed on review" : "",
+          e.needsReview ? (e.classification ? "REVIEW: label differs from suggestion" : "REVIEW: awaiting a clinician's type") : e.labelConfirmed ? "label confirmed on review" : "",
           e.consciousnessImpaired ? "IMPAIRED CONSCIOUSNESS" : "",
+          e.tongueBitten ? "TONGUE BITTEN" : "",
+          e.wetThemselves ? "INCONTINENCE" : "",
+          e.witnessed ? "witnessed" : "",
           e.duringSleep ? "during sleep" : "",
           e.notes,
         ]

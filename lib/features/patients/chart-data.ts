@@ -158,6 +158,8 @@ export interface RecentEpisode {
   painScore: number | null;
   triggers: Trigger[];
   needsReview: boolean;
+  /** Sent by the patient from the diary. */
+  patientReported: boolean;
 }
 
 export interface WeeklyCount {
@@ -199,7 +201,7 @@ export async function getChartOverview(actor: Actor, header: ChartHeader, now: D
   const patientId = header.id;
   return guarded(actor, "clinical:read", { action: "EPISODE_LIST", patientId }, async (tx) => {
     const episodeRows = await tx.$queryRaw<Record<string, unknown>[]>`
-      SELECT "id", "occurredAt", "durationSeconds", "side", "classification", "suggestedClassification", "painScore", "triggers", "needsReview"
+      SELECT "id", "occurredAt", "durationSeconds", "side", "classification", "suggestedClassification", "painScore", "triggers", "needsReview", "source"
       FROM "Episode" WHERE "patientId" = ${patientId} AND "deletedAt" IS NULL
       ORDER BY "occurredAt" DESC, "id" DESC LIMIT ${OVERVIEW_EPISODES}`;
     const today = dayNumber(localDate(now, header.timeZone));
@@ -269,6 +271,7 @@ function toRecentEpisode(r: Record<string, unknown>): RecentEpisode {
     painScore: asNumberOrNull(r.painScore),
     triggers: splitList(String(r.triggers ?? "")) as Trigger[],
     needsReview: asBool(r.needsReview),
+    patientReported: r.source === "PATIENT",
   };
 }
 

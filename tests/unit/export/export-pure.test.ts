@@ -153,6 +153,10 @@ describe("report summary", () => {
     needsReview: false,
     labelConfirmed: false,
     notes: "",
+    source: "CLINICIAN",
+    witnessed: false,
+    tongueBitten: false,
+    wetThemselves: false,
     ...over,
   });
   it("counts by effective type, averages only recorded pain, buckets weeks and day parts in the clinic's zone", () => {

@@ -116,6 +116,7 @@ export default async function PatientEpisodesPage({ params, searchParams }: { pa
             pain: e.painScore === null ? "—" : String(e.painScore),
             triggers: e.triggers.map((t) => TRIGGER_LABELS[t]).join(", "),
             needsReview: e.needsReview,
+            patientReported: e.source === "PATIENT",
             labelConfirmed: e.labelConfirmedAt !== null,
             editHref: `/patients/${id}/episodes/${e.id}`,
           }))}

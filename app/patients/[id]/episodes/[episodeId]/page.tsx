@@ -27,6 +27,18 @@ export default async function EpisodePage({ params }: { params: Promise<{ id: st
     <>
       <p><Link href={`/patients/${id}/episodes`}>← Episodes</Link></p>
       <h1>Episode of {formatInZone(e.occurredAt, e.timeZone)}</h1>
+      {e.source === "PATIENT" && (
+        <div className="alert warn" data-testid="patient-reported">
+          <p style={{ margin: 0 }}>
+            <span className="badge patient-reported">Patient diary</span> Sent by the patient from a diary link on {formatInZone(e.createdAt, e.timeZone)}
+            {e.needsReview && !e.classification ? ": not trusted until a clinician gives it a type (set it below, or from the review list)." : "."}
+          </p>
+          <p className="small" style={{ margin: ".4rem 0 0" }}>
+            Someone saw it: {e.witnessed ? "yes" : "no"} · Tongue bitten: {e.tongueBitten ? "yes" : "no"} · Wet themselves: {e.wetThemselves ? "yes" : "no"} ·
+            Did not remember it or did not respond: {e.consciousnessImpaired ? "yes" : "no"}
+          </p>
+        </div>
+      )}
       {e.needsReview && label && suggested && (
         <div className="alert warn">
           <p style={{ margin: 0 }}>Marked for review: the clinician&apos;s label ({label}) differs from the suggestion ({suggested}).</p>
