@@ -39,15 +39,18 @@ export function weeklyTypeRows(weeks: WeekPoint[]) {
   return weeks.map((w) => ({ weekStart: w.weekStart, partial: w.partial, total: w.total, ...w.byType }));
 }
 
-export function weeklyTypeTable(weeks: WeekPoint[], series: BarSeries[], caption: string): ChartTable {
+/** The chart's data as a table; a patient's also says how many of each week's episodes the patient sent from the diary. */
+export function weeklyTypeTable(weeks: WeekPoint[], series: BarSeries[], caption: string, options: { fromDiary?: boolean } = {}): ChartTable {
   const keys = series.map((s) => s.key as EpisodeTypeKey);
+  const diary = options.fromDiary === true;
+  const sum = (f: (w: WeekPoint) => number) => weeks.reduce((s, w) => s + f(w), 0);
   return {
     caption,
-    columns: ["Week starting", ...series.map((s) => s.label), "Total"],
-    rows: weeks.map((w) => ({ header: weekHeader(w), cells: [...keys.map((k) => w.byType[k]), w.total] })),
+    columns: ["Week starting", ...series.map((s) => s.label), "Total", ...(diary ? ["Of which from the patient's diary"] : [])],
+    rows: weeks.map((w) => ({ header: weekHeader(w), cells: [...keys.map((k) => w.byType[k]), w.total, ...(diary ? [w.fromDiary] : [])] })),
     footer: {
       header: "Period",
-      cells: [...keys.map((k) => weeks.reduce((s, w) => s + w.byType[k], 0)), weeks.reduce((s, w) => s + w.total, 0)],
+      cells: [...keys.map((k) => sum((w) => w.byType[k])), sum((w) => w.total), ...(diary ? [sum((w) => w.fromDiary)] : [])],
     },
   };
 }

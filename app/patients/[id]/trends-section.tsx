@@ -68,6 +68,7 @@ export function TrendsSection({
   const refused = Object.keys(errors).length > 0;
   const markers = chartMarkers(t.markers);
   const types = typeSeries(t.weeks);
+  const diaryTotal = t.weeks.reduce((sum, w) => sum + w.fromDiary, 0);
   const empty = t.total === 0;
   const noPain = t.weeks.every((w) => w.painCount === 0);
   const range = `${t.period.from} to ${t.period.to}`;
@@ -92,7 +93,8 @@ export function TrendsSection({
       <p className="muted" data-testid="trends-summary">
         {TREND_PERIOD_LABELS[t.period.period]}: {range} ({t.period.days} days) · <strong data-testid="trends-total">{t.total}</strong>{" "}
         episode
-        {t.total === 1 ? "" : "s"} · weeks start on Monday, times in {t.timeZone}
+        {t.total === 1 ? "" : "s"}
+        {diaryTotal > 0 && ` (${diaryTotal} reported by the patient from the diary)`} · weeks start on Monday, times in {t.timeZone}
       </p>
       <div className={styles.grid}>
         <ChartFrame
@@ -100,7 +102,7 @@ export function TrendsSection({
           title="Episodes per week, by type"
           description="Type is the clinician's label, else the system's suggestion. Lines mark visits (V) and medication starts (▲) and stops (▼)."
           empty={empty}
-          table={weeklyTypeTable(t.weeks, types, `Episodes per week by type, ${range}`)}
+          table={weeklyTypeTable(t.weeks, types, `Episodes per week by type, ${range}`, { fromDiary: true })}
           after={<MarkerList markers={markers} />}
         >
           <WeeklyStackedBars data={weeklyTypeRows(t.weeks)} series={types} markers={markers} yLabel="Episodes" unit="episodes" />

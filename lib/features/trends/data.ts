@@ -124,6 +124,8 @@ export interface WeeklyTypeRow {
   painMax: number | null;
   durationSum: number;
   durationMax: number | null;
+  /** Of `count`, the episodes the patient sent from the diary (the clinic-wide counts do not split them). */
+  diaryCount: number;
 }
 
 /** A patient's episodes per (week, type), with pain and duration statistics. */
@@ -134,8 +136,9 @@ export function patientWeeklySql(kind: DatabaseKind, patientId: string, bounds: 
     bounds,
     (local, range) => Prisma.sql`SELECT t.wk AS "week", t.ty AS "type", COUNT(*) AS "count",
       COUNT(t.pain) AS "painCount", SUM(t.pain) AS "painSum", MIN(t.pain) AS "painMin", MAX(t.pain) AS "painMax",
-      SUM(t.dur) AS "durationSum", MAX(t.dur) AS "durationMax"
-    FROM (SELECT ${weekIndexSql(local.day)} AS wk, ${EFFECTIVE_TYPE} AS ty, e."painScore" AS pain, e."durationSeconds" AS dur
+      SUM(t.dur) AS "durationSum", MAX(t.dur) AS "durationMax", SUM(t.diary) AS "diaryCount"
+    FROM (SELECT ${weekIndexSql(local.day)} AS wk, ${EFFECTIVE_TYPE} AS ty, e."painScore" AS pain, e."durationSeconds" AS dur,
+                 CASE WHEN e."source" = 'PATIENT' THEN 1 ELSE 0 END AS diary
           FROM "Episode" e WHERE e."patientId" = ${patientId} AND e."deletedAt" IS NULL AND ${range}) t
     GROUP BY t.wk, t.ty`,
   );
@@ -151,6 +154,7 @@ const toWeeklyTypeRow = (r: Record<string, unknown>): WeeklyTypeRow => ({
   painMax: numOrNull(r.painMax),
   durationSum: num(r.durationSum),
   durationMax: numOrNull(r.durationMax),
+  diaryCount: num(r.diaryCount),
 });
 
 export async function queryPatientWeekly(tx: Tx, kind: DatabaseKind, patientId: string, bounds: ZonedBounds): Promise<WeeklyTypeRow[]> {
@@ -167,6 +171,7 @@ const countRow = (week: number, type: EpisodeTypeKey, count: number): WeeklyType
   painMax: null,
   durationSum: 0,
   durationMax: null,
+  diaryCount: 0,
 });
 
 /** The clinic's (week, type) counts over the period's local days. The caller has built the day counts (ensureDayCounts). */
@@ -253,6 +258,8 @@ export interface WeekPoint extends WeekSlot {
   /** Duration in seconds. */
   durationAvg: number | null;
   durationMax: number | null;
+  /** Of `total`, the episodes the patient sent from the diary. */
+  fromDiary: number;
 }
 
 const emptyByType = () => Object.fromEntries(EPISODE_TYPE_KEYS.map((k) => [k, 0])) as Record<EpisodeTypeKey, number>;
@@ -270,6 +277,7 @@ export function weekSeries(period: Pick<ResolvedPeriod, "from" | "to">, rows: We
       painMax: number | null;
       durationSum: number;
       durationMax: number | null;
+      fromDiary: number;
     }
   >();
   for (const r of rows) {
@@ -283,6 +291,7 @@ export function weekSeries(period: Pick<ResolvedPeriod, "from" | "to">, rows: We
       painMax: null,
       durationSum: 0,
       durationMax: null,
+      fromDiary: 0,
     };
     const type = (EPISODE_TYPE_KEYS as readonly string[]).includes(r.type) ? r.type : UNCLASSIFIED;
     a.byType[type] += r.count;
@@ -292,6 +301,7 @@ export function weekSeries(period: Pick<ResolvedPeriod, "from" | "to">, rows: We
     if (r.painMin !== null) a.painMin = a.painMin === null ? r.painMin : Math.min(a.painMin, r.painMin);
     if (r.painMax !== null) a.painMax = a.painMax === null ? r.painMax : Math.max(a.painMax, r.painMax);
     a.durationSum += r.durationSum;
+    a.fromDiary += r.diaryCount;
     if (r.durationMax !== null) a.durationMax = a.durationMax === null ? r.durationMax : Math.max(a.durationMax, r.durationMax);
     acc.set(key, a);
   }
@@ -308,6 +318,7 @@ export function weekSeries(period: Pick<ResolvedPeriod, "from" | "to">, rows: We
         painMax: null,
         durationAvg: null,
         durationMax: null,
+        fromDiary: 0,
       };
     return {
       ...slot,
@@ -319,6 +330,7 @@ export function weekSeries(period: Pick<ResolvedPeriod, "from" | "to">, rows: We
       painMax: a.painMax,
       durationAvg: a.total ? a.durationSum / a.total : null,
       durationMax: a.durationMax,
+      fromDiary: a.fromDiary,
     };
   });
 }
