@@ -60,6 +60,8 @@ interface Fixtures {
   victimUserId: string;
   liveTokenId: string;
   revokedTokenId: string;
+  /** A diary link of the deleted patient, made for this file: nobody may stop it, so no call changes it. */
+  diaryLinkId: string;
 }
 
 type Fields = Record<string, string | string[]>;
@@ -301,6 +303,16 @@ const ACTIONS: ActionRow[] = [
   versionedRecordAction("deleteEpisodeAction", "episodes", (fx) => ({ ...fx.episode, patientId: fx.patient.id })),
   versionedRecordAction("confirmEpisodeLabelAction", "episodes", (fx) => fx.reviewEpisode),
   {
+    // One-step review from the queue: the probe would set the episode's type.
+    file: "app/review/actions.ts",
+    name: "reviewEpisodeAction",
+    expect: WRITE_PATIENT,
+    path: () => "/review",
+    probe: (fx) => [fx.reviewEpisode.id, fx.reviewEpisode.patientId, IDLE, formData({ version: String(fx.reviewEpisode.version), classification: "TONIC" })],
+    harmless: (fx) => [fx.reviewEpisode.id, fx.reviewEpisode.patientId, IDLE, formData({ version: "999999", classification: "TONIC" })],
+    allowed: STALE,
+  },
+  {
     file: "app/patients/[id]/actions.ts",
     name: "createVisitAction",
     expect: WRITE_PATIENT,
@@ -438,6 +450,42 @@ const ROUTES: RouteRow[] = [
     probe: () => ({ occurredAt: "2026-11-20T07:00:00Z", systolic: 120, diastolic: 80 }),
     harmless: () => ({ occurredAt: "not a time" }),
     allowed: 400,
+  },
+  // Patient diary links (clinicians) and the diary itself (patients: the token is the credential).
+  { method: "GET", route: "/api/v1/patients/[id]/diary-links", expect: READ_PATIENT, url: (fx) => `${p(fx)}/diary-links`, allowed: 200 },
+  {
+    method: "POST",
+    route: "/api/v1/patients/[id]/diary-links",
+    expect: WRITE_PATIENT,
+    url: (fx) => `${p(fx)}/diary-links`,
+    probe: () => ({ language: "en" }),
+    harmless: () => ({ expiresInDays: 0 }),
+    allowed: 400,
+  },
+  {
+    // The deleted patient's link: not found for everyone allowed to stop links, forbidden for readers.
+    method: "DELETE",
+    route: "/api/v1/diary-links/[id]",
+    expect: WRITE_PATIENT,
+    url: (fx) => `/api/v1/diary-links/${fx.diaryLinkId}`,
+    harmless: () => undefined,
+    allowed: 404,
+  },
+  // Without a working token the diary answers 404 to everyone, signed in or not, and stores nothing.
+  {
+    method: "GET",
+    route: "/api/diary/[token]/episodes",
+    expect: PUBLIC,
+    url: () => `/api/diary/cd_${"x".repeat(43)}/episodes`,
+    allowed: 404,
+  },
+  {
+    method: "POST",
+    route: "/api/diary/[token]/episodes",
+    expect: PUBLIC,
+    url: () => `/api/diary/cd_${"x".repeat(43)}/episodes`,
+    probe: () => ({ occurredAt: "2026-11-20T07:30:00Z", durationSeconds: 40, side: "LEFT" }),
+    allowed: 404,
   },
   // Not tied to one record: each user exports what their clinics hold.
   { method: "GET", route: "/api/v1/export/episodes.csv", expect: READ_ANY, url: () => "/api/v1/export/episodes.csv", allowed: 200 },
@@ -626,6 +674,11 @@ describe("authorization matrix", () => {
       victimUserId: victim.id,
       liveTokenId: (await token(null)).id,
       revokedTokenId: (await token(new Date())).id,
+      diaryLinkId: (
+        await db.diaryLink.create({
+          data: { patientId: deletedPatient.id, clinicId: demo.id, tokenHash: `matrix-${uniqueSuffix()}`, createdById: clinician.id, expiresAt: new Date(Date.now() + 86_400_000) },
+        })
+      ).id,
     };
     // Sign in once per user (sign-in is limited to 60 a minute per address).
     for (const [principal, email] of Object.entries(EMAILS)) cookies[principal as Principal] = await sessionCookie(email);
@@ -636,6 +689,7 @@ describe("authorization matrix", () => {
     sqlite?.close();
     if (!fx) return;
     await db.apiToken.deleteMany({ where: { id: { in: [fx.liveTokenId, fx.revokedTokenId] } } });
+    await db.diaryLink.deleteMany({ where: { id: fx.diaryLinkId } });
     await db.episode.deleteMany({ where: { id: fx.deletedEpisodeId } });
     await db.patient.deleteMany({ where: { id: fx.deletedPatient.id } });
     await db.user.deleteMany({ where: { id: fx.victimUserId } });
