@@ -212,6 +212,15 @@ const ACTIONS: ActionRow[] = [
     allowed: /^invalid:unitSystem$/,
   },
   {
+    file: "app/admin/clinics/actions.ts",
+    name: "setDiaryLinkDaysAction",
+    expect: ADMIN_ONLY,
+    path: () => "/admin/clinics",
+    probe: (fx) => [fx.demoClinicId, IDLE, formData({ diaryLinkDays: "45" })],
+    harmless: (fx) => [fx.demoClinicId, IDLE, formData({ diaryLinkDays: "0" })],
+    allowed: /^invalid:diaryLinkDays$/,
+  },
+  {
     file: "app/admin/deleted/actions.ts",
     name: "purgeAction",
     expect: ADMIN_ONLY,

@@ -1,7 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { actorOrThrow } from "@/lib/http/session";
-import { setClinicTimeZone, setClinicUnitSystem } from "@/lib/features/clinics/data";
+import { setClinicDiaryLinkDays, setClinicTimeZone, setClinicUnitSystem } from "@/lib/features/clinics/data";
 import { formText } from "@/lib/core/validation/form-fields";
 import { type FormState } from "@/lib/core/form-state";
 import { formStateFromError } from "@/lib/http/form-state";
@@ -24,4 +24,14 @@ export async function setUnitSystemAction(clinicId: string, _prev: FormState, fo
   }
   revalidatePath("/admin/clinics");
   return { status: "ok", message: "Units saved.", submission: Date.now() };
+}
+
+export async function setDiaryLinkDaysAction(clinicId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    await setClinicDiaryLinkDays(await actorOrThrow(), clinicId, formText(form, "diaryLinkDays") ?? "");
+  } catch (error) {
+    return formStateFromError(error);
+  }
+  revalidatePath("/admin/clinics");
+  return { status: "ok", message: "Diary link length saved.", submission: Date.now() };
 }

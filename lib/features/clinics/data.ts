@@ -19,7 +19,7 @@ export function isTimeZone(tz: string): boolean {
 
 export async function listClinicSettings(actor: Actor) {
   return guarded(actor, "users:manage", { action: "CLINIC_LIST" }, (tx) =>
-    tx.clinic.findMany({ where: { id: { in: actor.clinicIds } }, select: { id: true, name: true, timeZone: true, unitSystem: true }, orderBy: { name: "asc" } }),
+    tx.clinic.findMany({ where: { id: { in: actor.clinicIds } }, select: { id: true, name: true, timeZone: true, unitSystem: true, diaryLinkDays: true }, orderBy: { name: "asc" } }),
   );
 }
 
@@ -45,5 +45,17 @@ export async function setClinicUnitSystem(actor: Actor, clinicId: string, unitSy
     const before = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId } });
     await tx.clinic.update({ where: { id: clinicId }, data: { unitSystem } });
     await appendAudit(tx, actor, { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId, details: { unitSystem: { from: before.unitSystem, to: unitSystem } } });
+  });
+}
+
+/** How many days a new patient diary link works unless the clinician chooses otherwise (1 to 365). */
+export async function setClinicDiaryLinkDays(actor: Actor, clinicId: string, days: string): Promise<void> {
+  return guarded(actor, "users:manage", { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId }, async (tx) => {
+    if (!actor.clinicIds.includes(clinicId)) throw notFound("Clinic");
+    const n = Number(days.trim());
+    if (!/^\d+$/.test(days.trim()) || n < 1 || n > 365) throw invalid({ diaryLinkDays: "Enter whole days from 1 to 365" });
+    const before = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId } });
+    await tx.clinic.update({ where: { id: clinicId }, data: { diaryLinkDays: n } });
+    await appendAudit(tx, actor, { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId, details: { diaryLinkDays: { from: before.diaryLinkDays, to: n } } });
   });
 }
