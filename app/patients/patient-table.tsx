@@ -160,7 +160,7 @@ export function PatientTable({
         </>
       ),
     },
-    ...(compact ? [] : [{ id: "mrn", sort: "mrn" as const, header: SORT_LABELS.mrn, cell: (r: TriagePatient) => r.mrn, className: "nowrap" }]),
+    ...(compact ? [] : [{ id: "mrn", sort: "mrn" as const, header: SORT_LABELS.mrn, cell: (r: TriagePatient) => r.mrn, className: styles.mrn }]),
     { id: "urgency", sort: "urgency", header: SORT_LABELS.urgency, cell: (r) => <Urgency row={r} /> },
     {
       id: "awaitingReview",
