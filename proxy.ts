@@ -31,7 +31,10 @@ export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const isPublic = PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
   const hasSession = SESSION_COOKIES.some((c) => request.cookies.has(c));
-  const hasBearer = request.headers.get("authorization")?.startsWith("Bearer ") ?? false;
+  // Only the JSON API takes a bearer token, and only an API token ("cc_..."): a patient's diary
+  // token ("cd_...") or any other bearer is no reason to skip the sign-in redirect or the 401.
+  const bearer = /^Bearer[ ]+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
+  const hasBearer = pathname.startsWith("/api/") && bearer.startsWith("cc_");
 
   let response: NextResponse;
   if (!isPublic && !hasSession && !hasBearer) {

@@ -282,9 +282,11 @@ export function withRequestId(response: Response, requestId: string): Response {
  */
 export function apiRoute<P extends Record<string, string> = Record<string, never>>(
   handler: Handler<P>,
-  options: { maxBodyBytes?: number } = {},
+  options: { maxBodyBytes?: number; bodyOptional?: boolean } = {},
 ): (request: Request, context: { params: Promise<P> }) => Promise<Response> {
   const max = options.maxBodyBytes ?? API_MAX_BODY_BYTES;
+  // A POST whose every field is optional may come with no body at all (no Content-Type, nothing sent).
+  const noBody = (request: Request) => options.bodyOptional === true && !request.headers.get("content-type") && (request.headers.get("content-length") ?? "0") === "0";
   return (request, context) => {
     const started = performance.now();
     const requestId = requestIdFrom(request.headers);
@@ -299,7 +301,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
         userId = actor.userId;
         const retryAfter = await getLimiters().principal.hit(rateKey);
         if (retryAfter > 0) throw rateLimited(retryAfter, "api_principal");
-        const body = BODY_METHODS.has(request.method) ? await parseJsonBody(request, max) : undefined;
+        const body = BODY_METHODS.has(request.method) && !noBody(request) ? await parseJsonBody(request, max) : undefined;
         params = (await context?.params) ?? ({} as P);
         response = await handler(
           request,

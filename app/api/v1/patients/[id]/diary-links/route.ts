@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute<{ id: string }>(async (request, { params, body }, actor) => {
   const link = await createDiaryLink(actor, params.id, body);
   return json({ id: link.id, url: publicUrl(link.path, request.url), token: link.token, expiresAt: link.expiresAt, language: link.language }, 201);
-});
+}, { bodyOptional: true });
 
 /** GET /api/v1/patients/{id}/diary-links: the patient's links, without tokens. */
 export const GET = apiRoute<{ id: string }>(async (_request, { params }, actor) => {
