@@ -11,7 +11,7 @@ const TABS = [
   { name: "Visits and labs", path: "/visits", heading: { level: 2, name: /^Visits \(\d+\)$/ } },
   { name: "Checklist", path: "/checklist", heading: { level: 2, name: "Assessment" } },
   { name: "Trends", path: "/trends", heading: { level: 2, name: "Trends" } },
-  { name: "Reports", path: "/reports", heading: { level: 2, name: "Reports and exports" } },
+  { name: "Reports and diary", path: "/reports", heading: { level: 2, name: "Reports and exports" } },
   { name: "History", path: "/history", heading: { level: 2, name: "Medical history" } },
 ] as const;
 

@@ -4,6 +4,7 @@
  */
 import type { RedFlagCode } from './red-flags';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
+import { HANDOUT_SECTIONS_ES, handoutRedFlagTextEs } from './handout-es';
 
 export interface HandoutSection {
   title: string;
@@ -99,4 +100,75 @@ export function handoutRedFlagText(code: RedFlagCode, thresholds: Thresholds = D
     case 'OUTSIDE_CALF_FOOT':
       return `You had cramps in muscles other than the calf or foot. ${CHECK_UP}`;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The handout in the patient's language: English (above) or Spanish (./handout-es.ts), chosen by
+// the language of the diary link it is printed with. Without a link it is English.
+
+export const HANDOUT_LANGUAGES = ['en', 'es'] as const;
+export type HandoutLanguage = (typeof HANDOUT_LANGUAGES)[number];
+
+/** A handout language in words, for the clinician's pages. */
+export const HANDOUT_LANGUAGE_LABELS: Readonly<Record<HandoutLanguage, string>> = { en: 'English', es: 'Spanish (español)' };
+
+/** Every sentence of the handout around the advice, in one language. */
+export interface HandoutWords {
+  /** BCP 47 tag: the PDF's language and the dates' format. */
+  locale: string;
+  title: string;
+  subject: string;
+  forWhom: (name: string) => string;
+  givenOn: (date: string, by: string, clinic: string) => string;
+  warningsTitle: string;
+  sections: readonly HandoutSection[];
+  redFlagText: (code: RedFlagCode, thresholds?: Thresholds) => string;
+  closing: (clinic: string) => string;
+  page: (page: number, pages: number) => string;
+  /** The box of a handout printed with a diary link. */
+  diary: { title: string; scan: string; keep: string; worksUntil: (date: string) => string };
+}
+
+export const HANDOUT_WORDS: Readonly<Record<HandoutLanguage, HandoutWords>> = {
+  en: {
+    locale: 'en-GB',
+    title: 'Leg cramps: what you can do',
+    subject: 'Advice for the patient',
+    forWhom: (name) => `For ${name}`,
+    givenOn: (date, by, clinic) => `Given on ${date} by ${by}, ${clinic}`,
+    warningsTitle: 'Your warning signs',
+    sections: HANDOUT_SECTIONS,
+    redFlagText: handoutRedFlagText,
+    closing: (clinic) => `If you have questions, or your cramps change, contact ${clinic}.`,
+    page: (page, pages) => `Page ${page} of ${pages}`,
+    diary: {
+      title: 'Your symptom diary',
+      scan: "Scan this code with your phone's camera to open your diary. Write down each cramp or attack when it happens: your clinic sees what you send.",
+      keep: 'No password is needed, so keep this link to yourself.',
+      worksUntil: (date) => `The link works until ${date}.`,
+    },
+  },
+  es: {
+    locale: 'es-ES',
+    title: 'Calambres en las piernas: lo que usted puede hacer',
+    subject: 'Consejos para el paciente',
+    forWhom: (name) => `Para ${name}`,
+    givenOn: (date, by, clinic) => `Entregado el ${date} por ${by}, ${clinic}`,
+    warningsTitle: 'Sus señales de alarma',
+    sections: HANDOUT_SECTIONS_ES,
+    redFlagText: handoutRedFlagTextEs,
+    closing: (clinic) => `Si tiene preguntas, o sus calambres cambian, póngase en contacto con ${clinic}.`,
+    page: (page, pages) => `Página ${page} de ${pages}`,
+    diary: {
+      title: 'Su diario de síntomas',
+      scan: 'Escanee este código con la cámara del móvil para abrir su diario. Anote cada calambre o crisis en cuanto ocurra: su clínica verá lo que envíe.',
+      keep: 'No hace falta contraseña, así que no comparta este enlace con nadie.',
+      worksUntil: (date) => `El enlace funciona hasta el ${date}.`,
+    },
+  },
+};
+
+/** A day in the patient's language on the clinic's calendar: "12 June 2027", "12 de junio de 2027". */
+export function handoutDate(at: Date, language: HandoutLanguage, timeZone: string): string {
+  return new Intl.DateTimeFormat(HANDOUT_WORDS[language].locale, { timeZone, day: 'numeric', month: 'long', year: 'numeric' }).format(at);
 }

@@ -70,16 +70,25 @@ export const HANDOUT_QR_QUIET_MODULES = 4;
 /** Padding inside the diary box, in points. */
 export const HANDOUT_BOX_PAD = 10;
 
+/** The QR code of `text` (medium error correction, as lib/core/qr.ts draws it for the page). */
+function qrOf(text: string) {
+  const qr = qrcode(0, "M");
+  qr.addData(text, "Byte");
+  qr.make();
+  return qr;
+}
+
+/** The side of a QR code on paper, quiet zone included, in points. */
+const qrSide = (qr: ReturnType<typeof qrOf>, module: number) => (qr.getModuleCount() + 2 * HANDOUT_QR_QUIET_MODULES) * module;
+
 /**
  * Draws `text` as a QR code at (x, y), quiet zone included, as filled vector rectangles (one per
  * run of dark modules in a row): sharp at any print size, and no image file. Returns its side.
  */
 export function drawQr(doc: Doc, text: string, x: number, y: number, module = HANDOUT_QR_MODULE_PT): number {
-  const qr = qrcode(0, "M");
-  qr.addData(text, "Byte");
-  qr.make();
+  const qr = qrOf(text);
   const count = qr.getModuleCount();
-  const side = (count + 2 * HANDOUT_QR_QUIET_MODULES) * module;
+  const side = qrSide(qr, module);
   const x0 = x + HANDOUT_QR_QUIET_MODULES * module;
   const y0 = y + HANDOUT_QR_QUIET_MODULES * module;
   doc.save();
@@ -104,15 +113,13 @@ export function drawQr(doc: Doc, text: string, x: number, y: number, module = HA
 /** The box "Your symptom diary": the QR code on the left, what to do, the address and the end date on the right. */
 function diaryBox(doc: Doc, d: NonNullable<HandoutContent["diary"]>): void {
   const pad = HANDOUT_BOX_PAD;
-  const qrCount = (() => {
-    const qr = qrcode(0, "M");
-    qr.addData(d.url, "Byte");
-    qr.make();
-    return qr.getModuleCount();
-  })();
-  const qrSide = (qrCount + 2 * HANDOUT_QR_QUIET_MODULES) * HANDOUT_QR_MODULE_PT;
-  const textX = MARGIN + pad + qrSide + pad;
+  const side = qrSide(qrOf(d.url), HANDOUT_QR_MODULE_PT);
+  const textX = MARGIN + pad + side + pad;
   const textW = contentWidth(doc) - (textX - MARGIN) - pad;
+  // The address on one line where it fits (at 6 to 8 pt): a break inside it would read as part of it.
+  doc.font("Sans");
+  let urlSize = 8;
+  while (urlSize > 6 && doc.fontSize(urlSize).widthOfString(d.url) > textW) urlSize -= 0.5;
   const measure = () => {
     doc.font("Sans-Bold").fontSize(13);
     let h = doc.heightOfString(d.title, { width: textW }) + 4;
@@ -121,11 +128,11 @@ function diaryBox(doc: Doc, d: NonNullable<HandoutContent["diary"]>): void {
     h += doc.heightOfString(d.keep, { width: textW }) + 4;
     doc.font("Sans-Bold").fontSize(11);
     h += doc.heightOfString(d.worksUntil, { width: textW }) + 4;
-    doc.font("Sans").fontSize(7.5);
+    doc.font("Sans").fontSize(urlSize);
     h += doc.heightOfString(d.url, { width: textW });
     return h;
   };
-  const height = Math.max(qrSide, measure()) + 2 * pad;
+  const height = Math.max(side, measure()) + 2 * pad;
   ensureSpace(doc, height + 12);
   doc.moveDown(0.4);
   const top = doc.y;
@@ -141,7 +148,7 @@ function diaryBox(doc: Doc, d: NonNullable<HandoutContent["diary"]>): void {
   doc.font("Sans-Bold").fontSize(11).text(d.worksUntil, textX, doc.y, { width: textW });
   doc.moveDown(0.2);
   // The address in full, for typing it in: it breaks anywhere, since it has no spaces.
-  doc.font("Sans").fontSize(7.5).text(d.url, textX, doc.y, { width: textW });
+  doc.font("Sans").fontSize(urlSize).text(d.url, textX, doc.y, { width: textW });
   doc.x = MARGIN;
   doc.y = top + height + 6;
   doc.font("Sans").fontSize(10);

@@ -10,7 +10,7 @@ export const CHART_TABS = [
   { segment: "visits", label: "Visits and labs" },
   { segment: "checklist", label: "Checklist" },
   { segment: "trends", label: "Trends" },
-  { segment: "reports", label: "Reports" },
+  { segment: "reports", label: "Reports and diary" },
   { segment: "history", label: "History" },
 ] as const;
 
