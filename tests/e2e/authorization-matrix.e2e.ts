@@ -312,6 +312,25 @@ const ACTIONS: ActionRow[] = [
   versionedRecordAction("deleteEpisodeAction", "episodes", (fx) => ({ ...fx.episode, patientId: fx.patient.id })),
   versionedRecordAction("confirmEpisodeLabelAction", "episodes", (fx) => fx.reviewEpisode),
   {
+    // Giving a diary link: the probe would make one; the allowed call asks for 0 days and is refused.
+    file: "app/patients/[id]/reports/diary-actions.ts",
+    name: "createDiaryLinkAction",
+    expect: WRITE_PATIENT,
+    path: (fx) => `/patients/${fx.patient.id}/reports`,
+    probe: (fx) => [fx.patient.id, IDLE, formData({ language: "en" })],
+    harmless: (fx) => [fx.patient.id, IDLE, formData({ language: "en", expiresInDays: "0" })],
+    allowed: /^invalid:expiresInDays$/,
+  },
+  {
+    // The deleted patient's link: nobody may stop it, so allowed callers are told it is not found.
+    file: "app/patients/[id]/reports/diary-actions.ts",
+    name: "revokeDiaryLinkAction",
+    expect: WRITE_PATIENT,
+    path: (fx) => `/patients/${fx.patient.id}/reports`,
+    probe: (fx) => [fx.diaryLinkId, IDLE],
+    allowed: /^gone$/,
+  },
+  {
     // One-step review from the queue: the probe would set the episode's type.
     file: "app/review/actions.ts",
     name: "reviewEpisodeAction",
@@ -450,6 +469,15 @@ const ROUTES: RouteRow[] = [
   { method: "GET", route: "/api/v1/patients/[id]/episodes.csv", expect: READ_PATIENT, url: (fx) => `${p(fx)}/episodes.csv`, allowed: 200 },
   { method: "GET", route: "/api/v1/patients/[id]/fhir", expect: READ_PATIENT, url: (fx) => `${p(fx)}/fhir`, allowed: 200 },
   { method: "GET", route: "/api/v1/patients/[id]/handout.pdf", expect: READ_PATIENT, url: (fx) => `${p(fx)}/handout.pdf`, allowed: 200 },
+  {
+    // The handout with a diary link's QR code: a token that opens no working link of the patient is 404.
+    method: "POST",
+    route: "/api/v1/patients/[id]/handout.pdf",
+    expect: READ_PATIENT,
+    url: (fx) => `${p(fx)}/handout.pdf`,
+    probe: () => ({ token: `cd_${"y".repeat(43)}` }),
+    allowed: 404,
+  },
   { method: "GET", route: "/api/v1/patients/[id]/report.pdf", expect: READ_PATIENT, url: (fx) => `${p(fx)}/report.pdf`, allowed: 200 },
   {
     method: "POST",
