@@ -508,6 +508,8 @@ const ROUTES: RouteRow[] = [
     harmless: () => undefined,
     allowed: 404,
   },
+  // The diary's service worker script: public, the same for everyone, and it reads no data.
+  { method: "GET", route: "/diary/sw.js", expect: PUBLIC, url: () => "/diary/sw.js", allowed: 200 },
   // Without a working token the diary answers 404 to everyone, signed in or not, and stores nothing.
   {
     method: "GET",

@@ -7,7 +7,7 @@ import { observeRequest } from "@/lib/server/metrics";
 import { workingDiaryLink, DIARY_NOT_FOUND_MESSAGE } from "@/lib/features/diary/data";
 import { diaryErrorText } from "@/lib/core/diary/messages";
 import type { DiaryLanguage } from "@/lib/core/diary/entry";
-import { ApiError, errorResponse, fromDataError, parseJsonBody, rateLimited, routePattern, withRequestId } from "./handler";
+import { ApiError, errorResponse, fromDataError, limitFromEnv, parseJsonBody, rateLimited, routePattern, withRequestId } from "./handler";
 
 /**
  * The request pipeline of the patient diary's API (`/api/diary/{token}/...`, docs/api.md): no
@@ -20,10 +20,7 @@ import { ApiError, errorResponse, fromDataError, parseJsonBody, rateLimited, rou
 const DIARY_MAX_BODY_BYTES = 256 * 1024;
 
 function diaryRateLimits() {
-  const num = (name: string, fallback: number) => {
-    const n = Number(process.env[name]);
-    return Number.isInteger(n) && n > 0 ? n : fallback;
-  };
+  const num = limitFromEnv;
   return {
     /** Requests per minute through one diary link. */
     perLink: num("DIARY_RATE_LIMIT_PER_MINUTE", 30),

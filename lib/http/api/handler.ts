@@ -20,11 +20,14 @@ import { countRateLimitRefusal, observeRequest, type RateLimiterName } from "@/l
 export const API_MAX_BODY_BYTES = 64 * 1024;
 
 /** Per-minute limits; each can be set by environment variable (documented in docs/api.md). */
+/** A positive whole number from the environment, else the default. */
+export function limitFromEnv(name: string, fallback: number): number {
+  const n = Number(process.env[name]);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
 export function apiRateLimits() {
-  const num = (name: string, fallback: number) => {
-    const n = Number(process.env[name]);
-    return Number.isInteger(n) && n > 0 ? n : fallback;
-  };
+  const num = limitFromEnv;
   return {
     /** Requests per minute for one token, or one signed-in user's browser session. */
     perPrincipal: num("API_RATE_LIMIT_PER_MINUTE", 600),
