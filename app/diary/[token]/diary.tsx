@@ -10,7 +10,7 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { IntlProvider, useFormatter, useTranslations } from "use-intl";
 import { DIARY_MESSAGES } from "@/lib/core/diary/messages";
-import { DIARY_LANGUAGES, DIARY_NOTES_MAX, diaryEntryErrors, diaryEntrySchema, type DiaryErrorKey, type DiaryLanguage } from "@/lib/core/diary/entry";
+import { DIARY_LANGUAGES, DIARY_NOTES_MAX, checkDiaryEntry, type DiaryErrorKey, type DiaryLanguage } from "@/lib/core/diary/entry";
 import { MOVEMENTS, MUSCLE_GROUPS, RELIEFS, SIDES, TRIGGERS, type Movement, type Relief, type Trigger } from "@/lib/core/clinical/vocabulary";
 import {
   ALL_STEPS,
@@ -136,8 +136,8 @@ interface DiaryProps {
 }
 
 function validate(draft: DiaryDraft): Record<string, DiaryErrorKey> {
-  const parsed = diaryEntrySchema.safeParse(entryOfDraft(draft));
-  return parsed.success ? {} : diaryEntryErrors(parsed.error);
+  const checked = checkDiaryEntry(entryOfDraft(draft));
+  return checked.ok ? {} : checked.errors;
 }
 
 function nextOf(step: DiaryStep): View {
@@ -187,13 +187,13 @@ function Diary({ store, snapshot, online, givenName, language }: DiaryProps) {
 
   const send = () => {
     if (!draft) return;
-    const parsed = diaryEntrySchema.safeParse(entryOfDraft(draft));
-    if (!parsed.success) {
+    const checked = checkDiaryEntry(entryOfDraft(draft));
+    if (!checked.ok) {
       setAttempted(true);
       return;
     }
     const key = draftState?.editingKey ?? newIdempotencyKey();
-    store.queueEntry({ key, entry: parsed.data as unknown as Record<string, unknown>, draft, savedAt: new Date().toISOString(), needsChange: null });
+    store.queueEntry({ key, entry: { ...checked.entry }, draft, savedAt: new Date().toISOString(), needsChange: null });
     go({ kind: "sent", key, signs: warningSignsOfDraft(draft) });
     void store.flush();
   };
@@ -457,8 +457,8 @@ function Home({ snapshot, online, givenName, store, onStart, onContinue, onChang
  */
 function EntryProblems({ entry, server }: { entry: Record<string, unknown>; server: ServerProblems }) {
   const t = useTranslations("errors");
-  const parsed = diaryEntrySchema.safeParse(entry);
-  const own = parsed.success ? [] : [...new Set(Object.values(diaryEntryErrors(parsed.error)))];
+  const checked = checkDiaryEntry(entry);
+  const own = checked.ok ? [] : [...new Set(Object.values(checked.errors))];
   if (own.length === 0) return <ProblemList problems={server} />;
   return (
     <ul>

@@ -17,7 +17,7 @@ export interface ServerProblems {
 export interface QueuedEntry {
   /** The Idempotency-Key it is sent with, every time. */
   key: string;
-  /** The entry as sent (checked with diaryEntrySchema before it was queued). */
+  /** The entry as sent (checked with checkDiaryEntry before it was queued). */
   entry: Record<string, unknown>;
   /** The answers it was made from, to change it if the server refuses it. */
   draft: DiaryDraft;

@@ -148,7 +148,7 @@ export function durationSecondsOf(draft: Pick<DiaryDraft, "duration" | "exactMin
   return typedNumber(draft.exactMinutes) * 60 + typedNumber(draft.exactSeconds);
 }
 
-/** The diary entry the draft makes, for diaryEntrySchema (which refuses what is missing or wrong). */
+/** The diary entry the draft makes, for checkDiaryEntry (which refuses what is missing or wrong). */
 export function entryOfDraft(draft: DiaryDraft): Record<string, unknown> {
   const entry: Record<string, unknown> = {
     occurredAt: occurredAtOf(draft),

@@ -13,8 +13,7 @@ import { countDiarySubmission } from "@/lib/server/metrics";
 import { insertEpisode } from "@/lib/features/episodes/data";
 import {
   DIARY_LANGUAGES,
-  diaryEntryErrors,
-  diaryEntrySchema,
+  checkDiaryEntry,
   episodeFieldsOfEntry,
   type DiaryLanguage,
 } from "@/lib/core/diary/entry";
@@ -271,14 +270,13 @@ export async function submitDiaryEntry(
     inTransaction(async (tx) => {
       const holder = await holderOf(tx, token);
       const key = keyOrRefusal(holder.language, request.idempotencyKey);
-      const parsed = diaryEntrySchema.safeParse(body);
-      if (!parsed.success) {
-        const keys = diaryEntryErrors(parsed.error);
-        throw refusedEntry(holder.language, Object.fromEntries(Object.entries(keys).map(([f, k]) => [f, diaryErrorText(holder.language, k)])));
+      const checked = checkDiaryEntry(body);
+      if (!checked.ok) {
+        throw refusedEntry(holder.language, Object.fromEntries(Object.entries(checked.errors).map(([f, k]) => [f, diaryErrorText(holder.language, k)])));
       }
       // Keys are per link: one phone's queue cannot replay another link's entries.
       const once = await createOnce(tx, `diary:${holder.linkId}`, key, "Episode", async () => {
-        const fields = episodeFieldsOfEntry(parsed.data);
+        const fields = episodeFieldsOfEntry(checked.entry);
         const created = await insertEpisode(
           tx,
           { id: holder.patientId, clinicId: (await tx.patient.findUniqueOrThrow({ where: { id: holder.patientId }, select: { clinicId: true } })).clinicId },
@@ -301,7 +299,7 @@ function keyOrRefusal(language: DiaryLanguage, key: string | null): string | nul
   try {
     return checkIdempotencyKey(key);
   } catch {
-    throw refusedEntry(language, { idempotencyKey: diaryErrorText(language, "body") });
+    throw refusedEntry(language, { idempotencyKey: diaryErrorText(language, "idempotencyKey") });
   }
 }
 

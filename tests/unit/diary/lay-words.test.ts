@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diaryEntryErrors, diaryEntrySchema } from "@/lib/core/diary/entry";
+import { checkDiaryEntry } from "@/lib/core/diary/entry";
 import {
   DURATION_PRESETS,
   IDEMPOTENCY_KEY_PATTERN,
@@ -79,21 +79,20 @@ describe("how long", () => {
 describe("the entry a draft makes", () => {
   it("the commonest entry (a calf cramp now, about a minute, left leg, pain) passes the diary's schema", () => {
     const entry = entryOfDraft(draft({ movement: "SUSTAINED_CONTRACTION", duration: "about1min", side: "LEFT", pain: 6 }));
-    const parsed = diaryEntrySchema.safeParse(entry);
-    expect(parsed.success).toBe(true);
-    expect(parsed.data).toMatchObject({ durationSeconds: 60, side: "LEFT", muscleGroup: "CALF", movement: "SUSTAINED_CONTRACTION", painScore: 6, lostAwareness: false });
+    const checked = checkDiaryEntry(entry);
+    expect(checked.ok && checked.entry).toMatchObject({ durationSeconds: 60, side: "LEFT", muscleGroup: "CALF", movement: "SUSTAINED_CONTRACTION", painScore: 6, lostAwareness: false });
   });
 
   it("'not sure', 'rather not say' and 'I don't know' are sent as no movement, no pain score and no", () => {
     const entry = entryOfDraft(draft({ movement: "UNSURE", duration: "under30s", side: "BOTH", pain: "skip", answers: { witnessed: "unsure", tongueBitten: "yes" } }));
     expect(entry).toMatchObject({ movement: null, painScore: null, witnessed: false, tongueBitten: true });
-    expect(diaryEntrySchema.safeParse(entry).success).toBe(true);
+    expect(checkDiaryEntry(entry).ok).toBe(true);
   });
 
   it("what is missing or wrong is refused field by field, each field sent back to its screen", () => {
-    const parsed = diaryEntrySchema.safeParse(entryOfDraft(draft({ when: "pick", pickDate: "", duration: "exact", exactMinutes: "0", exactSeconds: "0" })));
-    expect(parsed.success).toBe(false);
-    const errors = diaryEntryErrors(parsed.error!);
+    const checked = checkDiaryEntry(entryOfDraft(draft({ when: "pick", pickDate: "", duration: "exact", exactMinutes: "0", exactSeconds: "0" })));
+    expect(checked.ok).toBe(false);
+    const errors = checked.ok ? {} : checked.errors;
     expect(errors).toMatchObject({ occurredAt: "occurredAtRequired", durationSeconds: "durationMin", side: "sideRequired" });
     expect(Object.keys(errors).map(stepOfField)).toEqual(expect.arrayContaining(["when", "duration", "where"]));
   });
@@ -101,9 +100,8 @@ describe("the entry a draft makes", () => {
   it("a time still to come is refused", () => {
     const future = new Date(Date.now() + 2 * 3600_000);
     const d = { ...emptyDraft(future), duration: "about1min" as const, side: "LEFT" as const };
-    const parsed = diaryEntrySchema.safeParse(entryOfDraft(d));
-    expect(parsed.success).toBe(false);
-    expect(diaryEntryErrors(parsed.error!).occurredAt).toBe("occurredAtFuture");
+    const checked = checkDiaryEntry(entryOfDraft(d));
+    expect(checked.ok ? {} : checked.errors).toMatchObject({ occurredAt: "occurredAtFuture" });
   });
 
   it("maps every field to the screen that asks for it", () => {
