@@ -82,6 +82,12 @@ function authorOf(r: EpisodeDetail["history"][number]): string {
   return r.action === "MIGRATE" ? "the system" : (r.changedByName ?? "a former user");
 }
 
+/** A diary entry has no user behind it: the patient sent it through their diary link. */
+function recorderOf(episode: EpisodeDetail): string {
+  if (episode.source === "PATIENT") return "the patient, through the diary link,";
+  return episode.createdByName ?? "a former user";
+}
+
 /** Who recorded the episode and every change since, newest first: each changed field before → after. */
 export function EpisodeHistory({ episode }: { episode: EpisodeDetail }) {
   const tz = episode.timeZone;
@@ -118,7 +124,7 @@ export function EpisodeHistory({ episode }: { episode: EpisodeDetail }) {
           </li>
         )}
         <li>
-          <span className="muted">{formatInZone(episode.createdAt, tz)} · {episode.createdByName ?? "a former user"}</span> recorded the episode.
+          <span className="muted">{formatInZone(episode.createdAt, tz)} · {recorderOf(episode)}</span> recorded the episode.
         </li>
       </ol>
     </section>

@@ -68,10 +68,15 @@ export function useBrowser() {
   });
 
   return {
-    /** A page in a new browser context (own cookies), with relative URLs resolved against the server. */
-    async newPage(opts: { viewport?: { width: number; height: number } } = {}): Promise<Page> {
+    /** A page in a new browser context (own cookies), with relative URLs resolved against the server; `phone` adds touch. */
+    async newPage(opts: { viewport?: { width: number; height: number }; phone?: boolean } = {}): Promise<Page> {
       if (!browser) throw new Error("useBrowser(): the browser is not running (call newPage inside a test)");
-      const context = await browser.newContext({ baseURL: BASE_URL, viewport: opts.viewport ?? { width: 1280, height: 900 } });
+      const context = await browser.newContext({
+        baseURL: BASE_URL,
+        viewport: opts.viewport ?? { width: 1280, height: 900 },
+        // A phone: touch events and a mobile viewport (the patient's diary).
+        ...(opts.phone ? { hasTouch: true, isMobile: true } : {}),
+      });
       context.setDefaultTimeout(15_000);
       context.setDefaultNavigationTimeout(30_000);
       const page = await context.newPage();
