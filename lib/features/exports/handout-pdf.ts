@@ -14,10 +14,10 @@ import { asDiaryLanguage } from "@/lib/core/diary/messages";
 import type { Actor } from "@/lib/server/permissions";
 import { appendAudit, type AuditInput } from "@/lib/server/audit";
 import { invalid, notFound } from "@/lib/server/errors";
-import { guarded, inTransaction, readTogether } from "@/lib/server/transaction";
+import { guarded, inTransaction } from "@/lib/server/transaction";
 import { requirePatientInScope } from "@/lib/server/scope";
 import { getAssessment } from "@/lib/features/assessment/data";
-import { DIARY_LINK_MAX_DAYS, DIARY_TOKEN_PREFIX, diaryPath, diaryTokenHash, listDiaryLinks, type DiaryLinkView } from "@/lib/features/diary/data";
+import { DIARY_TOKEN_PREFIX, diaryPath, diaryTokenHash } from "@/lib/features/diary/data";
 import { MARGIN, bullet, contentWidth, createDocument, ensureSpace, finish, footers, heading, paragraph, title, type Doc } from "./pdf";
 import type { HandoutData } from "./report-data";
 
@@ -179,8 +179,8 @@ export async function buildHandoutPdf(data: HandoutData, opts: { language?: Hand
 }
 
 // ---------------------------------------------------------------------------------------------
-// Data: the handout printed with a diary link, and the diary panel of the chart's Reports tab.
-// (These read diary links; they belong with lib/features/diary/data.ts and can move there.)
+// Data: the handout printed with a diary link. It reads the link (lib/features/diary) and the
+// assessment, so it lives with the handout export rather than in the diary feature.
 
 const diaryHandoutSchema = z
   .object({ token: z.string({ error: "Send the diary link's token (shown when the link was given)" }).min(1, "Send the diary link's token").max(200, "Not a diary link's token") })
@@ -238,23 +238,4 @@ export async function getDiaryHandout(actor: Actor, patientId: string, input: un
     },
     link: { id: loaded.link.id, language, expiresAt: loaded.link.expiresAt, path: diaryPath(loaded.token) },
   };
-}
-
-export interface DiaryLinksPanel {
-  links: DiaryLinkView[];
-  /** The clinic's default for a new link's life, in days (its setting). */
-  defaultDays: number;
-  maxDays: number;
-}
-
-/** The chart's diary panel: the patient's links (audited by listDiaryLinks) and the clinic's default life of a link. */
-export function loadDiaryLinksPanel(actor: Actor, patientId: string): Promise<DiaryLinksPanel> {
-  return readTogether(async () => {
-    const links = await listDiaryLinks(actor, patientId);
-    const clinic = await guarded(actor, "clinical:read", { action: "DIARY_LINK_LIST", patientId, targetType: "Patient", targetId: patientId }, async (tx) => {
-      const scoped = await requirePatientInScope(tx, actor, patientId);
-      return tx.clinic.findUniqueOrThrow({ where: { id: scoped.clinicId }, select: { diaryLinkDays: true } });
-    });
-    return { links, defaultDays: clinic.diaryLinkDays, maxDays: DIARY_LINK_MAX_DAYS };
-  });
 }

@@ -3,7 +3,7 @@ import { can } from "@/lib/server/permissions";
 import { requireActor } from "@/lib/http/session";
 import { pageData } from "@/lib/http/page-data";
 import { loadPatientReportsTab } from "@/lib/features/patients/chart-loaders";
-import { loadDiaryLinksPanel } from "@/lib/features/exports/handout-pdf";
+import { loadDiaryLinksPanel } from "@/lib/features/diary/loaders";
 import { PatientExportLinks } from "@/app/_components/export/patient-export-links";
 import { DiaryLinksTable } from "./diary-links-table";
 import { GiveDiaryLinkForm } from "./diary-links";
