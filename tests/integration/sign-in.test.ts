@@ -140,13 +140,15 @@ describe("unknown accounts", () => {
     const unknownMs: number[] = [];
     const wrongMs: number[] = [];
     // Interleaved, so load from other test files running alongside affects both alike.
-    for (let i = 1; i <= 6; i++) {
+    for (let i = 1; i <= 7; i++) {
       unknownMs.push(await time(() => unknownAt(i)));
       wrongMs.push(await time(() => wrongAt(i)));
     }
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const ratio = mean(unknownMs) / mean(wrongMs);
-    console.log(`sign-in timing (${process.env.TEST_DB_KIND}): unknown account ${mean(unknownMs).toFixed(1)} ms, wrong password ${mean(wrongMs).toFixed(1)} ms, ratio ${ratio.toFixed(2)}`);
+    // Medians: one attempt slowed by other work on the machine (CI runs files side by side) must
+    // not decide it; what an attacker measures is the typical answer time.
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const ratio = median(unknownMs) / median(wrongMs);
+    console.log(`sign-in timing (${process.env.TEST_DB_KIND}): unknown account ${median(unknownMs).toFixed(1)} ms, wrong password ${median(wrongMs).toFixed(1)} ms (medians), ratio ${ratio.toFixed(2)}`);
     // Tighter than "within 2x": without the response-time floor the ratio measured 0.48 to 0.75
     // here (argon2 takes about 5 ms; the real account's extra database work about 5 ms more).
     expect(ratio).toBeGreaterThan(0.8);
