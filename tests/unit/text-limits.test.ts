@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { fieldErrors } from "@/lib/core/validation/common";
 import { episodeFromForm, visitFromForm } from "@/lib/core/validation/episode-form";
-import { limitedText, overLimitMessage, remainingMessage, TEXT_LIMITS } from "@/lib/core/validation/text-limits";
+import { overLimitMessage, remainingMessage, TEXT_LIMITS } from "@/lib/core/validation/text-limits";
+import { limitedText } from "@/lib/core/validation/common";
 
 describe("text limits", () => {
   it("says what is left, and by how much a text is over", () => {

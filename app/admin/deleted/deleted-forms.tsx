@@ -1,10 +1,9 @@
 "use client";
 import { useActionState, useState } from "react";
-import { PURGE_REASON_MIN_LENGTH } from "@/lib/core/validation/recycle";
 import { initialFormState } from "@/lib/core/form-state";
 import { errorProps, FieldError, FormAlert } from "../../_components/field";
 import { LimitedTextArea } from "../../_components/limited-text";
-import { TEXT_LIMITS } from "@/lib/core/validation/text-limits";
+import { PURGE_REASON_MIN_LENGTH, TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 import { purgeAction, restoreAction } from "./actions";
 
 export function RestoreButton({ kind, id, label, blockedReason }: { kind: "patient" | "visit" | "episode"; id: string; label: string; blockedReason?: string }) {

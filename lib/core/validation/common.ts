@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { overLimitMessage } from "./text-limits";
 
 export const isoDate = z
   .string({ error: "Enter a date" })
@@ -29,4 +30,13 @@ export function parseWith<T>(schema: z.ZodType<T>, input: unknown): ParseResult<
 
 export function todayIso(): string {
   return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * A text of at most `max` characters, refused with its length when longer. `what` starts the
+ * message ("Notes", "The MRN"). Chain `.trim()` before it where the field is trimmed: the trimmed
+ * text is what is counted and kept.
+ */
+export function limitedText(what: string, max: number, base: z.ZodString = z.string()): z.ZodString {
+  return base.max(max, { error: (issue) => overLimitMessage(what, max, typeof issue.input === "string" ? issue.input.length : max + 1) });
 }

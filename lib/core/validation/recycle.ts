@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { limitedText, TEXT_LIMITS } from "./text-limits";
+import { limitedText } from "./common";
+import { PURGE_REASON_MIN_LENGTH, TEXT_LIMITS } from "./text-limits";
 
-export const PURGE_REASON_MIN_LENGTH = 10;
 
 /** A purge (legal erasure) states why, and the form makes the admin type the MRN to confirm. */
 export const purgeSchema = z

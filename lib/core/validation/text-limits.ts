@@ -2,8 +2,9 @@
  * The longest text each limited field takes, and the words for it: the form's counter
  * (app/_components/limited-text.tsx) and the server's refusal count the same way, so what the
  * counter says fits is what the server keeps. Nothing is ever cut: over the limit is refused.
+ * No zod here: every form page downloads these limits (the schema helper is limitedText in
+ * ./common.ts, on the server).
  */
-import { z } from "zod";
 import { DEFAULT_THRESHOLDS } from "@/lib/core/clinical/thresholds";
 
 /** In characters as JavaScript counts them (UTF-16 code units), in the browser and on the server alike. */
@@ -20,6 +21,9 @@ export const TEXT_LIMITS = {
   tokenName: 100,
 } as const;
 
+/** The fewest characters a reason for purging a deleted record takes (the erasure request's reference, say). */
+export const PURGE_REASON_MIN_LENGTH = 10;
+
 const count = new Intl.NumberFormat("en-GB");
 /** A count as the forms write it ("2,000"), the same on the server and in the browser. */
 export const formatCount = (n: number): string => count.format(n);
@@ -33,13 +37,4 @@ export function overLimitMessage(what: string, max: number, length: number): str
 /** What the counter under a field says: "1,990 characters left", or "1 character over the limit of 2,000". */
 export function remainingMessage(max: number, length: number): string {
   return length <= max ? `${characters(max - length)} left` : `${characters(length - max)} over the limit of ${formatCount(max)}`;
-}
-
-/**
- * A text of at most `max` characters, refused with its length when longer. `what` starts the
- * message ("Notes", "The MRN"). Chain `.trim()` before it where the field is trimmed: the trimmed
- * text is what is counted and kept.
- */
-export function limitedText(what: string, max: number, base: z.ZodString = z.string()): z.ZodString {
-  return base.max(max, { error: (issue) => overLimitMessage(what, max, typeof issue.input === "string" ? issue.input.length : max + 1) });
 }

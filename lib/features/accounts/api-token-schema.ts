@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { limitedText, TEXT_LIMITS } from "@/lib/core/validation/text-limits";
+import { limitedText } from "@/lib/core/validation/common";
+import { TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 
 export const apiTokenCreateSchema = z
   .object({

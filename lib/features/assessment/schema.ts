@@ -1,7 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { CHECKLIST_STATUSES } from "@/lib/core/clinical/vocabulary";
-import { limitedText, TEXT_LIMITS } from "@/lib/core/validation/text-limits";
+import { limitedText } from "@/lib/core/validation/common";
+import { TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 
 export const checklistUpdateSchema = z
   .object({

@@ -2,7 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { CLASSIFICATIONS, MOVEMENTS, MUSCLE_GROUPS, RELIEFS, RHYTHMS, SIDES, TRIGGERS } from "@/lib/core/clinical/vocabulary";
 import { DEFAULT_THRESHOLDS as T } from "@/lib/core/clinical/thresholds";
-import { limitedText, TEXT_LIMITS } from "@/lib/core/validation/text-limits";
+import { limitedText } from "@/lib/core/validation/common";
+import { TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 
 /** A little clock skew between a device and the server is not "the future". */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;

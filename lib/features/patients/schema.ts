@@ -1,8 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { ALLERGY_STATUSES, CONDITIONS, LIFESTYLE_FLAGS, SEXES } from "@/lib/core/clinical/vocabulary";
-import { isoDate, todayIso } from "@/lib/core/validation/common";
-import { limitedText, TEXT_LIMITS } from "@/lib/core/validation/text-limits";
+import { isoDate, limitedText, todayIso } from "@/lib/core/validation/common";
+import { TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 import { RUN_WITH_OTHER_ERRORS, checkUnitFields, numberField, readUnitFields, type UnitFields } from "@/lib/core/validation/measures";
 
 const HEIGHT: UnitFields = { measure: "HEIGHT", fields: { heightCm: "cm", heightIn: "in" } };

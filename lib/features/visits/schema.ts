@@ -3,7 +3,8 @@ import { z } from "zod";
 import { isAcceptedUnit, plausibilityError, unitsOf } from "@/lib/core/clinical/units";
 import { ANALYTE_LABELS, ANALYTES, EXAM_FINDINGS } from "@/lib/core/clinical/vocabulary";
 import { instantNotInFuture } from "@/lib/features/episodes/schema";
-import { limitedText, TEXT_LIMITS } from "@/lib/core/validation/text-limits";
+import { limitedText } from "@/lib/core/validation/common";
+import { TEXT_LIMITS } from "@/lib/core/validation/text-limits";
 import {
   RUN_WITH_OTHER_ERRORS,
   checkUnitFields,
