@@ -4,7 +4,9 @@
  *   1. checks that Chromium is installed (E2E_CHROMIUM, default /usr/bin/chromium);
  *   2. runs `npm run build` when .next/BUILD_ID is missing, or always with `--build`;
  *   3. creates a fresh SQLite database in a temporary folder, migrates and seeds it (demo data);
- *   4. starts the production server (`npm start`) on a free port (or E2E_PORT) and waits until /signin answers;
+ *   4. starts an OpenID Connect provider (oidc-provider, tests/helpers/oidc-server.ts) on a free port for
+ *      single sign-on, then the production server (`npm start`) on a free port (or E2E_PORT) with OIDC_* set
+ *      to that provider, and waits until /signin answers;
  *   5. runs the vitest project `e2e` (tests/e2e/**\/*.e2e.ts) with E2E_BASE_URL and E2E_DATABASE_URL;
  *   6. always stops the server; prints its log when something failed; exits with the tests' status.
  *
@@ -101,6 +103,10 @@ await appDb.$disconnect();
 // 4. Server
 const port = process.env.E2E_PORT ? Number(process.env.E2E_PORT) : await freePort();
 const baseUrl = `http://127.0.0.1:${port}`;
+// Single sign-on: a real identity provider, started before the app that discovers it.
+const { startOidcServer } = await import("../tests/helpers/oidc-server");
+const oidc = await startOidcServer({ redirectUris: [`${baseUrl}/api/auth/callback/oidc`] });
+console.log(`[e2e] OpenID Connect provider on ${oidc.issuer}.`);
 const serverLog: string[] = [];
 const logStream = fs.createWriteStream(serverLogFile);
 let server: ChildProcess | null = null;
@@ -163,6 +169,10 @@ try {
     NEXTAUTH_URL: baseUrl,
     NEXT_TELEMETRY_DISABLED: "1",
     PORT: String(port),
+    OIDC_ISSUER: oidc.issuer,
+    OIDC_CLIENT_ID: oidc.clientId,
+    OIDC_CLIENT_SECRET: oidc.clientSecret,
+    OIDC_NAME: "Hospital login",
   };
   server = spawn(process.execPath, [path.join(root, "scripts", "start.js"), "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
@@ -195,6 +205,7 @@ try {
         E2E_BASE_URL: baseUrl,
         E2E_DATABASE_URL: databaseUrl,
         E2E_CHROMIUM: chromium,
+        E2E_OIDC_ISSUER: oidc.issuer,
         // Tests that import lib/server/db (directly or through factories) reach the server's database.
         DATABASE_URL: databaseUrl,
       },
@@ -206,6 +217,7 @@ try {
   status = 1;
 } finally {
   await stopServer();
+  await oidc.close();
   await new Promise<void>((resolve) => logStream.end(resolve));
 }
 

@@ -1,7 +1,7 @@
 "use client";
 import { signIn } from "next-auth/react";
 import { useRef, useState, useSyncExternalStore } from "react";
-import { SIGN_IN_ERRORS } from "@/lib/core/sign-in-errors";
+import { SIGN_IN_ERRORS, SSO_REQUIRED_ERROR } from "@/lib/core/sign-in-errors";
 
 const noSubscription = () => () => {};
 
@@ -15,7 +15,8 @@ function useHydrated(): boolean {
 
 const FAILED = "Sign-in failed. Check your email and password. After 5 failed attempts an account is locked for 15 minutes.";
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+/** `ssoName`: the identity provider's name when single sign-on is configured, else null (no button). */
+export function SignInForm({ callbackUrl, ssoName }: { callbackUrl: string; ssoName: string | null }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   // Second step: the password was right and the account has two-factor sign-in. The email and
@@ -44,7 +45,13 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     }
     // Anything else (a locked account included) starts again from the password.
     setCredentials(null);
-    setError(result?.error === SIGN_IN_ERRORS.RATE_LIMITED ? "Too many sign-in attempts from this network. Wait a minute and try again." : FAILED);
+    setError(
+      result?.error === SIGN_IN_ERRORS.RATE_LIMITED
+        ? "Too many sign-in attempts from this network. Wait a minute and try again."
+        : result?.error === SSO_REQUIRED_ERROR
+          ? `Your clinic requires single sign-on: use “Sign in with ${ssoName ?? "single sign-on"}”, not a password.`
+          : FAILED,
+    );
   }
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -123,6 +130,26 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <button className="btn" type="submit" disabled={pending || !hydrated}>
         {pending ? "Signing in…" : "Sign in"}
       </button>
+      {ssoName && (
+        <div className="toolbar" style={{ marginTop: "1rem" }}>
+          <span className="muted">or</span>
+          {/* A link: it leaves for the identity provider's own page (and the password form keeps the only "Sign in" button). */}
+          <a
+            className="btn secondary"
+            href={`/api/auth/signin/oidc?callbackUrl=${encodeURIComponent(callbackUrl)}`}
+            aria-disabled={pending || !hydrated ? true : undefined}
+            onClick={(event) => {
+              // next-auth starts the flow by a POST with its CSRF token, which signIn() sends.
+              event.preventDefault();
+              if (pending || !hydrated) return;
+              setPending(true);
+              void signIn("oidc", { callbackUrl });
+            }}
+          >
+            Sign in with {ssoName}
+          </a>
+        </div>
+      )}
     </form>
   );
 }

@@ -3,7 +3,9 @@ import { notFound } from "next/navigation";
 import { can } from "@/lib/server/permissions";
 import { requireActor } from "@/lib/http/session";
 import { listClinicSettings } from "@/lib/features/clinics/data";
-import { setDiaryLinkDaysAction, setTimeZoneAction, setUnitSystemAction } from "./actions";
+import { setDiaryLinkDaysAction, setSsoSettingsAction, setTimeZoneAction, setUnitSystemAction } from "./actions";
+import { ssoConfig } from "@/lib/http/auth-options";
+import { SsoSettingsForm } from "./sso-settings-form";
 import { DiaryLinkDaysForm } from "./diary-link-days-form";
 import { TimeZoneForm } from "./time-zone-form";
 import { UnitSystemForm } from "./unit-system-form";
@@ -15,6 +17,7 @@ export default async function ClinicsPage() {
   if (!can(actor, "users:manage")) notFound();
   const clinics = await listClinicSettings(actor);
   const zones = Intl.supportedValuesOf("timeZone");
+  const sso = ssoConfig();
   return (
     <>
       <h1>Clinic settings</h1>
@@ -31,6 +34,12 @@ export default async function ClinicsPage() {
             <UnitSystemForm action={setUnitSystemAction.bind(null, c.id)} clinicId={c.id} current={c.unitSystem} />
             <DiaryLinkDaysForm action={setDiaryLinkDaysAction.bind(null, c.id)} clinicId={c.id} current={c.diaryLinkDays} />
           </div>
+          <SsoSettingsForm
+            action={setSsoSettingsAction.bind(null, c.id)}
+            clinicId={c.id}
+            providerName={sso?.name ?? null}
+            current={{ createAccounts: c.ssoCreateAccounts, createRole: c.ssoCreateRole, requireSso: c.requireSso }}
+          />
         </section>
       ))}
     </>

@@ -19,9 +19,10 @@ export type SignInResult =
   /**
    * `secondFactor` appears only after the right password for an account with two-factor sign-in
    * on: REQUIRED when no code was sent, INVALID when the code was wrong. Every other refusal is
-   * the bare `{ ok: false }`.
+   * the bare `{ ok: false }`, except `sso: "REQUIRED"`: the right password of a non-admin
+   * whose clinic requires single sign-on.
    */
-  | { ok: false; secondFactor?: "REQUIRED" | "INVALID" };
+  | { ok: false; secondFactor?: "REQUIRED" | "INVALID"; sso?: "REQUIRED" };
 
 /**
  * Checks a password sign-in, and the second factor (`code`: an authenticator code or a recovery
@@ -79,6 +80,15 @@ async function attemptSignIn(emailInput: string, password: string, ip: string | 
       await recordFailedProof(tx, fresh, actor, now, { action: "SIGN_IN", reason: "WRONG_PASSWORD" });
       return { ok: false };
     }
+    // After the right password only, like the two-factor step: a wrong one says nothing new.
+    // ADMIN accounts keep their password as the way in when the identity provider is down.
+    if (fresh.role !== "ADMIN") {
+      const ssoOnly = await tx.clinicMembership.findFirst({ where: { userId: fresh.id, clinic: { requireSso: true } }, select: { clinicId: true } });
+      if (ssoOnly) {
+        await appendAudit(tx, actor, { action: "SIGN_IN", outcome: "DENIED", details: { reason: "SSO_REQUIRED", clinicId: ssoOnly.clinicId } });
+        return { ok: false, sso: "REQUIRED" };
+      }
+    }
     let secondFactor: string | undefined;
     if (fresh.totpEnabled) {
       if (!code) {
@@ -128,6 +138,8 @@ interface StoredSession {
   lastSeenAt: Date;
   endedAt: Date | null;
   endReason: string | null;
+  /** PASSWORD | SSO */
+  method: string;
   user: {
     email: string;
     name: string;
@@ -143,7 +155,7 @@ interface StoredSession {
 /** One statement (a row per clinic of the user): the check runs on every request. */
 async function readSession(client: Pick<Tx, "$queryRaw">, sessionId: string): Promise<StoredSession | null> {
   const rows = await client.$queryRaw<Record<string, unknown>[]>`
-    SELECT s."userId", s."sessionVersion", s."createdAt", s."lastSeenAt", s."endedAt", s."endReason",
+    SELECT s."userId", s."sessionVersion", s."createdAt", s."lastSeenAt", s."endedAt", s."endReason", s."method",
       u."email", u."name", u."role", u."active", u."sessionVersion" AS "userSessionVersion", u."mustChangePassword", u."totpEnabled",
       m."clinicId", c."requireTwoFactor"
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
@@ -159,6 +171,7 @@ async function readSession(client: Pick<Tx, "$queryRaw">, sessionId: string): Pr
     lastSeenAt: asDate(r.lastSeenAt),
     endedAt: asDateOrNull(r.endedAt),
     endReason: asStringOrNull(r.endReason),
+    method: String(r.method),
     user: {
       email: String(r.email),
       name: String(r.name),
@@ -204,7 +217,8 @@ function judgeSession(
       ok: true,
       actor,
       mustChangePassword: user.mustChangePassword,
-      mustEnrolTwoFactor: !user.totpEnabled && twoFactorRequired(session.memberships),
+      // A single sign-on's second factor is the identity provider's MFA.
+      mustEnrolTwoFactor: session.method !== "SSO" && !user.totpEnabled && twoFactorRequired(session.memberships),
       expiresAt: new Date(Math.min(idleEnd, absoluteEnd)),
       limit: absoluteEnd <= idleEnd ? "ABSOLUTE" : "IDLE",
     },

@@ -6,7 +6,8 @@ import { rebuildDayCounts } from "@/lib/features/episodes/day-counts";
 import { invalid, notFound } from "@/lib/server/errors";
 import { guarded } from "@/lib/server/transaction";
 import { UNIT_SYSTEMS, UNIT_SYSTEM_LABELS } from "@/lib/core/clinical/units";
-import { isOneOf } from "@/lib/core/clinical/vocabulary";
+import { isOneOf, ROLE_LABELS } from "@/lib/core/clinical/vocabulary";
+import { SSO_CREATE_ROLES } from "@/lib/core/sign-in-errors";
 
 export function isTimeZone(tz: string): boolean {
   try {
@@ -19,7 +20,7 @@ export function isTimeZone(tz: string): boolean {
 
 export async function listClinicSettings(actor: Actor) {
   return guarded(actor, "users:manage", { action: "CLINIC_LIST" }, (tx) =>
-    tx.clinic.findMany({ where: { id: { in: actor.clinicIds } }, select: { id: true, name: true, timeZone: true, unitSystem: true, diaryLinkDays: true }, orderBy: { name: "asc" } }),
+    tx.clinic.findMany({ where: { id: { in: actor.clinicIds } }, select: { id: true, name: true, timeZone: true, unitSystem: true, diaryLinkDays: true, ssoCreateAccounts: true, ssoCreateRole: true, requireSso: true }, orderBy: { name: "asc" } }),
   );
 }
 
@@ -57,5 +58,38 @@ export async function setClinicDiaryLinkDays(actor: Actor, clinicId: string, day
     const before = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId } });
     await tx.clinic.update({ where: { id: clinicId }, data: { diaryLinkDays: n } });
     await appendAudit(tx, actor, { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId, details: { diaryLinkDays: { from: before.diaryLinkDays, to: n } } });
+  });
+}
+
+export interface ClinicSsoInput {
+  /** "Create accounts from the identity provider": an unknown, verified email gets an account here. */
+  createAccounts: boolean;
+  /** The role such an account gets: READ_ONLY or CLINICIAN, never ADMIN. */
+  createRole: string;
+  /** Members other than ADMIN (the break-glass account) may sign in only by single sign-on. */
+  requireSso: boolean;
+}
+
+/**
+ * The clinic's single sign-on settings; the role is checked even when account creation is off.
+ * `providerConfigured`: whether this server has an identity provider; without one, requiring
+ * single sign-on would leave only administrators able to sign in, so it is refused.
+ */
+export async function setClinicSso(actor: Actor, clinicId: string, input: ClinicSsoInput, providerConfigured: boolean): Promise<void> {
+  return guarded(actor, "users:manage", { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId }, async (tx) => {
+    if (!actor.clinicIds.includes(clinicId)) throw notFound("Clinic");
+    if (!isOneOf(SSO_CREATE_ROLES, input.createRole)) {
+      throw invalid({ ssoCreateRole: `Choose ${SSO_CREATE_ROLES.map((r) => ROLE_LABELS[r]).join(" or ")} (administrators are never created this way)` });
+    }
+    const before = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId } });
+    if (input.requireSso && !before.requireSso && !providerConfigured) {
+      throw invalid({ requireSso: "No identity provider is configured on this server: members could not sign in at all" });
+    }
+    const after = { ssoCreateAccounts: input.createAccounts, ssoCreateRole: input.createRole, requireSso: input.requireSso };
+    await tx.clinic.update({ where: { id: clinicId }, data: after });
+    const changes = Object.fromEntries(
+      (Object.keys(after) as (keyof typeof after)[]).filter((k) => before[k] !== after[k]).map((k) => [k, { from: before[k], to: after[k] }]),
+    );
+    await appendAudit(tx, actor, { action: "CLINIC_SETTINGS_UPDATE", targetType: "Clinic", targetId: clinicId, details: changes });
   });
 }
