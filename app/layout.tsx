@@ -40,6 +40,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         ...(can(actor, "users:manage") ? [{ href: "/admin/users", label: "Users" }, { href: "/admin/clinics", label: "Clinics" }] : []),
         ...(can(actor, "audit:read") ? [{ href: "/admin/audit", label: "Audit log", prefetch: false }] : []),
         ...(can(actor, "data:restore") ? [{ href: "/admin/deleted", label: "Deleted records", prefetch: false }] : []),
+        ...(can(actor, "patients:import") ? [{ href: "/admin/import", label: "Import", prefetch: false }] : []),
       ]
     : [];
   return (

@@ -34,6 +34,9 @@ export const AUDIT_ACTIONS = {
   PATIENT_RESTORE: action("Restored patient", "Patients"),
   PATIENT_PURGE: action("Purged patient", "Patients"),
   PATIENT_LIST: action("Listed or searched patients", "Patients"),
+  PATIENT_IMPORT_PREVIEW: action("Checked a patient import file", "Patients"),
+  PATIENT_IMPORT_BATCH: action("Imported a batch of patients", "Patients"),
+  PATIENT_IMPORT: action("Imported patients", "Patients"),
 
   EPISODE_CREATE: action("Recorded episode", "Episodes"),
   EPISODE_VIEW: action("Viewed episode", "Episodes"),
@@ -164,6 +167,19 @@ export const AUDIT_REASON_LABELS: Record<string, string> = {
   SIGNED_OUT_EVERYWHERE: "Signed out everywhere",
   TOTP: "Authenticator app",
   RECOVERY_CODE: "Recovery code",
+  SSO: "Single sign-on",
+  SSO_REQUIRED: "Password refused: the clinic requires single sign-on",
+  SSO_EMAIL_MISSING: "Single sign-on gave no email",
+  SSO_EMAIL_NOT_VERIFIED: "Single sign-on email not verified",
+  SSO_UNKNOWN_ACCOUNT: "No account with this email, and no clinic creates accounts from single sign-on",
+  SSO_CLINIC_AMBIGUOUS: "More than one clinic creates accounts from single sign-on: none chosen",
+  SSO_SUBJECT_MISMATCH: "Another identity-provider account already holds this email",
+  SSO_LOCKED: "Account locked",
+  SSO_INACTIVE: "Account deactivated",
+  SSO_TOKEN_EXPIRED: "Identity provider's token expired",
+  SSO_WRONG_AUDIENCE: "Identity provider's token was for another application",
+  SSO_TOKEN_INVALID: "Identity provider's token refused",
+  SSO_PROVIDER_ERROR: "Identity provider did not answer as expected",
 };
 
 /** Detail keys whose words are not just the key split up. */

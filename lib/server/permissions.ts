@@ -27,10 +27,12 @@ export type Permission =
   | "clinical:write"
   | "users:manage"
   | "audit:read"
-  | "data:restore";
+  | "data:restore"
+  /** Bulk-loading patients from a CSV or FHIR file into a clinic (app/admin/import). */
+  | "patients:import";
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  ADMIN: ["clinical:read", "clinical:write", "users:manage", "audit:read", "data:restore"],
+  ADMIN: ["clinical:read", "clinical:write", "users:manage", "audit:read", "data:restore", "patients:import"],
   CLINICIAN: ["clinical:read", "clinical:write"],
   READ_ONLY: ["clinical:read"],
 };

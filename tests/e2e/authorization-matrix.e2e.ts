@@ -221,6 +221,16 @@ const ACTIONS: ActionRow[] = [
     allowed: /^invalid:diaryLinkDays$/,
   },
   {
+    file: "app/admin/clinics/actions.ts",
+    name: "setSsoSettingsAction",
+    expect: ADMIN_ONLY,
+    path: () => "/admin/clinics",
+    // The defaults (no accounts created, SSO not required): let through by mistake, it changes nothing.
+    probe: (fx) => [fx.demoClinicId, IDLE, formData({ ssoCreateRole: "READ_ONLY" })],
+    harmless: (fx) => [fx.demoClinicId, IDLE, formData({ ssoCreateRole: "ADMIN" })],
+    allowed: /^invalid:ssoCreateRole$/,
+  },
+  {
     file: "app/admin/deleted/actions.ts",
     name: "purgeAction",
     expect: ADMIN_ONLY,
@@ -424,6 +434,18 @@ const ROUTES: RouteRow[] = [
   { method: "POST", route: "/api/session", expect: READ_ANY, url: () => "/api/session", allowed: 200 },
   // Audit log export: admins only; others get the page's 404, not a 403.
   { method: "GET", route: "/admin/audit/export", expect: cells("out", "ok", "deny", "deny", "deny"), url: () => "/admin/audit/export", allowed: 200, denyAs: 404 },
+  // Patient import: admins of the clinic only. The probe would import one patient; the harmless body is refused as incomplete.
+  ...(["preview", "run", "refused"] as const).map(
+    (step): RouteRow => ({
+      method: "POST",
+      route: `/admin/import/${step}`,
+      expect: ADMIN_ONLY,
+      url: () => `/admin/import/${step}`,
+      probe: (fx) => ({ clinicId: fx.demoClinicId, content: `mrn,given_name,family_name,birth_date,sex\nMXI-${uniqueSuffix()},Matrix,Import,1970-01-01,male\n` }),
+      harmless: () => ({}),
+      allowed: 400,
+    }),
+  ),
   // JSON API v1.
   { method: "GET", route: "/api/v1/patients", expect: READ_ANY, url: () => "/api/v1/patients", allowed: 200 },
   {

@@ -80,7 +80,8 @@ async function loadPatient(tx: Tx, actor: Actor, id: string): Promise<PatientDet
   };
 }
 
-function searchText(p: { familyName: string; givenName: string; mrn: string }): string {
+/** The patient list's search column; the import writes it the same way. */
+export function searchText(p: { familyName: string; givenName: string; mrn: string }): string {
   return `${p.familyName} ${p.givenName} ${p.mrn}`.toLowerCase();
 }
 
