@@ -31,7 +31,7 @@ describe("admin: patient import", () => {
     expect(await db.patient.count({ where: { mrn: `IMP-${s}-1` } })).toBe(0);
     await screenshot(page, "patient-import-preview");
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Download the 1 refused rows/ }).click()]);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Download the refused row \(CSV\)/ }).click()]);
     expect(download.suggestedFilename()).toBe("refused-patient-rows.csv");
 
     await page.getByRole("button", { name: "Import", exact: true }).click();

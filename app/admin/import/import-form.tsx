@@ -165,15 +165,15 @@ export function ImportForm({ clinics, maxFileBytes }: Props) {
         {fieldError("file")}
       </div>
       <p>
-        <button type="button" onClick={check} disabled={busy}>
+        <button type="button" className="btn secondary" onClick={check} disabled={busy}>
           {phase === "checking" ? "Checking…" : "Check the file (dry run)"}
         </button>{" "}
-        <button type="button" onClick={runImport} disabled={busy || !preview || preview.created + preview.updated === 0}>
+        <button type="button" className="btn" onClick={runImport} disabled={busy || !preview || preview.created + preview.updated === 0}>
           {phase === "importing" ? "Importing…" : "Import"}
         </button>{" "}
         {preview && preview.refused > 0 && (
-          <button type="button" onClick={downloadRefused} disabled={busy}>
-            {phase === "downloading" ? "Preparing…" : `Download the ${n(preview.refused)} refused rows (CSV)`}
+          <button type="button" className="btn secondary" onClick={downloadRefused} disabled={busy}>
+            {phase === "downloading" ? "Preparing…" : `Download the ${preview.refused === 1 ? "refused row" : `${n(preview.refused)} refused rows`} (CSV)`}
           </button>
         )}
       </p>
