@@ -7,6 +7,9 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 /** Runs axe-core on the page as it is now and fails on any serious or critical violation. */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
+  // Next streams a dynamic page's metadata: its <title> can arrive just after the content. Give
+  // it a moment; a page that never gets one still fails axe's document-title rule below.
+  await page.waitForFunction(() => document.title !== "", null, { timeout: 5_000 }).catch(() => undefined);
   const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   const serious = result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
